@@ -1,0 +1,3 @@
+from vlabib.cli import main
+
+main(prog_name="vlabib")

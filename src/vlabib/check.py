@@ -1,0 +1,110 @@
+"""``vlabib check``: every problem in the survey's data, one line each.
+
+>>> Problem("refs/vla.bib", 3, "entry 1 has no url").line_text()
+'refs/vla.bib:3: entry 1 has no url'
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from vlabib import bib
+from vlabib.config import Project
+from vlabib.model import Paper, Taxonomy
+from vlabib.tex import latex_to_text
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding; warnings are shown but do not fail the check."""
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def line_text(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+
+
+def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Problems in a bib that parsed: categories, duplicates, missing urls, formatting."""
+    problems: list[Problem] = []
+    leaves = {leaf.id for leaf in taxonomy.leaves}
+    for paper in papers:
+        if not paper.categories:
+            problems.append(
+                Problem(path, paper.line, f"entry {paper.key} has no category; add keywords = {{LEAF}}")
+            )
+        for cat in paper.categories:
+            if cat not in leaves:
+                problems.append(Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy)))
+        if not paper.get("url"):
+            problems.append(
+                Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
+            )
+    problems += _duplicates(papers, path)
+    canonical = bib.write_string(papers)
+    if canonical != text:
+        line = _first_difference(text, canonical)
+        problems.append(Problem(path, line, "not in canonical format; run 'vlabib fmt'"))
+    return sorted(problems)
+
+
+def _unknown_category(key: str, cat: str, taxonomy: Taxonomy) -> str:
+    if cat in taxonomy:
+        leaves = ", ".join(taxonomy.leaves_under(cat))
+        return f"entry {key}: category {cat} is a heading with sub-headings; use one of: {leaves}"
+    ids = [leaf.id for leaf in taxonomy.leaves]
+    close = difflib.get_close_matches(cat, ids, n=1)
+    hint = f"did you mean {close[0]}?" if close else "see refs/taxonomy.toml"
+    return f"entry {key}: unknown category {cat} ({hint})"
+
+
+def _norm_title(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", latex_to_text(title).lower()).strip()
+
+
+def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
+    problems = []
+    by_eprint: dict[str, Paper] = {}
+    for paper in papers:
+        eprint = paper.arxiv_id
+        if eprint and eprint in by_eprint:
+            first = by_eprint[eprint]
+            problems.append(
+                Problem(path, paper.line, f"entry {paper.key} has arXiv ID {eprint} like entry {first.key}; merge them")
+            )
+        by_eprint.setdefault(eprint, paper) if eprint else None
+    # Near-identical titles: compare only titles that share their first two words, so the
+    # check stays linear in practice on large bibliographies.
+    buckets: dict[str, list[tuple[str, Paper]]] = defaultdict(list)
+    for paper in papers:
+        title = _norm_title(paper.title)
+        buckets[" ".join(title.split()[:2])].append((title, paper))
+    for bucket in buckets.values():
+        for i, (title_a, a) in enumerate(bucket):
+            for title_b, b in bucket[i + 1 :]:
+                if title_a == title_b or difflib.SequenceMatcher(None, title_a, title_b).ratio() > 0.95:
+                    problems.append(
+                        Problem(path, b.line, f"entry {b.key} has nearly the same title as {a.key}; is it a duplicate?")
+                    )
+    return problems
+
+
+def _first_difference(text: str, canonical: str) -> int:
+    for number, (have, want) in enumerate(zip(text.splitlines(), canonical.splitlines()), 1):
+        if have != want:
+            return number
+    return min(len(text.splitlines()), len(canonical.splitlines())) + 1
+
+
+def check_project(project: Project) -> list[Problem]:
+    """Every problem :func:`lint_bib` finds in the project's bib (loading errors raise)."""
+    display = project.settings.bib
+    text, papers = bib.read(project.bib, display)
+    return lint_bib(text, papers, project.taxonomy(), display)

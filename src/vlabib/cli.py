@@ -1,0 +1,180 @@
+"""The ``vlabib`` command line: thin Click commands over the library. The only module that
+imports click."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vlabib import bib, query
+from vlabib.check import check_project
+from vlabib.config import Project, find_project
+from vlabib.errors import VlabibError
+
+
+class UserError(click.ClickException):
+    """A library error shown as ``Error: …`` lines on stderr, exit 1."""
+
+    def show(self, file: Any = None) -> None:
+        for line in self.message.splitlines() or [""]:
+            click.echo(f"Error: {line}", err=True)
+
+
+class Group(click.Group):
+    """Maps library errors to :class:`UserError` once, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except VlabibError as exc:
+            raise UserError(str(exc)) from None
+
+
+def _project(ctx: click.Context) -> Project:
+    project: Project = ctx.find_root().obj
+    return project
+
+
+@click.group(cls=Group)
+@click.version_option(package_name="vlabib")
+@click.option(
+    "-C",
+    "--directory",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Run as if started in this directory.",
+)
+@click.pass_context
+def main(ctx: click.Context, directory: Path | None) -> None:
+    """Keep a survey's bibliography, README paper list and LaTeX manuscript in sync.
+
+    One BibTeX file keyed by arXiv ID (refs/vla.bib) is the source of truth.
+
+    Example: vlabib stats
+    """
+    ctx.obj = find_project(directory or Path.cwd())
+
+
+@main.command()
+@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the bib is not canonical.")
+@click.pass_context
+def fmt(ctx: click.Context, check_only: bool) -> None:
+    """Rewrite the bibliography in canonical form.
+
+    Sorted by key, fixed field order and alignment; running it twice changes nothing.
+
+    Example: vlabib fmt --check
+    """
+    project = _project(ctx)
+    name = project.settings.bib
+    changed = bib.format_file(project.bib, name, check_only=check_only)
+    if check_only and changed:
+        raise UserError(f"{name}: not in canonical format; run 'vlabib fmt'")
+    click.echo(f"{name}: {'reformatted' if changed else 'already canonical'}")
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Report every problem in the survey's data, one line each; exit 1 on errors.
+
+    Unknown or missing categories, duplicate IDs or titles, missing urls, non-canonical
+    formatting.
+
+    Example: vlabib check
+    """
+    problems = check_project(_project(ctx))
+    for problem in problems:
+        click.echo(problem.line_text(), err=not problem.warning)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        raise UserError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found")
+    click.echo("ok" if not problems else f"ok ({len(problems)} warnings)")
+
+
+def _papers_and_taxonomy(ctx: click.Context) -> tuple[list[Any], Any]:
+    project = _project(ctx)
+    return bib.load(project.bib, project.settings.bib), project.taxonomy()
+
+
+@main.command(name="list")
+@click.option("-c", "--category", metavar="NODE", help="Only papers under this taxonomy node.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
+    """List papers, newest first.
+
+    Example: vlabib list -c token-pruning
+    """
+    papers, taxonomy = _papers_and_taxonomy(ctx)
+    if category is not None and category not in taxonomy:
+        raise UserError(f"unknown category {category!r}; see 'vlabib stats' for the node ids")
+    records = [query.paper_record(p) for p in query.select(papers, taxonomy, category)]
+    records.sort(key=lambda r: (-(r["year"] or 0), r["id"]))
+    if as_json:
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+        return
+    width = shutil.get_terminal_size((100, 20)).columns
+    title_width = max(20, width - 12 - 6 - 16 - 6)
+    for r in records:
+        title = r["title"] if len(r["title"]) <= title_width else r["title"][: title_width - 1] + "…"
+        click.echo(f"{r['id']:<12} {r['year'] or '':<5} {(r['venue'] or 'arXiv')[:15]:<15} {title}")
+    click.echo(f"{len(records)} paper{'s' if len(records) != 1 else ''}")
+
+
+@main.command()
+@click.argument("paper_id")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
+    """Show one paper.
+
+    Example: vlabib show 2509.09372
+    """
+    from vlabib.ids import IdError, parse_arxiv_id
+
+    papers, _ = _papers_and_taxonomy(ctx)
+    try:
+        key = parse_arxiv_id(paper_id)
+    except IdError:
+        key = paper_id
+    found = [p for p in papers if p.key == key]
+    if not found:
+        raise UserError(f"{paper_id} is not in {_project(ctx).settings.bib}; add it with 'vlabib add {paper_id}'")
+    record = query.paper_record(found[0])
+    if as_json:
+        click.echo(json.dumps(record, indent=2, ensure_ascii=False))
+        return
+    for name, value in record.items():
+        if isinstance(value, list):
+            value = ", ".join(value)
+        if value:
+            click.echo(f"{name:<11} {value}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Count papers per taxonomy node (own and subtree) and per year.
+
+    Example: vlabib stats
+    """
+    papers, taxonomy = _papers_and_taxonomy(ctx)
+    data = query.stats(papers, taxonomy)
+    if as_json:
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    click.echo(f"{data['papers']} papers, {data['memberships']} memberships, {len(taxonomy.leaves)} leaves")
+    click.echo()
+    click.echo(f"{'node':<48} {'id':<32} {'own':>4} {'total':>6}")
+    for node in data["nodes"]:
+        label = "  " * node["depth"] + node["title"]
+        click.echo(f"{label:<48} {node['id']:<32} {node['own']:>4} {node['total']:>6}")
+    click.echo()
+    click.echo(f"{'year':<6} {'papers':>6}")
+    for row in data["years"]:
+        click.echo(f"{row['year'] or '?':<6} {row['papers']:>6}")

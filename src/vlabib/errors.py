@@ -1,0 +1,23 @@
+"""vlabib's exceptions: one base class the CLI maps to ``Error: …`` and exit 1."""
+
+from __future__ import annotations
+
+
+class VlabibError(Exception):
+    """A problem the user can fix; the message says what, where and how."""
+
+
+class BibError(VlabibError):
+    """The bibliography cannot be read or written as it stands."""
+
+
+class ConfigError(VlabibError):
+    """The taxonomy or the ``[tool.vlabib]`` settings are wrong."""
+
+
+class NetworkError(VlabibError):
+    """A remote service failed, timed out or answered nonsense."""
+
+
+class IdError(VlabibError):
+    """An argument is not an arXiv ID or arXiv URL."""

@@ -1,0 +1,102 @@
+"""arXiv identifiers: parse what users paste, validate what the bib holds.
+
+>>> parse_arxiv_id("https://arxiv.org/pdf/2509.09372v2.pdf")
+'2509.09372'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from vlabib.errors import IdError
+
+# New-style IDs: YYMM.NNNN (April 2007 to December 2014) or YYMM.NNNNN (from 2015).
+_NEW = r"(?P<yymm>\d{2}(?:0[1-9]|1[0-2]))\.(?P<num>\d{4,5})"
+# Old-style IDs: archive[.SUBJECT]/YYMMNNN, e.g. cs/0112017, math.GT/0309136.
+_OLD = r"(?P<archive>[a-z]+(?:-[a-z]+)*(?:\.[A-Z]{2})?)/(?P<oldnum>\d{2}(?:0[1-9]|1[0-2])\d{3})"
+_ID = rf"(?:{_NEW}|{_OLD})"
+_VERSION = r"(?:v(?P<version>[1-9]\d*))?"
+
+ID_RE = re.compile(rf"^{_ID}$")
+_PREFIX = r"(?:arxiv:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)?"
+_ARG_RE = re.compile(rf"^{_PREFIX}{_ID}{_VERSION}(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
+_DOI_KEY_RE = re.compile(r"^doi:[a-z0-9._/-]+$")
+
+
+def is_arxiv_id(key: str) -> bool:
+    """True for a bare, versionless arXiv ID such as ``2509.09372`` or ``cs/0112017``."""
+    m = ID_RE.match(key)
+    return bool(m) and _valid_number(m)
+
+
+def _valid_number(m: re.Match[str]) -> bool:
+    num = m.group("num")
+    if num is None:
+        return True
+    yymm = int(m.group("yymm"))
+    # 4-digit numbers ran until 1412, 5-digit numbers from 1501 on.
+    return (len(num) == 4) == (yymm < 1501) and yymm >= 704
+
+
+def parse_arxiv_id(arg: str) -> str:
+    """The bare arXiv ID in *arg* (an ID, ``arXiv:ID``, ``IDvN`` or an abs/pdf/html URL)."""
+    text = arg.strip()
+    m = _ARG_RE.match(text)
+    if not m or not _valid_number(m):
+        raise IdError(
+            f"{arg!r} is not an arXiv ID or URL "
+            "(expected e.g. 2509.09372, 2509.09372v2, arXiv:2509.09372, cs/0112017 "
+            "or https://arxiv.org/abs/2509.09372)"
+        )
+    if m.group("num"):
+        return f"{m.group('yymm')}.{m.group('num')}"
+    archive = m.group("archive")
+    # The archive is lower-case, the optional subject class upper-case (math.GT).
+    name, dot, subject = archive.partition(".")
+    return f"{name.lower()}{dot}{subject.upper()}/{m.group('oldnum')}"
+
+
+def parse_arxiv_ids(args: Iterable[str]) -> list[str]:
+    """Parse every argument; one error naming every bad one. Duplicates are dropped."""
+    ids: list[str] = []
+    bad: list[str] = []
+    for arg in args:
+        try:
+            ident = parse_arxiv_id(arg)
+        except IdError:
+            bad.append(repr(arg))
+            continue
+        if ident not in ids:
+            ids.append(ident)
+    if bad:
+        raise IdError(
+            f"not an arXiv ID or URL: {', '.join(bad)} "
+            "(expected e.g. 2509.09372, arXiv:2509.09372v2, cs/0112017 or an arxiv.org abs/pdf/html URL)"
+        )
+    return ids
+
+
+def id_year_month(ident: str) -> tuple[int, int]:
+    """Year and month encoded in an arXiv ID: ``2509.09372`` -> ``(2025, 9)``."""
+    m = ID_RE.match(ident)
+    if not m:
+        raise IdError(f"{ident!r} is not an arXiv ID")
+    yymm = m.group("yymm") or m.group("oldnum")[:4]
+    yy, mm = int(yymm[:2]), int(yymm[2:])
+    return (1900 + yy if yy >= 91 else 2000 + yy), mm
+
+
+def doi_key(doi: str) -> str:
+    """The documented fallback key of a paper without arXiv ID: ``doi:`` + the DOI, lower-cased,
+    characters outside ``[a-z0-9._/-]`` replaced by ``_``.
+
+    >>> doi_key("10.1109/LRA.2025.123(4)")
+    'doi:10.1109/lra.2025.123_4_'
+    """
+    return "doi:" + re.sub(r"[^a-z0-9._/-]", "_", doi.strip().lower())
+
+
+def is_doi_key(key: str) -> bool:
+    """True for a key of the form :func:`doi_key` makes."""
+    return bool(_DOI_KEY_RE.match(key))

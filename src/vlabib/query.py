@@ -1,0 +1,80 @@
+"""Questions asked of the bibliography: list, show, stats. Pure: papers in, rows out."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from vlabib.model import Paper, Taxonomy
+from vlabib.names import display_name
+from vlabib.tex import latex_to_text
+
+
+def paper_record(paper: Paper) -> dict[str, Any]:
+    """A paper as plain data (Unicode text), for ``--json`` and the renderers.
+
+    >>> paper_record(Paper("2509.09372", "misc", {"title": "{VLA}-Adapter"}))["title"]
+    'VLA-Adapter'
+    """
+    return {
+        "id": paper.key,
+        "type": paper.type,
+        "title": latex_to_text(paper.title),
+        "authors": [display_name(latex_to_text(a)) for a in paper.authors],
+        "year": paper.year,
+        "venue": latex_to_text(paper.venue) or None,
+        "shortname": latex_to_text(paper.shortname) or None,
+        "code": paper.code or None,
+        "url": paper.get("url") or None,
+        "categories": list(paper.categories),
+    }
+
+
+def select(papers: list[Paper], taxonomy: Taxonomy, category: str | None) -> list[Paper]:
+    """Papers in the subtree of *category* (a leaf or an inner node), all when None."""
+    if category is None:
+        return papers
+    leaves = set(taxonomy.leaves_under(category))
+    return [p for p in papers if leaves & set(p.categories)]
+
+
+@dataclass(frozen=True)
+class NodeCount:
+    """Papers filed directly under a node, and distinct papers in its subtree."""
+
+    id: str
+    title: str
+    depth: int
+    own: int
+    total: int
+
+
+def node_counts(papers: list[Paper], taxonomy: Taxonomy) -> list[NodeCount]:
+    members: dict[str, set[str]] = {n.id: set() for n in taxonomy}
+    for paper in papers:
+        for cat in paper.categories:
+            if cat in members:
+                members[cat].add(paper.key)
+    rows = []
+    for node in taxonomy:
+        subtree: set[str] = set()
+        for sub in taxonomy.subtree(node.id):
+            subtree |= members[sub.id]
+        rows.append(NodeCount(node.id, node.title, node.depth, len(members[node.id]), len(subtree)))
+    return rows
+
+
+def year_counts(papers: list[Paper]) -> list[tuple[int | None, int]]:
+    counts = Counter(p.year for p in papers)
+    return sorted(counts.items(), key=lambda kv: (kv[0] is None, kv[0] or 0))
+
+
+def stats(papers: list[Paper], taxonomy: Taxonomy) -> dict[str, Any]:
+    """Everything ``vlabib stats`` shows, as plain data."""
+    return {
+        "papers": len(papers),
+        "memberships": sum(len(p.categories) for p in papers),
+        "nodes": [vars(c) for c in node_counts(papers, taxonomy)],
+        "years": [{"year": y, "papers": n} for y, n in year_counts(papers)],
+    }

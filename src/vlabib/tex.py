@@ -1,0 +1,234 @@
+"""LaTeX source <-> Unicode text. The only module that imports pylatexenc.
+
+Strings in the bib are LaTeX source in ASCII (``M{\\"u}ller``); Unicode appears only at the
+edges (README, terminal). Every conversion to LaTeX is checked by converting back, so a
+character LaTeX cannot carry is a clear error instead of silent corruption.
+
+>>> text_to_latex("Müller & Söhne")
+'M{\\\\"u}ller \\\\& S{\\\\"o}hne'
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+
+from pylatexenc import latexwalker
+from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+from vlabib.errors import VlabibError
+
+# pylatexenc logs every unmapped character; vlabib reports them itself, once.
+logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
+
+# Combining marks and the LaTeX accent that draws them. pylatexenc 2.11 maps some of
+# these wrongly (U+0171 ű becomes \'{u}, which reads back as ú), so letters go through
+# this table, after Unicode decomposition, and pylatexenc only handles the rest.
+_ACCENTS = {
+    "\u0300": "`",
+    "\u0301": "'",
+    "\u0302": "^",
+    "\u0303": "~",
+    "\u0304": "=",
+    "\u0306": "u",
+    "\u0307": ".",
+    "\u0308": '"',
+    "\u030a": "r",
+    "\u030b": "H",
+    "\u030c": "v",
+    "\u0323": "d",
+    "\u0327": "c",
+    "\u0328": "k",
+    "\u0331": "b",
+}
+_LETTERS = {
+    "ß": r"{\ss}",
+    "æ": r"{\ae}",
+    "Æ": r"{\AE}",
+    "œ": r"{\oe}",
+    "Œ": r"{\OE}",
+    "ø": r"{\o}",
+    "Ø": r"{\O}",
+    "ł": r"{\l}",
+    "Ł": r"{\L}",
+    "ı": r"{\i}",
+    "å": r"{\aa}",
+    "Å": r"{\AA}",
+}
+# Characters special to LaTeX in text mode, and how to write them literally.
+_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
+_MATH_RE = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
+_WORD_RE = re.compile(r"[^\W_]+")
+
+
+class LatexError(VlabibError):
+    """A string cannot be carried by LaTeX/BibTeX as it stands."""
+
+
+@functools.cache
+def _decoder() -> LatexNodes2Text:
+    db = get_default_latex_context_db().filter_context()
+    db.add_context_category(
+        "vlabib",
+        macros=[MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textasciitilde", "~")],
+        prepend=True,
+    )
+    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
+
+
+@functools.cache
+def _encoder() -> UnicodeToLatexEncoder:
+    return UnicodeToLatexEncoder(
+        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
+    )
+
+
+def latex_to_text(latex: str) -> str:
+    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; math stays verbatim."""
+    if "\\" not in latex and "{" not in latex and "~" not in latex and "-" not in latex:
+        return latex
+    try:
+        text = _decoder().latex_to_text(latex)
+    except latexwalker.LatexWalkerError as exc:  # pragma: no cover - pylatexenc is lenient
+        raise LatexError(f"cannot read LaTeX {latex!r}: {exc}") from None
+    return unicodedata.normalize("NFC", text)
+
+
+def _encode_char(ch: str) -> str:
+    if ch in _LETTERS:
+        return _LETTERS[ch]
+    base, *marks = unicodedata.normalize("NFD", ch)
+    if marks and base.isascii() and all(m in _ACCENTS for m in marks):
+        out = base
+        for mark in marks:
+            cmd = _ACCENTS[mark]
+            out = f"\\{cmd}{out}" if not cmd.isalpha() else f"\\{cmd} {out}"
+            out = "{" + out + "}"
+        return out
+    encoded = _encoder().unicode_to_latex(ch)
+    return encoded
+
+
+def _encode_plain(text: str) -> str:
+    """Escape LaTeX specials and encode non-ASCII characters of plain text."""
+    out = []
+    for ch in text:
+        if ch in _SPECIALS:
+            out.append(_SPECIALS[ch])
+        elif ch.isascii():
+            out.append(ch)
+        else:
+            out.append(_encode_char(ch))
+    return "".join(out)
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and inner-capital words keep their case in every bibliography style."""
+    return any(c.isupper() for c in word[1:]) or (
+        word[0].isupper() and any(c.isdigit() for c in word)
+    )
+
+
+def text_to_latex(text: str, *, math: bool = False, protect: bool = False) -> str:
+    """LaTeX source for Unicode *text*, checked to read back as the same text.
+
+    ``math=True`` keeps ``$…$`` spans verbatim (arXiv titles use them); ``protect=True``
+    braces acronyms and inner-capital words (``{VLA}-Adapter``, ``{SmolVLA}``).
+
+    >>> text_to_latex("SmolVLA: 50% $x_1$", math=True, protect=True)
+    '{SmolVLA}: 50\\\\% $x_1$'
+    """
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    pieces: list[str] = []
+    pos = 0
+    spans = list(_MATH_RE.finditer(text)) if math else []
+    for span in [*spans, None]:
+        end = span.start() if span else len(text)
+        pieces.append(_encode_words(text[pos:end], protect))
+        if span:
+            pieces.append(span.group())
+            pos = span.end()
+    latex = "".join(pieces)
+    _check_ascii(text, latex)
+    if latex_to_text(latex) != text:
+        raise LatexError(
+            f"{text!r} cannot be written as LaTeX without changing it "
+            f"(it would read back as {latex_to_text(latex)!r}); rephrase or use a LaTeX command"
+        )
+    return latex
+
+
+def _encode_words(text: str, protect: bool) -> str:
+    if not protect:
+        return _encode_plain(text)
+    out = []
+    pos = 0
+    for m in _WORD_RE.finditer(text):
+        out.append(_encode_plain(text[pos : m.start()]))
+        word = _encode_plain(m.group())
+        out.append("{" + word + "}" if _needs_protection(m.group()) else word)
+        pos = m.end()
+    out.append(_encode_plain(text[pos:]))
+    return "".join(out)
+
+
+def _check_ascii(text: str, latex: str) -> None:
+    for ch in latex:
+        if not ch.isascii() or (unicodedata.category(ch) == "Cc"):
+            bad = next(
+                (c for c in text if not c.isascii() or unicodedata.category(c) == "Cc"), ch
+            )
+            raise LatexError(
+                f"character {bad!r} (U+{ord(bad):04X}, {unicodedata.name(bad, 'unnamed')}) "
+                f"in {text!r} cannot be written to BibTeX; replace it or write it as a LaTeX command"
+            )
+
+
+def is_ascii_latex(latex: str) -> bool:
+    """True when *latex* is printable ASCII, as BibTeX needs (it reads bytes)."""
+    return latex.isascii() and not any(unicodedata.category(c) == "Cc" for c in latex)
+
+
+def strip_specials(latex: str) -> str:
+    """Brace-free text for sorting and comparing: ``{VLA}-Adapter`` -> ``VLA-Adapter``."""
+    return _SPECIAL_RE.sub("", latex_to_text(latex)) if "\\" in latex else latex.replace(
+        "{", ""
+    ).replace("}", "")
+
+
+def encode_non_ascii(latex: str) -> str:
+    """Encode the non-ASCII characters of a LaTeX string, leaving its LaTeX as it is.
+
+    >>> encode_non_ascii("R{\\\\'e}my Müller")
+    'R{\\\\\\'e}my M{\\\\"u}ller'
+    """
+    if latex.isascii() and is_ascii_latex(latex):
+        return latex
+    out = []
+    for ch in unicodedata.normalize("NFC", latex):
+        if ch.isascii() and unicodedata.category(ch) != "Cc":
+            out.append(ch)
+            continue
+        encoded = _encode_char(ch)
+        if not is_ascii_latex(encoded) or latex_to_text(encoded) != ch:
+            raise LatexError(
+                f"character {ch!r} (U+{ord(ch):04X}, {unicodedata.name(ch, 'control character')}) "
+                "cannot be written to BibTeX; replace it or write it as a LaTeX command"
+            )
+        out.append(encoded)
+    return "".join(out)
