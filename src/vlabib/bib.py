@@ -64,18 +64,18 @@ def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
     if text.startswith("\ufeff"):
         text = text[1:]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    library = bibtexparser.parse_string(text, parse_stack=[])
+    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
     problems: list[tuple[int, str]] = []
     papers: dict[str, Paper] = {}
     folded: dict[str, Paper] = {}
     for block in library.blocks:
-        line = block.start_line + 1
-        if isinstance(block, bpm.ParsingFailedBlock):
-            problems.append(_failed_block(block, line))
-        elif isinstance(block, bpm.DuplicateBlockKeyBlock):
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bpm.DuplicateBlockKeyBlock):
             first = papers.get(block.key) or folded.get(block.key.lower())
             where = f" (first at line {first.line})" if first else ""
             problems.append((line, f"duplicate key {block.key}{where}; merge the two entries"))
+        elif isinstance(block, bpm.ParsingFailedBlock):
+            problems.append(_failed_block(block, line))
         elif isinstance(block, bpm.String):
             problems.append(
                 (line, f"@string {block.key} is not supported; write its value into each field")
@@ -111,7 +111,7 @@ def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
 
 
 def _failed_block(block: bpm.ParsingFailedBlock, line: int) -> tuple[int, str]:
-    where, what = _brace_problem(block.raw, line)
+    where, what = _brace_problem(block.raw or "", line)
     if what:
         return where, what
     reason = str(getattr(block.error, "abort_reason", None) or block.error)
@@ -128,14 +128,10 @@ _FRESH_LINE_RE = re.compile(r"\s*(?:[A-Za-z][\w-]*\s*=|@\w+\s*[{(])")
 
 def _brace_problem(raw: str, line: int) -> tuple[int, str]:
     """Line of the ``{`` never closed (or of a stray ``}``) in a failed block's text."""
+    # BibTeX counts every brace, a backslash before it or not.
     stack: list[int] = []
-    escaped = False
     for pos, ch in enumerate(raw):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif ch == "{":
+        if ch == "{":
             stack.append(line)
         elif ch == "}":
             if not stack:
@@ -156,6 +152,7 @@ def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Pape
     if not (ids.is_arxiv_id(key) or ids.is_doi_key(key)):
         problems.append((line, _bad_key(key)))
     fields: dict[str, str] = {}
+    failed: set[str] = set()
     for f in block.fields:
         name = f.key.strip().lower()
         fline = f.start_line + 1
@@ -168,10 +165,11 @@ def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Pape
         try:
             fields[name] = normalise(name, _value(name, f.value))
         except (BibError, LatexError) as exc:
+            failed.add(name)
             problems.append((fline, f"entry {key}: field {name}: {exc}"))
     etype = block.entry_type.lower()
     for name in REQUIRED + REQUIRED_BY_TYPE.get(etype, ()):
-        if not fields.get(name):
+        if not fields.get(name) and name not in failed:
             problems.append((line, f"entry {key}: required field {name} is missing"))
     if "year" in fields and not re.fullmatch(r"\d{4}", fields["year"]):
         problems.append((line, f"entry {key}: year {fields['year']!r} is not a 4-digit year"))
@@ -198,21 +196,45 @@ def _bad_key(key: str) -> str:
 def _value(name: str, raw: str) -> str:
     """The content of a raw field value: braces or quotes removed, macros refused."""
     raw = raw.strip()
-    if len(split_top_level(raw, re.compile(r'\s*#\s*'))) > 1 and not raw.startswith("{"):
-        raise BibError("'#' concatenation is not supported; write the whole value in braces")
-    if raw.startswith("{") and raw.endswith("}"):
-        return raw[1:-1]
-    if raw.startswith('"') and raw.endswith('"'):
-        return raw[1:-1]
+    inner = _delimited(raw)
+    if inner is not None:
+        return inner
     if raw.isdigit():
         return raw
     if name == "month" and is_month(raw):
         return raw.lower()
+    if "#" in raw:
+        raise BibError("'#' concatenation is not supported; write the whole value in braces")
     raise BibError(f"{raw!r} is an undefined macro; write the value in braces")
+
+
+def _delimited(raw: str) -> str | None:
+    """The inside of ``{…}`` or ``"…"`` when that one group is the whole value."""
+    if not raw or raw[0] not in '{"':
+        return None
+    depth = 0
+    for pos, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        if pos and depth == 0 and (ch == "}" if raw[0] == "{" else ch == '"'):
+            return raw[1:-1] if pos == len(raw) - 1 else None
+    return None
 
 
 def normalise(name: str, value: str) -> str:
     """Canonical form of a field value: whitespace collapsed, non-ASCII as LaTeX."""
+    depth = 0
+    for ch in value:
+        depth += (ch == "{") - (ch == "}")
+        if depth < 0:
+            break
+    if depth:
+        raise BibError(
+            "braces do not balance (BibTeX counts \\{ and \\} too); "
+            "write a literal brace as \\textbraceleft{} or \\textbraceright{}"
+        )
     value = encode_non_ascii(" ".join(value.split()))
     if name == "keywords":
         return ", ".join(split_keywords(value))
@@ -243,7 +265,9 @@ def read(path: Path, display: str | None = None) -> tuple[str, list[Paper]]:
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        raise BibError(f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'")
+        raise BibError(
+            f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'"
+        ) from None
     except OSError as exc:
         raise BibError(f"{name}: cannot read: {exc.strerror}") from None
     try:

@@ -38,11 +38,15 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
     for paper in papers:
         if not paper.categories:
             problems.append(
-                Problem(path, paper.line, f"entry {paper.key} has no category; add keywords = {{LEAF}}")
+                Problem(
+                    path, paper.line, f"entry {paper.key} has no category; add keywords = {{LEAF}}"
+                )
             )
         for cat in paper.categories:
             if cat not in leaves:
-                problems.append(Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy)))
+                problems.append(
+                    Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy))
+                )
         if not paper.get("url"):
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
@@ -77,7 +81,11 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
         if eprint and eprint in by_eprint:
             first = by_eprint[eprint]
             problems.append(
-                Problem(path, paper.line, f"entry {paper.key} has arXiv ID {eprint} like entry {first.key}; merge them")
+                Problem(
+                    path,
+                    paper.line,
+                    f"entry {paper.key} has arXiv ID {eprint} like entry {first.key}; merge them",
+                )
             )
         by_eprint.setdefault(eprint, paper) if eprint else None
     # Near-identical titles: compare only titles that share their first two words, so the
@@ -89,15 +97,24 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     for bucket in buckets.values():
         for i, (title_a, a) in enumerate(bucket):
             for title_b, b in bucket[i + 1 :]:
-                if title_a == title_b or difflib.SequenceMatcher(None, title_a, title_b).ratio() > 0.95:
+                if (
+                    title_a == title_b
+                    or difflib.SequenceMatcher(None, title_a, title_b).ratio() > 0.95
+                ):
                     problems.append(
-                        Problem(path, b.line, f"entry {b.key} has nearly the same title as {a.key}; is it a duplicate?")
+                        Problem(
+                            path,
+                            b.line,
+                            f"entry {b.key} has nearly the same title as {a.key}; a duplicate?",
+                        )
                     )
     return problems
 
 
 def _first_difference(text: str, canonical: str) -> int:
-    for number, (have, want) in enumerate(zip(text.splitlines(), canonical.splitlines()), 1):
+    for number, (have, want) in enumerate(
+        zip(text.splitlines(), canonical.splitlines(), strict=False), 1
+    ):
         if have != want:
             return number
     return min(len(text.splitlines()), len(canonical.splitlines())) + 1

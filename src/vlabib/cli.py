@@ -59,7 +59,9 @@ def main(ctx: click.Context, directory: Path | None) -> None:
 
 
 @main.command()
-@click.option("--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the bib is not canonical.")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the bib is not canonical."
+)
 @click.pass_context
 def fmt(ctx: click.Context, check_only: bool) -> None:
     """Rewrite the bibliography in canonical form.
@@ -112,15 +114,17 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
     papers, taxonomy = _papers_and_taxonomy(ctx)
     if category is not None and category not in taxonomy:
         raise UserError(f"unknown category {category!r}; see 'vlabib stats' for the node ids")
-    records = [query.paper_record(p) for p in query.select(papers, taxonomy, category)]
-    records.sort(key=lambda r: (-(r["year"] or 0), r["id"]))
+    selected = query.newest_first(query.select(papers, taxonomy, category))
+    records = [query.paper_record(p) for p in selected]
     if as_json:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
     width = shutil.get_terminal_size((100, 20)).columns
     title_width = max(20, width - 12 - 6 - 16 - 6)
     for r in records:
-        title = r["title"] if len(r["title"]) <= title_width else r["title"][: title_width - 1] + "…"
+        title = (
+            r["title"] if len(r["title"]) <= title_width else r["title"][: title_width - 1] + "…"
+        )
         click.echo(f"{r['id']:<12} {r['year'] or '':<5} {(r['venue'] or 'arXiv')[:15]:<15} {title}")
     click.echo(f"{len(records)} paper{'s' if len(records) != 1 else ''}")
 
@@ -143,7 +147,10 @@ def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
         key = paper_id
     found = [p for p in papers if p.key == key]
     if not found:
-        raise UserError(f"{paper_id} is not in {_project(ctx).settings.bib}; add it with 'vlabib add {paper_id}'")
+        raise UserError(
+            f"{paper_id} is not in {_project(ctx).settings.bib}; "
+            f"add it with 'vlabib add {paper_id}'"
+        )
     record = query.paper_record(found[0])
     if as_json:
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))
@@ -168,7 +175,9 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    click.echo(f"{data['papers']} papers, {data['memberships']} memberships, {len(taxonomy.leaves)} leaves")
+    click.echo(
+        f"{data['papers']} papers, {data['memberships']} memberships, {len(taxonomy.leaves)} leaves"
+    )
     click.echo()
     click.echo(f"{'node':<48} {'id':<32} {'own':>4} {'total':>6}")
     for node in data["nodes"]:

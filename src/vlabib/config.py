@@ -85,7 +85,9 @@ def _settings(data: dict[str, Any], where: str) -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ConfigError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise ConfigError(
+            f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
     for name, value in data.items():
         if not isinstance(value, str):
             raise ConfigError(f"{where}: {name} must be a string")
@@ -99,7 +101,9 @@ def load_taxonomy(path: Path, display: str) -> Taxonomy:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{display}: no such file; describe the survey's headings there") from None
+        raise ConfigError(
+            f"{display}: no such file; describe the survey's headings there"
+        ) from None
     return parse_taxonomy(text, display)
 
 
@@ -133,7 +137,10 @@ def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
             raise fail(str(node_id), f"node id {node_id!r} must be lower-case words joined by '-'")
         extra = sorted(set(node) - {"id", "title", "parent", "blurb"})
         if extra:
-            raise fail(node_id, f"node {node_id}: unknown key {extra[0]!r} (known: id, title, parent, blurb)")
+            raise fail(
+                node_id,
+                f"node {node_id}: unknown key {extra[0]!r} (known: id, title, parent, blurb)",
+            )
         if node_id in seen:
             raise fail(node_id, f"node id {node_id} is used twice")
         title = node.get("title")
@@ -141,7 +148,9 @@ def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
             raise fail(node_id, f"node {node_id} needs a title")
         parent = node.get("parent")
         if parent is not None and parent not in seen:
-            raise fail(node_id, f"node {node_id}: parent {parent!r} must be a node defined above it")
+            raise fail(
+                node_id, f"node {node_id}: parent {parent!r} must be a node defined above it"
+            )
         seen.add(node_id)
         specs.append((node_id, title.strip(), parent, str(node.get("blurb", "")).strip()))
     return Taxonomy.build(root_id, root_title, specs)

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 
 from vlabib.errors import IdError
 
+__all__ = ["IdError", "doi_key", "id_year_month", "is_arxiv_id", "is_doi_key", "parse_arxiv_id"]
+
 # New-style IDs: YYMM.NNNN (April 2007 to December 2014) or YYMM.NNNNN (from 2015).
 _NEW = r"(?P<yymm>\d{2}(?:0[1-9]|1[0-2]))\.(?P<num>\d{4,5})"
 # Old-style IDs: archive[.SUBJECT]/YYMMNNN, e.g. cs/0112017, math.GT/0309136.
@@ -27,7 +29,7 @@ _DOI_KEY_RE = re.compile(r"^doi:[a-z0-9._/-]+$")
 def is_arxiv_id(key: str) -> bool:
     """True for a bare, versionless arXiv ID such as ``2509.09372`` or ``cs/0112017``."""
     m = ID_RE.match(key)
-    return bool(m) and _valid_number(m)
+    return m is not None and _valid_number(m)
 
 
 def _valid_number(m: re.Match[str]) -> bool:
@@ -72,7 +74,8 @@ def parse_arxiv_ids(args: Iterable[str]) -> list[str]:
     if bad:
         raise IdError(
             f"not an arXiv ID or URL: {', '.join(bad)} "
-            "(expected e.g. 2509.09372, arXiv:2509.09372v2, cs/0112017 or an arxiv.org abs/pdf/html URL)"
+            "(expected e.g. 2509.09372, arXiv:2509.09372v2, cs/0112017 "
+            "or an arxiv.org abs/pdf/html URL)"
         )
     return ids
 

@@ -31,6 +31,11 @@ def paper_record(paper: Paper) -> dict[str, Any]:
     }
 
 
+def newest_first(papers: list[Paper]) -> list[Paper]:
+    """Papers by v1 date, newest first; the key breaks ties (later IDs are newer)."""
+    return sorted(papers, key=lambda p: (p.year or 0, p.month or 0, p.key), reverse=True)
+
+
 def select(papers: list[Paper], taxonomy: Taxonomy, category: str | None) -> list[Paper]:
     """Papers in the subtree of *category* (a leaf or an inner node), all when None."""
     if category is None:

@@ -61,8 +61,9 @@ _LETTERS = {
 # Characters special to LaTeX in text mode, and how to write them literally.
 _SPECIALS = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    # Not \{ and \}: BibTeX counts those braces too, and a lone one breaks the entry.
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -85,7 +86,12 @@ def _decoder() -> LatexNodes2Text:
     db = get_default_latex_context_db().filter_context()
     db.add_context_category(
         "vlabib",
-        macros=[MacroTextSpec("textasciicircum", "^"), MacroTextSpec("textasciitilde", "~")],
+        macros=[
+            MacroTextSpec("textasciicircum", "^"),
+            MacroTextSpec("textasciitilde", "~"),
+            MacroTextSpec("textbraceleft", "{"),
+            MacroTextSpec("textbraceright", "}"),
+        ],
         prepend=True,
     )
     return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
@@ -112,7 +118,8 @@ def latex_to_text(latex: str) -> str:
 def _encode_char(ch: str) -> str:
     if ch in _LETTERS:
         return _LETTERS[ch]
-    base, *marks = unicodedata.normalize("NFD", ch)
+    decomposed = unicodedata.normalize("NFD", ch)
+    base, marks = decomposed[0], decomposed[1:]
     if marks and base.isascii() and all(m in _ACCENTS for m in marks):
         out = base
         for mark in marks:
@@ -120,7 +127,7 @@ def _encode_char(ch: str) -> str:
             out = f"\\{cmd}{out}" if not cmd.isalpha() else f"\\{cmd} {out}"
             out = "{" + out + "}"
         return out
-    encoded = _encoder().unicode_to_latex(ch)
+    encoded: str = _encoder().unicode_to_latex(ch)
     return encoded
 
 
@@ -190,12 +197,11 @@ def _encode_words(text: str, protect: bool) -> str:
 def _check_ascii(text: str, latex: str) -> None:
     for ch in latex:
         if not ch.isascii() or (unicodedata.category(ch) == "Cc"):
-            bad = next(
-                (c for c in text if not c.isascii() or unicodedata.category(c) == "Cc"), ch
-            )
+            bad = next((c for c in text if not c.isascii() or unicodedata.category(c) == "Cc"), ch)
             raise LatexError(
                 f"character {bad!r} (U+{ord(bad):04X}, {unicodedata.name(bad, 'unnamed')}) "
-                f"in {text!r} cannot be written to BibTeX; replace it or write it as a LaTeX command"
+                f"in {text!r} cannot be written to BibTeX; "
+                "replace it or write it as a LaTeX command"
             )
 
 
@@ -206,9 +212,11 @@ def is_ascii_latex(latex: str) -> bool:
 
 def strip_specials(latex: str) -> str:
     """Brace-free text for sorting and comparing: ``{VLA}-Adapter`` -> ``VLA-Adapter``."""
-    return _SPECIAL_RE.sub("", latex_to_text(latex)) if "\\" in latex else latex.replace(
-        "{", ""
-    ).replace("}", "")
+    return (
+        _SPECIAL_RE.sub("", latex_to_text(latex))
+        if "\\" in latex
+        else latex.replace("{", "").replace("}", "")
+    )
 
 
 def encode_non_ascii(latex: str) -> str:

@@ -1,0 +1,193 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from vlabib import bib
+from vlabib.errors import BibError
+from vlabib.model import Paper
+from vlabib.tex import LatexError, text_to_latex
+
+ENTRY = """@misc{{{key},
+  title         = {{{title}}},
+  author        = {{Li, Wei}},
+  year          = {{2025}},
+  eprint        = {{{key}}},
+  archiveprefix = {{arXiv}},
+  url           = {{https://arxiv.org/abs/{key}}},
+  keywords      = {{token-pruning}},
+}}
+"""
+
+
+def entry(key: str = "2509.09372", title: str = "A Title") -> str:
+    return ENTRY.format(key=key, title=title)
+
+
+def test_canonical_text_round_trips_byte_for_byte() -> None:
+    text = entry("2406.04339") + "\n" + entry()
+    assert bib.write_string(bib.parse_string(text)) == text
+
+
+def test_writer_sorts_orders_aligns_and_normalises() -> None:
+    messy = (
+        '@MISC{2509.09372, Keywords = "b,a, a", url={u}, title = {A\n   title},\n'
+        "archivePrefix={arXiv}, eprint={2509.09372}, author={Li,  Wei and\n Wang, Yu},"
+        " year = 2025, month = Sep}\r\n"
+    )
+    assert bib.write_string(bib.parse_string(messy)) == (
+        "@misc{2509.09372,\n"
+        "  title         = {A title},\n"
+        "  author        = {Li, Wei and Wang, Yu},\n"
+        "  year          = {2025},\n"
+        "  month         = sep,\n"
+        "  eprint        = {2509.09372},\n"
+        "  archiveprefix = {arXiv},\n"
+        "  url           = {u},\n"
+        "  keywords      = {a, b},\n"
+        "}\n"
+    )
+
+
+def test_raw_unicode_is_written_as_braced_latex() -> None:
+    (paper,) = bib.parse_string(entry(title="Müller’s Straße"))
+    assert paper.title == 'M{\\"u}ller{\\textquoteright}s Stra{\\ss}e'
+
+
+def lines_of(text: str) -> list[str]:
+    with pytest.raises(BibError) as info:
+        bib.parse_string(text)
+    return str(info.value).splitlines()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            entry() + "\n" + entry("2509.09373", "unclosed {brace"),
+            "refs/vla.bib:12: '{' is never closed",
+            id="unclosed-brace-in-field",
+        ),
+        pytest.param(
+            entry() + "\n@misc{2509.09373,\n  title = {A},\n  author = {B},\n  year = {2025},\n",
+            "refs/vla.bib:11: '{' is never closed",
+            id="unclosed-entry-at-end",
+        ),
+        pytest.param(
+            entry() + entry(), "refs/vla.bib:10: duplicate key 2509.09372", id="duplicate"
+        ),
+        pytest.param(
+            entry("cs/0112017") + entry("CS/0112017"),
+            "refs/vla.bib:10: entry CS/0112017 is not a valid arXiv ID (write cs/0112017)",
+            id="bad-key-case",
+        ),
+        pytest.param(
+            entry("2509.09372v2"),
+            "refs/vla.bib:1: entry 2509.09372v2 is not a valid arXiv ID (write 2509.09372)",
+            id="versioned-key",
+        ),
+        pytest.param(
+            "@string{ieee = {IEEE}}\n", "refs/vla.bib:1: @string ieee is not supported", id="string"
+        ),
+        pytest.param(
+            entry().replace("{A Title}", '{A} # "B"'),
+            "refs/vla.bib:2: entry 2509.09372: field title: '#'",
+            id="concat",
+        ),
+        pytest.param(
+            entry().replace("{A Title}", "ieee"),
+            "refs/vla.bib:2: entry 2509.09372: field title: 'ieee' is an undefined macro",
+            id="macro",
+        ),
+        pytest.param(
+            entry().replace("  author        = {Li, Wei},\n", ""),
+            "refs/vla.bib:1: entry 2509.09372: required field author is missing",
+            id="missing-author",
+        ),
+        pytest.param(
+            entry().replace("{A Title}", "{漢字}"),
+            "refs/vla.bib:2: entry 2509.09372: field title: character '漢' (U+6F22",
+            id="cjk",
+        ),
+        pytest.param(
+            entry().replace("eprint        = {2509.09372}", "eprint = {2509.09999}"),
+            "refs/vla.bib:1: entry 2509.09372: eprint must be the key",
+            id="eprint-mismatch",
+        ),
+        pytest.param("@comment{x}\n", "refs/vla.bib:1: @comment is not kept", id="comment"),
+        pytest.param(
+            "stray\n" + entry(), "refs/vla.bib:1: text outside any entry", id="stray-text"
+        ),
+        pytest.param(
+            entry().replace("{A Title}", "{A}, title = {B}"),
+            "refs/vla.bib:1: field title appears twice",
+            id="duplicate-field",
+        ),
+    ],
+)
+def test_errors_name_file_and_line(text: str, expected: str) -> None:
+    assert any(line.startswith(expected) for line in lines_of(text)), lines_of(text)
+
+
+def test_bom_and_crlf_are_read() -> None:
+    text = "\ufeff" + entry().replace("\n", "\r\n")
+    assert bib.write_string(bib.parse_string(text)) == entry()
+
+
+def test_read_reports_non_utf8_with_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.bib"
+    path.write_bytes(entry().encode() + b"@misc{2509.0937x,\n title = {M\xfcller}}\n")
+    with pytest.raises(BibError, match=r"x.bib:11: not UTF-8"):
+        bib.read(path, "x.bib")
+
+
+# -- property: parse(write(papers)) == papers -------------------------------------------
+
+text_values = st.text(
+    alphabet=st.characters(
+        codec="utf-8",
+        categories=["Lu", "Ll", "Nd", "Po", "Ps", "Pe", "Pd", "Sm", "Sc", "Sk", "Zs"],
+        max_codepoint=0x2FF,
+    ),
+    min_size=1,
+    max_size=30,
+).filter(lambda s: s.strip() != "")
+math = st.sampled_from(["", " $x_1^2$", " $\\alpha + \\{b\\}$", " $O(n)$"])
+
+
+@st.composite
+def papers(draw: st.DrawFn) -> list[Paper]:
+    numbers = draw(st.lists(st.integers(10000, 99999), min_size=1, max_size=4, unique=True))
+    out = []
+    for n in numbers:
+        key = f"2509.{n}"
+        try:
+            title = text_to_latex(draw(text_values) + draw(math), math=True, protect=True)
+            names = [text_to_latex(draw(text_values)).replace(" and ", " und ") for _ in range(2)]
+        except LatexError:
+            continue
+        authors = [f"{{{n}}}" for n in names]
+        fields = {
+            "title": title,
+            "author": " and ".join(authors),
+            "year": "2025",
+            "month": draw(st.sampled_from(["jan", "sep"])),
+            "eprint": key,
+            "archiveprefix": "arXiv",
+            "url": f"https://arxiv.org/abs/{key}",
+            "keywords": ", ".join(
+                sorted(draw(st.sets(st.sampled_from(["a", "b-c", "d"]), min_size=1)))
+            ),
+        }
+        out.append(Paper(key, "misc", fields))
+    return sorted(out, key=lambda p: p.key)
+
+
+@given(papers())
+def test_parse_write_round_trip(library: list[Paper]) -> None:
+    text = bib.write_string(library)
+    assert bib.parse_string(text) == library
+    assert bib.write_string(bib.parse_string(text)) == text
