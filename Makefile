@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test lint check fmt clean
+.PHONY: test tex build lint check fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,6 +18,15 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest src tests
 
+# Regenerate everything, then compile latex/main.pdf (TeX Live is installed if missing).
+tex: $(STAMP)
+	bash scripts/texlive.sh
+	$(BIN)/vlabib build
+	cd latex && latexmk -pdf -interaction=nonstopmode -halt-on-error -file-line-error main.tex
+
+build: $(STAMP)
+	$(BIN)/vlabib build
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy
@@ -30,3 +39,4 @@ fmt: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
+	cd latex && latexmk -C main.tex >/dev/null 2>&1 || true

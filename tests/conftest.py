@@ -23,6 +23,11 @@ def survey(tmp_path: Path) -> Path:
     root = tmp_path / "survey"
     shutil.copytree(REPO / "refs", root / "refs", ignore=shutil.ignore_patterns(".*.lock"))
     shutil.copy(REPO / "README.md", root / "README.md")
+    latex = root / "latex"
+    (latex / "generated").mkdir(parents=True)
+    shutil.copy(REPO / "latex" / "main.tex", latex / "main.tex")
+    for path in (REPO / "latex" / "generated").iterdir():
+        shutil.copy(path, latex / "generated" / path.name)
     (root / "vlabib.toml").write_text('bib = "refs/vla.bib"\n')
     return root
 

@@ -87,7 +87,7 @@ def test_unclosed_brace_fails_every_command_and_writes_nothing(
     broken = "".join(lines).encode()
     bib.write_bytes(broken)
     before = sorted(p.name for p in (survey / "refs").iterdir())
-    result = run(command, *ARGS[command])
+    result = run(command, *ARGS.get(command, []))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: refs/vla.bib:{n}: '{{' is never closed")
     assert len(result.stderr.splitlines()) == 1

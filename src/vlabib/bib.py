@@ -223,8 +223,24 @@ def _delimited(raw: str) -> str | None:
     return None
 
 
+# Commands that read or write files, run programs or redefine LaTeX: a bibliography field
+# has no business holding them, and the manuscript would execute them.
+_DANGEROUS_RE = re.compile(
+    r"\\(input|include|InputIfFileExists|write|write18|immediate|openin|openout|read|"
+    r"readline|catcode|def|edef|gdef|xdef|let|futurelet|csname|newcommand|renewcommand|"
+    r"providecommand|usepackage|RequirePackage|documentclass|special|directlua|outer|"
+    r"everyeof|everypar|endinput|makeatletter|pdfprimitive|scantokens)(?![A-Za-z])"
+)
+
+
 def normalise(name: str, value: str) -> str:
     """Canonical form of a field value: whitespace collapsed, non-ASCII as LaTeX."""
+    danger = _DANGEROUS_RE.search(value)
+    if danger:
+        raise BibError(
+            f"\\{danger.group(1)} would be executed by LaTeX; "
+            f"write it as text (\\textbackslash{{}}{danger.group(1)})"
+        )
     depth = 0
     for ch in value:
         depth += (ch == "{") - (ch == "}")

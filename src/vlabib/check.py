@@ -121,7 +121,73 @@ def _first_difference(text: str, canonical: str) -> int:
 
 
 def check_project(project: Project) -> list[Problem]:
-    """Every problem :func:`lint_bib` finds in the project's bib (loading errors raise)."""
+    """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
+    from vlabib.build import drift
+
     display = project.settings.bib
     text, papers = bib.read(project.bib, display)
-    return lint_bib(text, papers, project.taxonomy(), display)
+    taxonomy = project.taxonomy()
+    problems = lint_bib(text, papers, taxonomy, display)
+    problems += drift(project, papers, taxonomy)
+    problems += lint_manuscript(project, papers, taxonomy)
+    for leaf in taxonomy.leaves:
+        if not any(leaf.id in p.categories for p in papers):
+            problems.append(
+                Problem(project.settings.taxonomy, 0, f"leaf {leaf.id} has no papers yet", True)
+            )
+    return sorted(problems, key=lambda p: (p.warning, p.path, p.line, p.message))
+
+
+_COMMENT_RE = re.compile(r"(?<!\\)%.*")
+_CITE_RE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*)\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
+
+
+def lint_manuscript(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> list[Problem]:
+    """``\\cite`` keys the bib lacks, unknown ``\\vlacite`` nodes, papers never cited."""
+    latex = project.path("latex")
+    generated = project.path("generated")
+    keys = {p.key for p in papers}
+    cited: set[str] = set()
+    problems = []
+    for path in sorted(latex.rglob("*.tex")) if latex.is_dir() else []:
+        if generated in path.parents:
+            continue
+        name = project.rel(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for number, line in enumerate(text.splitlines(), 1):
+            for m in _CITE_RE.finditer(_COMMENT_RE.sub("", line)):
+                command, args = m.group(1), [a.strip() for a in m.group(2).split(",")]
+                for arg in filter(None, args):
+                    if command in ("vlacite", "vlacount"):
+                        if arg not in taxonomy:
+                            problems.append(
+                                Problem(
+                                    name, number, f"\\{command}{{{arg}}}: no such taxonomy node"
+                                )
+                            )
+                        else:
+                            for leaf in taxonomy.leaves_under(arg):
+                                cited |= {p.key for p in papers if leaf in p.categories}
+                    elif arg not in keys:
+                        problems.append(
+                            Problem(
+                                name,
+                                number,
+                                f"\\{command}{{{arg}}}: {arg} is not in the bib; "
+                                f"add it with 'vlabib add {arg}'",
+                            )
+                        )
+                    else:
+                        cited.add(arg)
+    if latex.is_dir():
+        for paper in papers:
+            if paper.key not in cited:
+                problems.append(
+                    Problem(
+                        project.settings.bib,
+                        paper.line,
+                        f"{paper.key} is never cited in the manuscript",
+                        True,
+                    )
+                )
+    return problems

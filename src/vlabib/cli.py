@@ -80,6 +80,23 @@ def fmt(ctx: click.Context, check_only: bool) -> None:
 
 @main.command()
 @click.pass_context
+def build(ctx: click.Context) -> None:
+    """Write the README paper list and latex/generated/ from the bib and the taxonomy.
+
+    Only files whose content changed are written; a second run changes nothing.
+
+    Example: vlabib build
+    """
+    from vlabib.build import build as build_outputs
+
+    changed = build_outputs(_project(ctx))
+    for name in changed:
+        click.echo(f"wrote {name}")
+    click.echo(f"{len(changed)} file{'s' if len(changed) != 1 else ''} changed")
+
+
+@main.command()
+@click.pass_context
 def check(ctx: click.Context) -> None:
     """Report every problem in the survey's data, one line each; exit 1 on errors.
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Make sure the TeX tools vlabib's manuscript needs are installed.
+#   scripts/texlive.sh          what `make tex` needs (DESIGN.md's set)
+#   scripts/texlive.sh --tests  also biblatex, for the test suite's biblatex variant
+# Installs Debian's packages when run as root; otherwise prints the exact command, exit 2.
+set -euo pipefail
+
+packages=(texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures
+  texlive-fonts-recommended latexmk)
+files=(forest.sty tabularx.sty booktabs.sty natbib.sty hyperref.sty xcolor.sty mathptmx.sty
+  plainnat.bst)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(texlive-bibtex-extra poppler-utils)
+  files+=(biblatex.sty)
+fi
+
+have_all() {
+  for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || return 1; done
+  if [ "${1:-}" = "--tests" ]; then command -v pdftotext >/dev/null 2>&1 || return 1; fi
+  for f in "${files[@]}"; do [ -n "$(kpsewhich "$f" 2>/dev/null)" ] || return 1; done
+}
+
+have_all "${1:-}" && exit 0
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "Installing TeX Live from Debian's packages: ${packages[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+  have_all "${1:-}" && exit 0
+  echo "Error: TeX Live was installed but some files are still missing: ${files[*]}" >&2
+  exit 1
+fi
+
+cat >&2 <<MSG
+Error: TeX Live is missing (pdflatex, bibtex, latexmk and the packages ${files[*]}).
+Install it with:
+  sudo apt-get install --no-install-recommends ${packages[*]}
+MSG
+exit 2

@@ -1,0 +1,187 @@
+"""Generated LaTeX compiled for real: pdflatex, bibtex, latexmk, pdftotext (CI installs them)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Run
+from vlabib import bib
+from vlabib.model import Paper
+from vlabib.names import bibtex_name
+from vlabib.tex import LatexError, text_to_latex
+
+TOOLS = ("pdflatex", "bibtex", "latexmk", "pdftotext")
+
+
+def test_tex_tools_are_installed() -> None:
+    """No silent skips: CI installs TeX Live (scripts/texlive.sh --tests) and must have them."""
+    missing = [tool for tool in TOOLS if shutil.which(tool) is None]
+    assert not missing, f"install TeX Live: bash scripts/texlive.sh --tests (missing {missing})"
+
+
+def compile_pdf(folder: Path, main: str = "main.tex") -> tuple[str, str, str]:
+    """latexmk without shell escape; the log, the BibTeX log and the PDF's text."""
+    result = subprocess.run(
+        [
+            "latexmk",
+            "-pdf",
+            "-interaction=nonstopmode",
+            "-halt-on-error",
+            "-pdflatex=pdflatex -no-shell-escape %O %S",
+            main,
+        ],
+        cwd=folder,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=300,
+    )
+    stem = main.removesuffix(".tex")
+    log = (folder / f"{stem}.log").read_text(errors="replace")
+    assert result.returncode == 0, log[-3000:]
+    blg = (folder / f"{stem}.blg").read_text(errors="replace")
+    text = subprocess.run(
+        ["pdftotext", "-raw", "-enc", "UTF-8", f"{stem}.pdf", "-"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return log, blg, text
+
+
+def squash(text: str) -> str:
+    """Letters and digits only: line breaks, hyphenation and ligatures don't matter."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("ﬁ", "fi").replace("ﬂ", "fl").replace("ﬀ", "ff").replace("ﬃ", "ffi")
+    return re.sub(r"[\W_]+", "", text).lower()
+
+
+def contains(flat: str, title: str) -> bool:
+    """*title* is in *flat*, whole or broken once (a float page can land inside an entry)."""
+    t = squash(title)
+    return any(t[:k] in flat and t[k:] in flat[flat.find(t[:k]) :] for k in range(len(t), 0, -1))
+
+
+def assert_clean(log: str, blg: str) -> None:
+    assert "undefined" not in log.lower(), [ln for ln in log.splitlines() if "ndefined" in ln]
+    assert "There were undefined references" not in log
+    assert "Warning--" not in blg, blg
+    assert "(There were" not in blg  # bibtex's "(There were N warnings)"
+
+
+def test_the_survey_compiles_with_every_title(survey: Path, run: Run) -> None:
+    assert run("build").exit_code == 0
+    log, blg, text = compile_pdf(survey / "latex")
+    assert_clean(log, blg)
+    flat = squash(text)
+    for paper in bib.load(survey / "refs" / "vla.bib"):
+        from vlabib.tex import latex_to_text
+
+        assert contains(flat, latex_to_text(paper.title)), paper.key
+    assert "Figure 1: Taxonomy of Efficient VLAs" in text
+
+
+BIBLATEX_MAIN = r"""\documentclass{article}
+\usepackage[T1]{fontenc}
+\usepackage{mathptmx}
+\usepackage[backend=bibtex,style=numeric]{biblatex}
+\usepackage{forest}
+\usepackage{tabularx}
+\usepackage{booktabs}
+\usepackage{graphicx}
+\usepackage{hyperref}
+\addbibresource{generated/references.bib}
+\input{generated/cites}
+\begin{document}
+Pruning~\vlacite{token-pruning}; all tokens~\vlacite{efficient-use-of-tokens}
+(\vlacount{efficient-use-of-tokens} papers).
+\resizebox{\textwidth}{!}{\input{generated/taxonomy}}
+\input{generated/table-training}
+\printbibliography[keyword=token-pruning,title={Token pruning}]
+\end{document}
+"""
+
+
+def test_biblatex_variant(survey: Path, run: Run) -> None:
+    assert run("build").exit_code == 0
+    latex = survey / "latex"
+    (latex / "biblatex.tex").write_text(BIBLATEX_MAIN)
+    log, blg, text = compile_pdf(latex, "biblatex.tex")
+    assert_clean(log, blg)
+    assert "10papers" in squash(text)
+    # The keyword-filtered bibliography lists exactly the six token-pruning papers.
+    section = text.split("Token pruning")[-1].replace("\f", "\n")
+    assert len(re.findall(r"^\[\d+\]", section, re.MULTILINE)) == 6, section
+
+
+HOSTILE = [
+    "Costs & Benefits: 100% of #1 in a_b",
+    "Math $x^2 + \\alpha$ stays math",
+    "Braces { and } alone, tilde ~ caret ^ and back\\slash",
+    "\\input{/etc/passwd} is text",
+    "\\write18{rm -rf /} is text",
+    "Ümlaut Ærø Łódź Erdős Çağ naïve",
+    "Quotes “curly” – dashes — and ellipsis…",
+]
+
+
+def test_hostile_titles_print_literally_without_shell_escape(survey: Path, run: Run) -> None:
+    papers = []
+    for n, title in enumerate(HOSTILE):
+        key = f"2501.{10000 + n}"
+        papers.append(
+            Paper(
+                key,
+                "misc",
+                {
+                    "title": text_to_latex(title, math=True, protect=True),
+                    "author": text_to_latex(bibtex_name("José Müller-Łukasz"))
+                    + " and "
+                    + text_to_latex(bibtex_name("Peter H. N. de With")),
+                    "year": "2025",
+                    "eprint": key,
+                    "archiveprefix": "arXiv",
+                    "url": f"https://arxiv.org/abs/{key}",
+                    "keywords": "token-pruning",
+                },
+            )
+        )
+    (survey / "refs" / "vla.bib").write_text(bib.write_string(papers))
+    assert run("build").exit_code == 0
+    assert run("check").exit_code == 0, run("check").output
+    log, blg, text = compile_pdf(survey / "latex")
+    assert_clean(log, blg)
+    assert "runsystem" not in log
+    flat = " ".join(text.split())
+    for title in HOSTILE:
+        if "$" in title:
+            continue
+        assert contains(squash(flat), title), title
+    assert "\\input{/etc/passwd} is text" in flat.replace("\\in- put", "\\input"), flat
+    assert "José Müller-Łukasz" in flat or "J. Müller-Łukasz" in flat
+
+
+@pytest.mark.parametrize("title", ["漢字 Title", "Emoji 🤖 Robots"])
+def test_characters_tex_cannot_typeset_fail_early(title: str) -> None:
+    with pytest.raises(LatexError, match="cannot be written to BibTeX"):
+        text_to_latex(title)
+
+
+@pytest.mark.parametrize(
+    "value", ["\\input{/etc/passwd}", "A \\write18{touch /tmp/x}", "\\immediate\\openout"]
+)
+def test_a_bib_holding_executable_latex_is_refused(run: Run, survey: Path, value: str) -> None:
+    bibfile = survey / "refs" / "vla.bib"
+    text = bibfile.read_text()
+    bibfile.write_text(text.replace("{FAST}: Efficient", "{FAST}: " + value, 1))
+    result = run("build")
+    assert result.exit_code == 1
+    assert "would be executed by LaTeX" in result.stderr
+    assert result.stderr.startswith("Error: refs/vla.bib:")
