@@ -65,6 +65,8 @@ def test_fmt_check_reports_without_writing(run: Run, survey: Path) -> None:
 
 
 ARGS = {
+    "add": ["2509.09372", "-c", "token-pruning"],
+    "import": [str(Path(__file__).parent / "data" / "efficient-vla-survey.2025-09-17.seed.md")],
     "fmt": [],
     "check": [],
     "list": [],
@@ -75,8 +77,9 @@ ARGS = {
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_unclosed_brace_fails_every_command_and_writes_nothing(
-    run: Run, survey: Path, command: str
+    run: Run, survey: Path, command: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("VLABIB_ARXIV_API", "http://127.0.0.1:9/nothing-listens-here")
     bib = survey / "refs" / "vla.bib"
     lines = bib.read_text().splitlines(keepends=True)
     n = (

@@ -49,11 +49,14 @@ FIELD_ORDER = (
     "shortname",
     "code",
     "website",
+    "journalref",
+    "arxivcomment",
     "keywords",
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 _WIDTH = max(len(n) for n in FIELD_ORDER)
-REQUIRED = ("title", "author", "year")
+# An entry imported offline has no author until it is fetched: check reports that.
+REQUIRED = ("title", "year")
 REQUIRED_BY_TYPE = {"article": ("journal",), "inproceedings": ("booktitle",)}
 _AND_RE = re.compile(r"\s+and\s+")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")

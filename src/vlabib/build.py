@@ -26,7 +26,7 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
 _OWN_SUFFIXES = (".tex", ".bib", ".md")
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
-_PRIVATE_FIELDS = ("shortname", "code", "venue", "website")
+_PRIVATE_FIELDS = ("shortname", "code", "venue", "website", "journalref", "arxivcomment")
 
 
 class ReadmeError(VlabibError):

@@ -47,6 +47,14 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
                 problems.append(
                     Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy))
                 )
+        if not paper.get("author"):
+            problems.append(
+                Problem(
+                    path,
+                    paper.line,
+                    f"entry {paper.key} has no author; complete it with 'vlabib add {paper.key}'",
+                )
+            )
         if not paper.get("url"):
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
