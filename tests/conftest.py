@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.servers import FakeArxiv, recorded_entries, seed_entries
 from vlabib.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,3 +41,21 @@ def run(survey: Path) -> Run:
         return CliRunner().invoke(main, ["-C", str(survey), *args], input=input)
 
     return invoke
+
+
+@pytest.fixture(autouse=True)
+def _quiet_network(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test reaches the internet or the user's cache: dead endpoints, a private cache."""
+    monkeypatch.setenv("VLABIB_ARXIV_API", "http://127.0.0.1:9/no-server-here")
+    monkeypatch.setenv("VLABIB_S2_API", "http://127.0.0.1:9/no-server-here")
+    monkeypatch.setenv("VLABIB_DBLP_API", "http://127.0.0.1:9/no-server-here")
+    monkeypatch.setenv("VLABIB_ARXIV_DELAY", "0")
+    monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def arxiv(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
+    """A loopback arXiv API knowing the seed papers and the recorded responses."""
+    with FakeArxiv({**seed_entries(), **recorded_entries()}) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        yield server

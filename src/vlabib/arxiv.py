@@ -137,8 +137,10 @@ class Http:
         attempts: int = 4,
         max_wait: float = 120.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.service = service
+        self.clock = clock
         self.delay = delay
         self.timeout = timeout
         self.attempts = attempts
@@ -148,10 +150,10 @@ class Http:
         self.user_agent = f"vlabib/{_version()} (survey bibliography tool; mailto via git config)"
 
     def _pace(self) -> None:
-        wait = self._last + self.delay - time.monotonic()
+        wait = self._last + self.delay - self.clock()
         if wait > 0:
             self.sleep(wait)
-        self._last = time.monotonic()
+        self._last = self.clock()
 
     def request(self, url: str, data: dict[str, str] | None = None) -> bytes:
         """The body of a 200 answer; retries what is worth retrying, then a clear error."""
@@ -228,6 +230,7 @@ class Client:
         cache: Path | None = None,
         refresh: bool = False,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.endpoint = endpoint or os.environ.get("VLABIB_ARXIV_API") or DEFAULT_API
         self.http = Http(
@@ -235,6 +238,7 @@ class Client:
             delay=_env_float("VLABIB_ARXIV_DELAY", 3.0) if delay is None else delay,
             timeout=_env_float("VLABIB_ARXIV_TIMEOUT", 30.0) if timeout is None else timeout,
             sleep=sleep,
+            clock=clock,
         )
         self.cache = (cache or cache_root()) / "arxiv"
         self.refresh = refresh

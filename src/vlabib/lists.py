@@ -22,7 +22,7 @@ _PREPRINT = {"arxiv", "corr", ""}
 
 @dataclass(frozen=True)
 class ListItem:
-    """One paper line of a list, as written there."""
+    """One paper line of a list, as written there; ``arxiv_id`` is empty for non-arXiv links."""
 
     arxiv_id: str
     title: str
@@ -116,10 +116,14 @@ def _venue_year(text: str) -> tuple[str, int | None]:
 
 
 def _bullet_item(body: str, section: tuple[str, ...], number: int) -> ListItem | None:
-    links = {label.strip().lower(): url for label, url in _LINK_RE.findall(body)}
+    links = {
+        label.strip().lower(): url
+        for label, url in _LINK_RE.findall(body)
+        if url.startswith(("http://", "https://"))
+    }
+    if not links:
+        return None  # an empty bullet, prose, or a table of contents
     ident = _arxiv_id(list(links.values()))
-    if not ident:
-        return None
     cut = min(
         (m.start() for m in (_INS_RE.search(body), re.search(r"\[\[", body)) if m),
         default=len(body),
@@ -143,8 +147,6 @@ def _table_item(row: dict[str, str], section: tuple[str, ...], number: int) -> L
     if not m:
         return None
     ident = _arxiv_id([m.group(2)])
-    if not ident:
-        return None
     venue, _ = _venue_year(row.get("venue", ""))
     year = row.get("year", "").strip()
     return ListItem(

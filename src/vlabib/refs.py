@@ -235,11 +235,9 @@ def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[s
             unknown.append(f"{source}:{head.line}: heading {head.title!r}")
     if unknown:
         raise ConfigError(
-            "\n".join(
-                f"{u} matches no leaf of {taxonomy_name}"
-                for u, taxonomy_name in ((u, "refs/taxonomy.toml") for u in unknown)
-            )
-            + "\nadd those headings to the taxonomy, or import without one to make it from the list"
+            "\n".join(f"{u} matches no leaf of the taxonomy" for u in unknown)
+            + "\nadd those headings to refs/taxonomy.toml (or import without one to make it "
+            "from the list)"
         )
     return mapping
 

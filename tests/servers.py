@@ -1,0 +1,180 @@
+"""Real HTTP servers on 127.0.0.1 standing in for remote services in tests.
+
+Each serves recorded responses (or ones made in the services' own formats), can be told to
+misbehave, and records every request it saw.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.parse
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Self
+from xml.sax.saxutils import escape
+
+DATA = Path(__file__).parent / "data"
+FEED_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"'
+    ' xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/">\n'
+    "  <title>arXiv Query (vlabib test server)</title>\n"
+)
+
+
+@dataclass
+class Reply:
+    """One scripted answer: status, body, headers, and seconds to stall first."""
+
+    status: int = 200
+    body: bytes = b""
+    headers: dict[str, str] = field(default_factory=dict)
+    stall: float = 0.0
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    params: dict[str, str]
+    headers: dict[str, str]
+    at: float
+
+
+class Server:
+    """A loopback HTTP server; ``answer(seen)`` makes the default replies."""
+
+    def __init__(self, answer: Callable[[Seen], Reply]) -> None:
+        self.answer = answer
+        self.script: list[Reply] = []
+        self.requests: list[Seen] = []
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _handle(self) -> None:
+                url = urllib.parse.urlsplit(self.path)
+                params = dict(urllib.parse.parse_qsl(url.query))
+                if self.command == "POST":
+                    length = int(self.headers.get("Content-Length", 0))
+                    params.update(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
+                seen = Seen(self.command, url.path, params, dict(self.headers), time.monotonic())
+                outer.requests.append(seen)
+                reply = outer.script.pop(0) if outer.script else outer.answer(seen)
+                if reply.stall:
+                    time.sleep(reply.stall)
+                try:
+                    self.send_response(reply.status)
+                    for name, value in reply.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", str(len(reply.body)))
+                    self.end_headers()
+                    self.wfile.write(reply.body)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (a timeout test)
+
+            do_GET = do_POST = _handle
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> Self:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+# -- arXiv ------------------------------------------------------------------------------------
+
+
+def recorded_entries() -> dict[str, str]:
+    """``<entry>`` elements of the recorded arXiv responses, by bare ID."""
+    entries = {}
+    for path in sorted((DATA / "arxiv").glob("id_list-*.xml")):
+        text = path.read_text(encoding="utf-8")
+        for m in re.finditer(r"<entry>.*?</entry>", text, re.DOTALL):
+            ident = re.search(r"<id>https?://arxiv\.org/abs/(.+?)(?:v\d+)?</id>", m.group())
+            if ident:
+                entries[ident.group(1)] = m.group()
+    return entries
+
+
+def seed_entry(paper: dict[str, Any]) -> str:
+    """An Atom entry, in arXiv's format, from seed-papers.json; a null field is left out."""
+    ident = paper["arxiv_id"]
+    parts = [
+        "<entry>",
+        f"<id>http://arxiv.org/abs/{ident}v1</id>",
+        f"<title>{escape(paper['title'])}</title>",
+    ]
+    if paper["submitted"]:
+        parts.append(f"<published>{paper['submitted']}T12:00:00Z</published>")
+    parts += [f"<author><name>{escape(a)}</name></author>" for a in paper["authors"]]
+    if paper["primary_category"]:
+        term = paper["primary_category"]
+        parts.append(f'<arxiv:primary_category term="{term}"/>')
+        parts.append(f'<category term="{term}" scheme="http://arxiv.org/schemas/atom"/>')
+    parts.append("</entry>")
+    return "\n".join(parts)
+
+
+def seed_entries() -> dict[str, str]:
+    papers = json.loads((DATA / "seed-papers.json").read_text(encoding="utf-8"))
+    return {p["arxiv_id"]: seed_entry(p) for p in papers}
+
+
+def made_up_entry(ident: str) -> str:
+    """A plausible entry for any ID, for tests that need many papers."""
+    return (
+        f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>Paper {ident}</title>"
+        "<published>2025-01-02T00:00:00Z</published>"
+        "<author><name>Ada Lovelace</name></author></entry>"
+    )
+
+
+def feed(entries: Iterator[str] | list[str]) -> bytes:
+    return (FEED_HEAD + "\n".join(entries) + "\n</feed>\n").encode("utf-8")
+
+
+class FakeArxiv(Server):
+    """Answers ``id_list`` queries from known entries; unknown IDs are left out, as arXiv does."""
+
+    def __init__(self, entries: dict[str, str], *, any_id: bool = False) -> None:
+        self.entries = entries
+        self.any_id = any_id
+        super().__init__(self._answer)
+
+    def _answer(self, seen: Seen) -> Reply:
+        asked = [i for i in seen.params.get("id_list", "").split(",") if i]
+        limit = int(seen.params.get("max_results", "10"))  # arXiv's silent default
+        found = []
+        for ident in asked:
+            bare = re.sub(r"v\d+$", "", ident)
+            if bare in self.entries:
+                found.append(self.entries[bare])
+            elif self.any_id:
+                found.append(made_up_entry(bare))
+        return Reply(200, feed(found[:limit]), {"Content-Type": "application/atom+xml"})
+
+    @property
+    def api(self) -> str:
+        return self.url + "/api/query"
+
+    def asked_ids(self) -> list[list[str]]:
+        return [r.params.get("id_list", "").split(",") for r in self.requests]

@@ -1,0 +1,369 @@
+"""``vlabib add`` and ``vlabib import`` against a loopback arXiv API."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, REPO, Run
+from tests.servers import FakeArxiv, Reply
+from vlabib import bib
+from vlabib.lists import parse_list
+
+SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"
+TABLE = DATA / "efficient-vla-survey.2026-06-23.md"
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted((root / "refs").rglob("*"))
+        if p.is_file() and not p.name.endswith(".lock")
+    }
+
+
+def test_add_a_new_paper(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
+    result = run("add", "https://arxiv.org/abs/1605.08386v1", "-c", "token-pruning")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "added 1, updated 0, unchanged 0"
+    (paper,) = [p for p in bib.load(survey / "refs" / "vla.bib") if p.key == "1605.08386"]
+    assert paper.fields == {
+        "title": "Heat-bath random walks with Markov bases",
+        "author": "Stanley, Caprice and Windisch, Tobias",
+        "year": "2016",
+        "month": "may",
+        "eprint": "1605.08386",
+        "archiveprefix": "arXiv",
+        "primaryclass": "math.CO",
+        "url": "https://arxiv.org/abs/1605.08386",
+        "arxivcomment": "20 pages, 3 figures",
+        "keywords": "token-pruning",
+    }
+    assert arxiv.asked_ids() == [["1605.08386"]]
+    assert run("fmt", "--check").exit_code == 0
+
+
+def test_add_merges_keeping_hand_set_fields(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
+    before = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
+    result = run("add", "arXiv:2406.04339v2", "-c", "token-pruning")
+    assert result.exit_code == 0, result.output
+    assert "updated 1" in result.output
+    after = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
+    assert after.categories == (
+        "action-decoder",
+        "efficient-finetuning",
+        "language-model",
+        "token-pruning",
+    )
+    for name in ("venue", "code", "shortname", "title", "author"):
+        assert after.fields[name] == before.fields[name]
+    again = run("add", "2406.04339", "-c", "token-pruning")
+    assert again.output.splitlines()[-1] == "added 0, updated 0, unchanged 1"
+
+
+def test_code_and_name_options_win(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
+    result = run("add", "2406.04339", "--code", "https://github.com/x/y", "--name", "RM")
+    assert result.exit_code == 0, result.output
+    paper = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
+    assert (paper.code, paper.shortname) == ("https://github.com/x/y", "RM")
+    two = run("add", "2406.04339", "2509.09372", "--name", "X")
+    assert two.exit_code == 1
+    assert "give exactly one ID" in two.stderr
+
+
+def test_every_accepted_form_becomes_one_request(run: Run, arxiv: FakeArxiv) -> None:
+    result = run(
+        "add",
+        "2509.09372",
+        "2509.09372v2",
+        "arXiv:2406.04339",
+        "https://arxiv.org/pdf/2509.05614v1.pdf",
+        "https://arxiv.org/html/2508.20072v3",
+        "-c",
+        "benchmarks",
+        "--dry-run",
+    )
+    assert result.exit_code == 0, result.output
+    assert arxiv.asked_ids() == [["2509.09372", "2406.04339", "2509.05614", "2508.20072"]]
+    assert "dry run: added 0, updated 4, unchanged 0" in result.output
+
+
+def test_dry_run_writes_nothing(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
+    before = snapshot(survey)
+    result = run("add", "1605.08386", "-c", "token-pruning", "--dry-run")
+    assert "would be added 1605.08386" in result.output
+    assert snapshot(survey) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        pytest.param(
+            ["abc", "2509.1", "2509.09372", "-c", "token-pruning"],
+            "Error: not an arXiv ID or URL: 'abc', '2509.1'",
+            id="bad-ids-all-named",
+        ),
+        pytest.param(
+            ["1605.08386", "-c", "token-prunning", "-c", "tokens"],
+            "Error: unknown category: token-prunning is not a taxonomy leaf (did you mean "
+            "token-pruning?)",
+            id="unknown-category",
+        ),
+        pytest.param(
+            ["1605.08386", "-c", "efficient-use-of-tokens"],
+            "efficient-use-of-tokens is a heading with sub-headings (use one of: "
+            "token-compression, token-pruning, token-caching)",
+            id="inner-node",
+        ),
+        pytest.param(["1605.08386"], "1605.08386: new papers need a category", id="no-category"),
+    ],
+)
+def test_bad_arguments_fail_before_any_request(
+    run: Run, survey: Path, arxiv: FakeArxiv, args: list[str], message: str
+) -> None:
+    before = snapshot(survey)
+    result = run("add", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert arxiv.requests == []
+    assert snapshot(survey) == before
+
+
+TRUNCATED = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arx'
+
+
+@pytest.mark.parametrize(
+    ("script", "args", "message"),
+    [
+        pytest.param(
+            [Reply(429, headers={"Retry-After": "600"})],
+            ["1605.08386"],
+            "arXiv answered HTTP 429 Too Many Requests and asks to wait 600 s; try again later",
+            id="429-retry-after-too-long",
+        ),
+        pytest.param(
+            [Reply(200, b"Rate exceeded.")] * 4,
+            ["1605.08386"],
+            "arXiv answered 'Rate exceeded.' (4 attempts); try again later",
+            id="rate-exceeded",
+        ),
+        pytest.param(
+            [Reply(400, (DATA / "arxiv" / "id_list-abc.http400-error.xml").read_bytes())],
+            ["1605.08386"],
+            "arXiv rejected the request: incorrect id format for abc",
+            id="http-400-error-entry",
+        ),
+        pytest.param(
+            [],
+            ["2509.99999", "1707.08567", "1605.08386"],
+            "arXiv has no paper 2509.99999; check the ID",
+            id="missing-from-feed",
+        ),
+        pytest.param(
+            [Reply(200, TRUNCATED)],
+            ["1605.08386"],
+            "arXiv sent a malformed or truncated response (XML error at line 1); try again later",
+            id="truncated-xml",
+        ),
+    ],
+)
+def test_failures_are_clear_and_write_nothing(
+    run: Run,
+    survey: Path,
+    arxiv: FakeArxiv,
+    script: list[Reply],
+    args: list[str],
+    message: str,
+) -> None:
+    arxiv.script = list(script)
+    before = snapshot(survey)
+    result = run("add", *args, "-c", "token-pruning")
+    assert result.exit_code == 1, result.output
+    assert result.stderr == f"Error: {message}\n"
+    assert snapshot(survey) == before
+
+
+def test_503_then_200_is_retried_and_succeeds(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
+    arxiv.script = [Reply(503)]
+    result = run("add", "1605.08386", "-c", "token-pruning")
+    assert result.exit_code == 0, result.output
+    assert len(arxiv.requests) == 2
+    assert "1605.08386" in {p.key for p in bib.load(survey / "refs" / "vla.bib")}
+
+
+def test_429_retry_after_is_honoured(run: Run, arxiv: FakeArxiv) -> None:
+    arxiv.script = [Reply(429, headers={"Retry-After": "1"})]
+    result = run("add", "1605.08386", "-c", "token-pruning")
+    assert result.exit_code == 0, result.output
+    first, second = arxiv.requests
+    assert second.at - first.at >= 1.0  # the server saw the client wait as asked
+
+
+def test_connection_refused(run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VLABIB_ARXIV_API", "http://127.0.0.1:9/api/query")
+    before = snapshot(survey)
+    result = run("add", "1605.08386", "-c", "token-pruning")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: cannot reach arXiv at http://127.0.0.1:9/api/query: connection refused"
+    )
+    assert snapshot(survey) == before
+
+
+def test_server_slower_than_the_timeout(
+    run: Run, survey: Path, arxiv: FakeArxiv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VLABIB_ARXIV_TIMEOUT", "0.2")
+    arxiv.script = [Reply(stall=1.0)] * 4
+    before = snapshot(survey)
+    result = run("add", "1605.08386", "-c", "token-pruning")
+    assert result.exit_code == 1
+    assert (
+        result.stderr == "Error: arXiv did not answer within 0.2 s (4 attempts); try again later\n"
+    )
+    assert snapshot(survey) == before
+
+
+def test_ctrl_c_during_the_fetch_writes_nothing(survey: Path, arxiv: FakeArxiv) -> None:
+    arxiv.script = [Reply(stall=30)]
+    before = snapshot(survey)
+    env = {**os.environ, "VLABIB_ARXIV_API": arxiv.api}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "vlabib",
+            "-C",
+            str(survey),
+            "add",
+            "1605.08386",
+            "-c",
+            "benchmarks",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 20
+    while not arxiv.requests and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert arxiv.requests, "the fetch never started"
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=20)
+    assert proc.returncode == 1
+    assert "Aborted!" in err
+    assert "Traceback" not in err
+    assert snapshot(survey) == before
+
+
+def test_many_new_ids_cost_one_request_per_hundred(
+    run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [f"2501.{n:05d}" for n in range(1, 151)]
+    with FakeArxiv({}, any_id=True) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        result = run("add", *ids, "-c", "benchmarks")
+        assert result.exit_code == 0, result.output
+        assert len(server.requests) == math.ceil(len(ids) / 100)
+        assert "added 150" in result.output
+        # Cached: the same IDs again, and with a new one, cost only what is new.
+        assert run("add", *ids, "-c", "token-caching").exit_code == 0
+        assert len(server.requests) == 2
+        assert run("add", *ids, "2501.99999", "-c", "benchmarks").exit_code == 0
+        assert server.asked_ids()[-1] == ["2501.99999"]
+
+
+# -- import -----------------------------------------------------------------------------------
+
+
+def test_import_seed_list_matches_the_committed_bib(
+    run: Run, survey: Path, arxiv: FakeArxiv
+) -> None:
+    (survey / "refs" / "vla.bib").unlink()
+    result = run("import", str(SEED))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "added 32, updated 0, unchanged 0"
+    assert len(arxiv.requests) == 1
+    imported = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}
+    committed = {p.key: p for p in bib.load(REPO / "refs" / "vla.bib")}
+    assert sum(len(p.categories) for p in imported.values()) == 48
+    assert imported.keys() == committed.keys()
+    hand_set = {"venue", "code"}
+    for key, paper in committed.items():
+        want = {k: v for k, v in paper.fields.items() if k not in hand_set}
+        have = {k: v for k, v in imported[key].fields.items() if k not in hand_set}
+        assert have == want, key
+
+
+def test_import_without_a_taxonomy_makes_one_from_the_headings(
+    run: Run, survey: Path, arxiv: FakeArxiv
+) -> None:
+    (survey / "refs" / "vla.bib").unlink()
+    (survey / "refs" / "taxonomy.toml").unlink()
+    result = run("import", str(SEED))
+    assert result.exit_code == 0, result.output
+    assert "wrote refs/taxonomy.toml from the list's headings" in result.stderr
+    stats = json.loads(run("stats", "--json").output)
+    nodes = {n["id"]: n for n in stats["nodes"]}
+    assert nodes["efficient-vlas"]["depth"] == 0
+    assert nodes["token-pruning"]["own"] == 6
+    assert nodes["pre-training-data"]["own"] == 0  # empty headings are kept
+    assert nodes["hardward-aware-acceleration"]["own"] == 1  # the list's own spelling
+    assert stats["memberships"] == 48
+
+
+def test_import_offline_table_list_keeps_every_id_and_category(run: Run, survey: Path) -> None:
+    (survey / "refs" / "vla.bib").unlink()
+    (survey / "refs" / "taxonomy.toml").unlink()
+    result = run("import", "--offline", str(TABLE))
+    assert result.exit_code == 0, result.output
+    assert (
+        "MiniVLA: A Better VLA with a Smaller Footprint' has no arXiv link; skipped"
+        in result.stderr
+    )
+    papers = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}
+    rows = [i for i in parse_list(TABLE.read_text()).items if i.arxiv_id]
+    assert set(papers) == {i.arxiv_id for i in rows}
+    assert len(papers) == 107
+    stats = json.loads(run("stats", "--json").output)
+    titles = {n["title"]: n["id"] for n in stats["nodes"]}
+    for row in rows:
+        assert titles[row.section[-1]] in papers[row.arxiv_id].categories, row
+    long_vla = papers["2508.19958"]
+    assert long_vla.venue == "CoRL 2025"
+    assert long_vla.get("website") == "https://long-vla.github.io/"
+    assert papers["2510.26742"].code == "https://github.com/Dexmal/realtime-vla"
+    # Offline entries lack authors until fetched: check says so, by name.
+    assert (
+        "entry 2508.19958 has no author; complete it with 'vlabib add 2508.19958'"
+        in run("check").stderr
+    )
+
+
+def test_import_onto_an_existing_taxonomy_maps_headings(
+    run: Run, survey: Path, tmp_path: Path
+) -> None:
+    listing = tmp_path / "list.md"
+    listing.write_text(
+        "# S\n## Efficient VLAs\n### Token Prunning\n"
+        "- P. <ins>ICRA, 2025</ins> [[Paper](https://arxiv.org/abs/2509.09372)]\n"
+        "### Nowhere\n- Q. [[Paper](https://arxiv.org/abs/2406.04339)]\n"
+    )
+    before = snapshot(survey)
+    result = run("import", "--offline", str(listing))
+    assert result.exit_code == 1
+    assert f"{listing}:5: heading 'Nowhere' matches no leaf of the taxonomy" in result.stderr
+    assert snapshot(survey) == before
+    listing.write_text(listing.read_text().replace("### Nowhere\n", ""))
+    assert run("import", "--offline", str(listing)).exit_code == 0
+    paper = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
+    assert "token-pruning" in paper.categories  # 'Token Prunning' mapped onto token-pruning
