@@ -6,8 +6,11 @@ misbehave, and records every request it saw.
 
 from __future__ import annotations
 
+import base64
 import json
+import os
 import re
+import subprocess
 import threading
 import time
 import urllib.parse
@@ -41,8 +44,10 @@ class Reply:
 class Seen:
     method: str
     path: str
+    query: str
     params: dict[str, str]
     headers: dict[str, str]
+    body: bytes
     at: float
 
 
@@ -59,10 +64,19 @@ class Server:
             def _handle(self) -> None:
                 url = urllib.parse.urlsplit(self.path)
                 params = dict(urllib.parse.parse_qsl(url.query))
-                if self.command == "POST":
-                    length = int(self.headers.get("Content-Length", 0))
-                    params.update(urllib.parse.parse_qsl(self.rfile.read(length).decode()))
-                seen = Seen(self.command, url.path, params, dict(self.headers), time.monotonic())
+                length = int(self.headers.get("Content-Length", 0) or 0)
+                body = self.rfile.read(length) if length else b""
+                if self.headers.get("Content-Type") == "application/x-www-form-urlencoded":
+                    params.update(urllib.parse.parse_qsl(body.decode()))
+                seen = Seen(
+                    self.command,
+                    url.path,
+                    url.query,
+                    params,
+                    dict(self.headers),
+                    body,
+                    time.monotonic(),
+                )
                 outer.requests.append(seen)
                 reply = outer.script.pop(0) if outer.script else outer.answer(seen)
                 if reply.stall:
@@ -178,3 +192,48 @@ class FakeArxiv(Server):
 
     def asked_ids(self) -> list[list[str]]:
         return [r.params.get("id_list", "").split(",") for r in self.requests]
+
+
+# -- git over HTTP ----------------------------------------------------------------------------
+
+
+class GitHttp(Server):
+    """``git http-backend`` behind Basic authentication, as Overleaf's bridge (user ``git``,
+    password = the token), serving the bare repositories under *root*."""
+
+    def __init__(self, root: Path, token: str) -> None:
+        self.root = root
+        self.expected = "Basic " + base64.b64encode(f"git:{token}".encode()).decode()
+        exec_path = subprocess.run(["git", "--exec-path"], capture_output=True, text=True)
+        self.backend = exec_path.stdout.strip() + "/git-http-backend"
+        self.refused = 0
+        super().__init__(self._answer)
+
+    def _answer(self, seen: Seen) -> Reply:
+        if seen.headers.get("Authorization") != self.expected:
+            self.refused += 1
+            return Reply(401, headers={"WWW-Authenticate": 'Basic realm="overleaf"'})
+        env = {
+            "PATH": os.environ.get("PATH", ""),
+            "GIT_PROJECT_ROOT": str(self.root),
+            "GIT_HTTP_EXPORT_ALL": "1",
+            "REMOTE_USER": "git",  # also what lets http-backend accept pushes
+            "REMOTE_ADDR": "127.0.0.1",
+            "PATH_INFO": seen.path,
+            "QUERY_STRING": seen.query,
+            "REQUEST_METHOD": seen.method,
+            "CONTENT_TYPE": seen.headers.get("Content-Type", ""),
+            "CONTENT_LENGTH": str(len(seen.body)),
+            "HTTP_CONTENT_ENCODING": seen.headers.get("Content-Encoding", ""),
+            "GIT_PROTOCOL": seen.headers.get("Git-Protocol", ""),
+        }
+        proc = subprocess.run([self.backend], input=seen.body, env=env, capture_output=True)
+        head, _, payload = proc.stdout.partition(b"\r\n\r\n")
+        status, headers = 200, {}
+        for line in head.decode("latin-1").split("\r\n"):
+            name, _, value = line.partition(":")
+            if name.lower() == "status":
+                status = int(value.split()[0])
+            elif name:
+                headers[name] = value.strip()
+        return Reply(status, payload, headers)

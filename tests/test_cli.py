@@ -67,6 +67,7 @@ def test_fmt_check_reports_without_writing(run: Run, survey: Path) -> None:
 ARGS = {
     "add": ["2509.09372", "-c", "token-pruning"],
     "import": [str(Path(__file__).parent / "data" / "efficient-vla-survey.2025-09-17.seed.md")],
+    "overleaf": ["status"],
     "fmt": [],
     "check": [],
     "list": [],
