@@ -237,3 +237,114 @@ class GitHttp(Server):
             elif name:
                 headers[name] = value.strip()
         return Reply(status, payload, headers)
+
+
+# -- Semantic Scholar and DBLP ------------------------------------------------------------------
+
+
+def s2_paper(
+    arxiv_id: str,
+    title: str,
+    authors: list[str],
+    venue: str,
+    year: int,
+    *,
+    aliases: list[str] | None = None,
+    dblp: str = "",
+) -> dict[str, Any]:
+    """A paper as Semantic Scholar's graph API returns it for our fields."""
+    ids: dict[str, Any] = {"ArXiv": arxiv_id, "CorpusId": abs(hash(arxiv_id)) % 10**9}
+    if dblp:
+        ids["DBLP"] = dblp
+    return {
+        "paperId": f"{abs(hash(title)):040x}"[:40],
+        "externalIds": ids,
+        "title": title,
+        "venue": venue,
+        "year": year,
+        "journal": {"name": venue} if venue else None,
+        "publicationVenue": (
+            {"id": "v-1", "name": venue, "type": "conference", "alternate_names": aliases or []}
+            if venue
+            else None
+        ),
+        "authors": [{"authorId": str(i), "name": a} for i, a in enumerate(authors)],
+    }
+
+
+class FakeS2(Server):
+    """``POST /paper/batch``: a JSON list aligned with the IDs asked, null for unknown ones."""
+
+    def __init__(self, papers: dict[str, dict[str, Any]]) -> None:
+        self.papers = papers
+        super().__init__(self._answer)
+
+    def _answer(self, seen: Seen) -> Reply:
+        if seen.path != "/graph/v1/paper/batch" or seen.method != "POST":
+            return Reply(404, b'{"error":"Not found"}')
+        asked = json.loads(seen.body)["ids"]
+        answer = [self.papers.get(i.removeprefix("arXiv:")) for i in asked]
+        return Reply(200, json.dumps(answer).encode(), {"Content-Type": "application/json"})
+
+    @property
+    def api(self) -> str:
+        return self.url + "/graph/v1"
+
+
+def dblp_record(key: str, kind: str, title: str, authors: list[str], venue: str, year: int) -> str:
+    """A record as ``https://dblp.org/rec/KEY.xml`` returns it."""
+    where = "booktitle" if kind == "inproceedings" else "journal"
+    names = "\n".join(f"<author>{escape(a)}</author>" for a in authors)
+    return (
+        '<?xml version="1.0" encoding="US-ASCII"?>\n<dblp>\n'
+        f'<{kind} key="{key}" mdate="2025-01-23">\n{names}\n'
+        f"<title>{escape(title)}.</title>\n<year>{year}</year>\n"
+        f"<{where}>{escape(venue)}</{where}>\n</{kind}>\n</dblp>\n"
+    )
+
+
+def dblp_hit(
+    key: str, title: str, authors: list[str], venue: str, year: int, kind: str
+) -> dict[str, Any]:
+    """One hit of ``/search/publ/api?format=json``; a single author is an object, as DBLP does."""
+    people: Any = [{"@pid": str(i), "text": a} for i, a in enumerate(authors)]
+    return {
+        "@score": "10",
+        "@id": key,
+        "info": {
+            "authors": {"author": people[0] if len(people) == 1 else people},
+            "title": title + ".",
+            "venue": venue,
+            "year": str(year),
+            "type": kind,
+            "key": key,
+            "url": f"https://dblp.org/rec/{key}",
+        },
+    }
+
+
+class FakeDblp(Server):
+    """``/rec/KEY.xml`` and ``/search/publ/api`` from known records and hits."""
+
+    def __init__(self, records: dict[str, str], hits: list[dict[str, Any]]) -> None:
+        self.records = records
+        self.hits = hits
+        super().__init__(self._answer)
+
+    def _answer(self, seen: Seen) -> Reply:
+        if seen.path.startswith("/rec/") and seen.path.endswith(".xml"):
+            key = urllib.parse.unquote(seen.path[len("/rec/") : -len(".xml")])
+            if key in self.records:
+                return Reply(200, self.records[key].encode(), {"Content-Type": "application/xml"})
+            return Reply(404, b"Not found")
+        if seen.path == "/search/publ/api":
+            words = set(re.findall(r"\w+", seen.params.get("q", "").lower()))
+            found = [
+                h for h in self.hits if words <= set(re.findall(r"\w+", h["info"]["title"].lower()))
+            ]
+            hits: dict[str, Any] = {"@total": str(len(found)), "@sent": str(len(found))}
+            if found:
+                hits["hit"] = found
+            body = {"result": {"query": seen.params.get("q"), "hits": hits}}
+            return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
+        return Reply(404, b"Not found")

@@ -141,7 +141,8 @@ def test_cache_files_are_per_paper_json(tmp_path: Path) -> None:
     with FakeArxiv({}, any_id=True) as server:
         c, _ = client(server, tmp_path)
         c.fetch(["2501.00001", "cs/0112017"])
-    stored = json.loads((tmp_path / "arxiv" / "cs_0112017.json").read_text())
+    (path,) = (tmp_path / "arxiv").glob("cs_0112017.*.json")
+    stored = json.loads(path.read_text())
     assert stored["title"] == "Paper cs/0112017"
 
 

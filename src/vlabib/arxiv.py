@@ -14,7 +14,6 @@ Facts it rests on (see DESIGN.md): ``id_list`` needs ``max_results`` or it silen
 
 from __future__ import annotations
 
-import contextlib
 import email.utils
 import http.client
 import json
@@ -29,6 +28,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from vlabib.cache import Cache, cache_root
 from vlabib.errors import NetworkError
 from vlabib.ids import IdError, parse_arxiv_id
 
@@ -114,15 +114,6 @@ def _version() -> str:
         return "0"
 
 
-def cache_root() -> Path:
-    """``VLABIB_CACHE_DIR``, else the platform's cache directory."""
-    if os.environ.get("VLABIB_CACHE_DIR"):
-        return Path(os.environ["VLABIB_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "vlabib"
-    return Path.home() / ".cache" / "vlabib"
-
-
 class Http:
     """Polite HTTP for one service: paced, bounded retries honouring ``Retry-After``."""
 
@@ -155,13 +146,29 @@ class Http:
             self.sleep(wait)
         self._last = self.clock()
 
-    def request(self, url: str, data: dict[str, str] | None = None) -> bytes:
-        """The body of a 200 answer; retries what is worth retrying, then a clear error."""
+    def request(
+        self,
+        url: str,
+        data: dict[str, str] | None = None,
+        *,
+        json_body: object = None,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
+        """The body of a 200 answer; retries what is worth retrying, then a clear error.
+
+        *data* is sent as a form, *json_body* as JSON; neither means GET.
+        """
         problem = ""
+        sent = {"User-Agent": self.user_agent, **(headers or {})}
+        body = None
+        if data is not None:
+            body = urllib.parse.urlencode(data).encode()
+        elif json_body is not None:
+            body = json.dumps(json_body).encode()
+            sent["Content-Type"] = "application/json"
         for attempt in range(self.attempts):
             self._pace()
-            body = urllib.parse.urlencode(data).encode() if data is not None else None
-            req = urllib.request.Request(url, data=body, headers={"User-Agent": self.user_agent})
+            req = urllib.request.Request(url, data=body, headers=sent)
             retry_after: float | None = None
             try:
                 with urllib.request.urlopen(req, timeout=self.timeout) as resp:
@@ -229,6 +236,7 @@ class Client:
         timeout: float | None = None,
         cache: Path | None = None,
         refresh: bool = False,
+        max_age: float | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -240,20 +248,11 @@ class Client:
             sleep=sleep,
             clock=clock,
         )
-        self.cache = (cache or cache_root()) / "arxiv"
-        self.refresh = refresh
-
-    def _cache_path(self, ident: str) -> Path:
-        return self.cache / (ident.replace("/", "_") + ".json")
+        self.cache = Cache((cache or cache_root()) / "arxiv", refresh=refresh, max_age=max_age)
 
     def _cached(self, ident: str) -> Record | None:
-        if self.refresh:
-            return None
-        try:
-            data = json.loads(self._cache_path(ident).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if data.pop("_v", None) != _CACHE_VERSION:
+        hit, data = self.cache.get(ident)
+        if not hit or not isinstance(data, dict) or data.pop("_v", None) != _CACHE_VERSION:
             return None
         try:
             return Record(**{**data, "authors": tuple(data["authors"])})
@@ -261,15 +260,7 @@ class Client:
             return None
 
     def _store(self, record: Record) -> None:
-        from vlabib.errors import VlabibError
-        from vlabib.files import atomic_write
-
-        # A cache that cannot be written only costs a request next time.
-        with contextlib.suppress(VlabibError):
-            atomic_write(
-                self._cache_path(record.id),
-                json.dumps({"_v": _CACHE_VERSION, **asdict(record)}, ensure_ascii=False),
-            )
+        self.cache.put(record.id, {"_v": _CACHE_VERSION, **asdict(record)})
 
     def fetch(
         self, ids: Iterable[str], progress: Callable[[int], None] | None = None

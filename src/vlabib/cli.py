@@ -179,6 +179,28 @@ def import_(
     _report(summary, dry_run)
 
 
+@main.command()
+@click.argument("papers", nargs=-1, metavar="[ID...]")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--refresh", is_flag=True, help="Ignore cached answers.")
+@click.pass_context
+def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: bool) -> None:
+    """Refresh arXiv metadata and find where preprints were published.
+
+    New titles and author lists are applied and shown; venues come from arXiv's journal
+    reference, Semantic Scholar and DBLP, and only when title, authors and year match.
+    Disagreeing sources are reported, not applied; a hand-set venue is never replaced.
+
+    Example: vlabib update --dry-run
+    """
+    from vlabib.refs import update as update_papers
+
+    report = update_papers(_project(ctx), papers, dry_run=dry_run, refresh=refresh)
+    for line in report.lines:
+        click.echo(line)
+    click.echo(("dry run: " if dry_run else "") + report.summary())
+
+
 @main.group()
 def overleaf() -> None:
     """Sync latex/ with an Overleaf project through its git bridge.

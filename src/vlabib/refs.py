@@ -21,6 +21,8 @@ from vlabib.files import atomic_write, locked
 from vlabib.ids import parse_arxiv_ids
 from vlabib.lists import ListItem, PaperList, parse_list
 from vlabib.model import Paper, Taxonomy
+from vlabib.tex import text_to_latex
+from vlabib.venues import Claim, Venues, decide, journal_ref_claim, judge
 
 Progress = Callable[[int], None]
 
@@ -305,3 +307,131 @@ def import_list(
         atomic_write(tax_path, new_taxonomy)
         summary.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
     return summary
+
+
+# -- update -----------------------------------------------------------------------------------
+
+
+@dataclass
+class UpdateReport:
+    """What ``vlabib update`` found, changed and left for a person."""
+
+    lines: list[str] = field(default_factory=list)
+    checked: int = 0
+    venues: int = 0
+    applied: int = 0
+    conflicts: int = 0
+
+    def summary(self) -> str:
+        return (
+            f"checked {self.checked} papers, {self.venues} venues found, "
+            f"{self.applied} changes applied, {self.conflicts} conflicts left for a person"
+        )
+
+
+def _diff_names(old: list[str], new: list[str]) -> list[str]:
+    removed = [f"  - {n}" for n in old if n not in new]
+    added = [f"  + {n}" for n in new if n not in old]
+    moved = [] if removed or added else ["  (same authors, new order)"]
+    return removed + added + moved
+
+
+def _refresh(paper: Paper, fresh: Paper, version: int, report: UpdateReport) -> Paper:
+    """Apply a new arXiv version's title and authors (reported), and fetched fields."""
+    from vlabib.names import display_name
+    from vlabib.tex import latex_to_text
+
+    changes: dict[str, str | None] = {}
+    old_title, new_title = latex_to_text(paper.title), latex_to_text(fresh.title)
+    if new_title and old_title != new_title:
+        report.lines += [
+            f"{paper.key}: title changed (arXiv v{version})",
+            f"  - {old_title}",
+            f"  + {new_title}",
+        ]
+        changes["title"] = fresh.title
+    old_authors = [display_name(latex_to_text(a)) for a in paper.authors]
+    new_authors = [display_name(latex_to_text(a)) for a in fresh.authors]
+    if new_authors and old_authors != new_authors:
+        report.lines += [
+            f"{paper.key}: authors changed (arXiv v{version})",
+            *_diff_names(old_authors, new_authors),
+        ]
+        changes["author"] = fresh.get("author")
+    # Fields arXiv owns follow arXiv; hand-set ones (venue, code, name) are never touched.
+    for name in ("primaryclass", "doi", "journalref", "arxivcomment"):
+        if fresh.get(name) and fresh.get(name) != paper.get(name):
+            changes[name] = fresh.get(name)
+    return paper.replace(**changes) if changes else paper
+
+
+def update(
+    project: Project,
+    args: Sequence[str] = (),
+    *,
+    dry_run: bool = False,
+    refresh: bool = False,
+    client: Client | None = None,
+    venues: Venues | None = None,
+) -> UpdateReport:
+    """Refresh arXiv metadata and find published venues; one write, or none."""
+    finder = venues or Venues(refresh=refresh)
+    papers = bib.load(project.bib, project.settings.bib)
+    by_key = {p.key: p for p in papers}
+    wanted = parse_arxiv_ids(args) if args else [p.key for p in papers if p.arxiv_id]
+    unknown = [k for k in wanted if k not in by_key]
+    if unknown:
+        raise VlabibError(
+            f"not in {project.settings.bib}: {', '.join(unknown)}; add them with 'vlabib add'"
+        )
+    report = UpdateReport(checked=len(wanted))
+    # A day-old answer is fresh enough for a routine update; --refresh asks again.
+    arxiv = client or Client(refresh=refresh, max_age=24 * 3600)
+    records = arxiv.fetch(wanted)
+    updated = dict(by_key)
+    for key in wanted:
+        paper = by_key[key]
+        record = records[key]
+        fresh = from_record(record, paper.categories)
+        new = _refresh(paper, fresh, record.version, report)
+        if new != paper:
+            report.applied += 1
+        updated[key] = new
+    # Venues, for papers without one: a venue in the bib was set by a person, and stays.
+    open_keys = [k for k in wanted if not updated[k].venue]
+    s2 = finder.semantic_scholar(open_keys) if open_keys else {}
+    for key in open_keys:
+        paper = updated[key]
+        title, authors, year = records[key].title, list(records[key].authors), paper.year
+        claims: list[Claim] = []
+        ref = journal_ref_claim(records[key].journal_ref, title, authors, year)
+        if ref:
+            claims.append(ref)
+        s2_claim = s2.get(key)
+        if s2_claim:
+            claims.append(s2_claim)
+        if s2_claim and s2_claim.dblp_key:
+            dblp = finder.dblp_record(s2_claim.dblp_key)
+            claims += [dblp] if dblp else []
+        elif not any(not judge(c, title, authors, year) for c in claims):
+            claims += finder.dblp_search(title)  # nothing usable yet: search DBLP by title
+        decision = decide(claims, title, authors, year)
+        if decision.conflict:
+            report.conflicts += 1
+            report.lines.append(f"{key}: sources disagree ({decision.conflict}); left for a person")
+        elif decision.venue:
+            report.venues += 1
+            report.applied += 1
+            report.lines.append(f"{key}: venue {decision.venue} ({', '.join(decision.sources)})")
+            updated[key] = paper.replace(venue=text_to_latex(decision.venue))
+    text = bib.write_string(updated.values())
+    bib.parse_string(text, project.settings.bib)
+    if not dry_run and report.applied:
+        with locked(project.bib):
+            current = bib.read(project.bib, project.settings.bib)[1]
+            if current != papers:
+                raise VlabibError(
+                    f"{project.settings.bib} changed while updating; run 'vlabib update' again"
+                )
+            atomic_write(project.bib, text)
+    return report
