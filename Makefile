@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test tex build lint check fmt clean
+.PHONY: test tex bench build lint check fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ tex: $(STAMP)
 	bash scripts/texlive.sh
 	$(BIN)/vlabib build
 	cd latex && latexmk -pdf -interaction=nonstopmode -halt-on-error -file-line-error main.tex
+
+# Speed against the peers, as ratios measured in one run (installs bibtex-tidy with npm).
+bench: $(STAMP)
+	@test -x .bench/node_modules/.bin/bibtex-tidy || npm install --silent --prefix .bench bibtex-tidy
+	$(BIN)/python bench/run.py
 
 build: $(STAMP)
 	$(BIN)/vlabib build

@@ -191,3 +191,43 @@ def test_parse_write_round_trip(library: list[Paper]) -> None:
     text = bib.write_string(library)
     assert bib.parse_string(text) == library
     assert bib.write_string(bib.parse_string(text)) == text
+
+
+# -- the fast reader agrees with the careful one ----------------------------------------------
+
+layouts = st.sampled_from(
+    [
+        ("  {name:<13} = {value},", "\n"),  # canonical
+        ("{name}={value},", " "),  # all on one line
+        ("\t{NAME} =\n  {value} ,", "\n"),  # upper-case names, odd spacing
+    ]
+)
+
+
+@given(papers(), layouts, st.booleans(), st.booleans())
+def test_fast_reader_equals_careful_reader(
+    library: list[Paper], layout: tuple[str, str], trailing_comma: bool, bare_year: bool
+) -> None:
+    field_fmt, sep = layout
+    blocks = []
+    for paper in library:
+        lines = [f"@MISC{{ {paper.key},"]
+        for name, value in paper.fields.items():
+            shown = (
+                value if name == "month" or (bare_year and name == "year") else "{" + value + "}"
+            )
+            lines.append(field_fmt.format(name=name, NAME=name.upper(), value=shown))
+        if not trailing_comma:
+            lines[-1] = lines[-1].rstrip(",")
+        blocks.append(sep.join(lines) + sep + "}")
+    text = "\n\n".join(blocks) + "\n"
+    fast = bib._fast_parse(text)
+    careful = bib._careful_parse(text, "x.bib")
+    depth = deepest = 0
+    for ch in text:
+        depth += (ch == "{") - (ch == "}")
+        deepest = max(deepest, depth)
+    # Values nested deeper than the fast reader's four levels are the careful reader's.
+    assert fast is not None or deepest > 5
+    assert fast is None or fast == careful
+    assert fast is None or [p.line for p in fast] == [p.line for p in careful]

@@ -66,3 +66,47 @@ def test_round_trip_or_clear_error(text: str) -> None:
         return
     assert latex.isascii()
     assert latex_to_text(latex) == " ".join(text.split())
+
+
+# -- the fast decoder agrees with pylatexenc ----------------------------------------------------
+
+latex_tokens = st.sampled_from(
+    [
+        "a", "Z", " ", "  ", "-", "--", "---", "~", "'", "''", "`", "``", "{", "}", "{}",
+        '\\"u', '{\\"u}', '\\"{u}', "\\u g", "{\\u g}", "\\c c", "{\\'\\i}", "\\H o", "\\k a",
+        "\\&", "\\%", "\\_", "\\#", "\\$", "\\{", "\\}", "{\\ss}", "\\ss ", "{\\o}", "{\\L}",
+        "\\textbraceleft{}", "\\textbackslash{}", "\\textasciicircum{}", "{\\textendash}",
+        "{\\textquoteright}", "\\ldots{}", "$x_1$", "$\\alpha$", "{VLA}", "3D", ":", ".",
+    ]
+)  # fmt: skip
+
+
+@given(st.lists(latex_tokens, max_size=12).map("".join))
+def test_fast_decoder_equals_pylatexenc(latex: str) -> None:
+    from vlabib.tex import _fast_decode, pylatexenc_to_text
+
+    fast = _fast_decode(latex)
+    if fast is not None and latex.count("{") == latex.count("}"):
+        import unicodedata
+
+        assert unicodedata.normalize("NFC", fast) == pylatexenc_to_text(latex)
+
+
+accented_names = st.text(
+    alphabet=st.one_of(
+        st.characters(categories=["Lu", "Ll"], max_codepoint=0x17F), st.sampled_from(" -&%#_$.,:")
+    ),
+    max_size=30,
+)
+
+
+@given(accented_names)
+def test_fast_decoder_reads_accented_names_and_specials(text: str) -> None:
+    """Names and titles in Latin scripts never need the slow path (rare symbols may)."""
+    from vlabib.tex import _fast_decode
+
+    try:
+        latex = text_to_latex(text, protect=True)
+    except LatexError:
+        return
+    assert _fast_decode(latex) is not None

@@ -11,21 +11,19 @@ normalised values, and one canonical writer, so ``write(parse(text))`` is the fo
 
 from __future__ import annotations
 
-import logging
+import functools
 import re
 from collections.abc import Iterable
 from pathlib import Path
-
-import bibtexparser
-from bibtexparser import model as bpm
+from typing import TYPE_CHECKING
 
 from vlabib import ids
 from vlabib.errors import BibError
-from vlabib.model import Paper, is_month, split_keywords, split_top_level
-from vlabib.tex import LatexError, encode_non_ascii
+from vlabib.model import Paper, is_month, split_keywords, split_names
+from vlabib.tex import LatexError, encode_non_ascii, is_ascii_latex
 
-# bibtexparser logs each failed block; vlabib reports them itself, with a better line.
-logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+if TYPE_CHECKING:
+    from bibtexparser import model as bpm
 
 #: Canonical field order; fields not listed follow in alphabetical order.
 FIELD_ORDER = (
@@ -54,19 +52,100 @@ FIELD_ORDER = (
     "keywords",
 )
 _RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
+_FIELD_NAMES = frozenset(FIELD_ORDER)
+# Outside printable ASCII: such a value needs encoding or whitespace folding.
+_UNUSUAL_CHAR_RE = re.compile(r"[^ -~]")
 _WIDTH = max(len(n) for n in FIELD_ORDER)
 # An entry imported offline has no author until it is fetched: check reports that.
 REQUIRED = ("title", "year")
 REQUIRED_BY_TYPE = {"article": ("journal",), "inproceedings": ("booktitle",)}
 _AND_RE = re.compile(r"\s+and\s+")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+_BRACE_FIND = re.compile(r"[{}]").finditer
+# Anything beyond single-spaced printable ASCII without braces or backslashes needs a look.
+_SPECIAL_CHAR_RE = re.compile(r"[^ -\[\]-z|~]")
+_YEAR_RE = re.compile(r"\d{4}")
+_LOOSE_SPACE_RE = re.compile(r"\s\s|[^ \S]|^\s|\s$")
 
 
 def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
-    """Papers in *text*, sorted by key, values normalised; :class:`BibError` lists every problem."""
+    """Papers in *text*, sorted by key, values normalised; :class:`BibError` lists every problem.
+
+    A well-formed file is read by :func:`_fast_parse`; anything it does not accept goes
+    through bibtexparser, which finds and words every problem.
+    """
     if text.startswith("\ufeff"):
         text = text[1:]
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    papers = _fast_parse(text)
+    if papers is not None:
+        return papers
+    return _careful_parse(text, path)
+
+
+# One field value: braces nested up to four deep, a number, or a month macro. The
+# quantifiers are possessive: a value that does not close fails at once instead of
+# backtracking exponentially.
+_VALUE = (
+    r"\{((?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+)\}"
+    r"|(\d++|[A-Za-z]++)"
+)
+_FIELD = rf"\s*+([A-Za-z][\w-]*+)\s*+=\s*+(?:{_VALUE})\s*+"
+# A whole entry in one match: its fields are then taken out by _FIELD_RE.findall.
+_ENTRY_RE = re.compile(
+    rf"\s*+@([A-Za-z]++)\s*+\{{\s*+([^\s,{{}}()\"#%'=]++)\s*+,((?:{_FIELD},)*+(?:{_FIELD})?)\s*+\}}"
+)
+_FIELD_RE = re.compile(_FIELD)
+
+
+def _fast_parse(text: str) -> list[Paper] | None:
+    """The papers of a well-formed bib, or None when anything needs a closer look.
+
+    It never reports a problem: whatever it does not accept, :func:`_careful_parse` reads
+    again and words. Field lines are therefore not tracked here, only entry lines.
+    """
+    papers: list[Paper] = []
+    seen: set[str] = set()
+    problems: list[tuple[int, str]] = []
+    pos, line, counted = 0, 1, 0
+    end = len(text.rstrip())
+    match, fields_of = _ENTRY_RE.match, _FIELD_RE.findall
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        etype, key = m.group(1).lower(), m.group(2)
+        if etype in ("string", "comment", "preamble"):
+            return None
+        line += text.count("\n", counted, m.start(1))
+        counted = m.start(1)
+        pos = m.end()
+        fields = []
+        for name, braced, bare in fields_of(m.group(3)):
+            if bare and not bare.isdigit() and not (name.lower() == "month" and is_month(bare)):
+                return None
+            fields.append((name, braced or bare, line))
+        paper = _validated(key, etype, fields, line, problems, balanced=True)
+        if paper is None or key.lower() in seen:
+            return None
+        seen.add(key.lower())
+        papers.append(paper)
+    papers.sort(key=lambda p: p.key)
+    return papers
+
+
+def _careful_parse(text: str, path: str) -> list[Paper]:
+    """Every problem in *text*, by line, through bibtexparser (or its papers, if none)."""
+    import logging
+
+    # Imported here: well-formed files never need it, and it costs start-up time.
+    import bibtexparser
+    from bibtexparser import model as bpm
+
+    # bibtexparser logs each failed block; vlabib reports them itself, with a better line.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
     library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
     problems: list[tuple[int, str]] = []
     papers: dict[str, Paper] = {}
@@ -150,33 +229,76 @@ def _brace_problem(raw: str, line: int) -> tuple[int, str]:
 
 
 def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Paper | None:
-    before = len(problems)
+    """A bibtexparser entry, validated; its problems are added to *problems*."""
+    fields: list[tuple[str, str, int]] = []
     key = block.key.strip()
-    if not (ids.is_arxiv_id(key) or ids.is_doi_key(key)):
+    failed = []
+    for f in block.fields:
+        fline = f.start_line + 1
+        try:
+            fields.append((f.key.strip(), _value(f.key.strip().lower(), f.value), fline))
+        except BibError as exc:
+            failed.append(f.key.strip().lower())
+            problems.append((fline, f"entry {key}: field {f.key.strip().lower()}: {exc}"))
+    return _validated(key, block.entry_type, fields, line, problems, failed)
+
+
+def _validated(
+    key: str,
+    etype: str,
+    raw_fields: list[tuple[str, str, int]],
+    line: int,
+    problems: list[tuple[int, str]],
+    failed: Iterable[str] = (),
+    *,
+    balanced: bool = False,
+) -> Paper | None:
+    """The paper for an entry's key, type and (name, value, line) fields, or None after
+    adding its problems to *problems*. Both readers end here, so they agree.
+
+    *balanced* says every value came from a balanced brace group (the fast reader's), so
+    the brace check can be skipped.
+    """
+    before = len(problems)
+    failed = set(failed)
+    arxiv_key = ids.is_arxiv_id(key)
+    if not (arxiv_key or ids.is_doi_key(key)):
         problems.append((line, _bad_key(key)))
     fields: dict[str, str] = {}
-    failed: set[str] = set()
-    for f in block.fields:
-        name = f.key.strip().lower()
-        fline = f.start_line + 1
-        if not _NAME_RE.match(name):
-            problems.append((fline, f"entry {key}: field name {f.key!r} is not valid"))
+    unusual = _UNUSUAL_CHAR_RE.search
+    for raw_name, value, fline in raw_fields:
+        name = raw_name if raw_name in _FIELD_NAMES else raw_name.lower()
+        if name not in _FIELD_NAMES and not _NAME_RE.match(name):
+            problems.append((fline, f"entry {key}: field name {raw_name!r} is not valid"))
             continue
         if name in fields:
             problems.append((fline, f"entry {key}: field {name} appears twice; keep one"))
             continue
+        if (
+            balanced
+            and not (unusual(value) or "  " in value or value[:1] == " " or value[-1:] == " ")
+            and ("\\" not in value or not _DANGEROUS_RE.search(value))
+        ):
+            # Printable, single-spaced ASCII with balanced braces: only the field's own
+            # rule can change it, and for most fields there is none.
+            if name == "keywords":
+                value = _canonical_keywords(value)
+            elif name == "month" and is_month(value):
+                value = value.lower()
+            fields[name] = value
+            continue
         try:
-            fields[name] = normalise(name, _value(name, f.value))
+            fields[name] = normalise(name, value)
         except (BibError, LatexError) as exc:
             failed.add(name)
             problems.append((fline, f"entry {key}: field {name}: {exc}"))
-    etype = block.entry_type.lower()
+    etype = etype.lower()
     for name in REQUIRED + REQUIRED_BY_TYPE.get(etype, ()):
         if not fields.get(name) and name not in failed:
             problems.append((line, f"entry {key}: required field {name} is missing"))
-    if "year" in fields and not re.fullmatch(r"\d{4}", fields["year"]):
+    if "year" in fields and not _YEAR_RE.fullmatch(fields["year"]):
         problems.append((line, f"entry {key}: year {fields['year']!r} is not a 4-digit year"))
-    if ids.is_arxiv_id(key) and fields.get("eprint") != key:
+    if arxiv_key and fields.get("eprint") != key:
         problems.append(
             (line, f"entry {key}: eprint must be the key ({key}), found {fields.get('eprint')!r}")
         )
@@ -238,30 +360,56 @@ _DANGEROUS_RE = re.compile(
 
 def normalise(name: str, value: str) -> str:
     """Canonical form of a field value: whitespace collapsed, non-ASCII as LaTeX."""
-    danger = _DANGEROUS_RE.search(value)
-    if danger:
-        raise BibError(
-            f"\\{danger.group(1)} would be executed by LaTeX; "
-            f"write it as text (\\textbackslash{{}}{danger.group(1)})"
-        )
-    depth = 0
-    for ch in value:
-        depth += (ch == "{") - (ch == "}")
-        if depth < 0:
-            break
-    if depth:
-        raise BibError(
-            "braces do not balance (BibTeX counts \\{ and \\} too); "
-            "write a literal brace as \\textbraceleft{} or \\textbraceright{}"
-        )
-    value = encode_non_ascii(" ".join(value.split()))
+    if (
+        _SPECIAL_CHAR_RE.search(value)
+        or "  " in value
+        or value.startswith(" ")
+        or value.endswith(" ")
+    ):
+        value = _normalise_text(value)
     if name == "keywords":
-        return ", ".join(split_keywords(value))
+        return _canonical_keywords(value)
     if name in ("author", "editor"):
-        return " and ".join(split_top_level(value, _AND_RE))
+        return " and ".join(split_names(value))
     if name == "month" and is_month(value):
         return value.lower()
     return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _canonical_keywords(value: str) -> str:
+    return ", ".join(split_keywords(value))
+
+
+def _normalise_text(value: str) -> str:
+    if "\\" in value:
+        danger = _DANGEROUS_RE.search(value)
+        if danger:
+            raise BibError(
+                f"\\{danger.group(1)} would be executed by LaTeX; "
+                f"write it as text (\\textbackslash{{}}{danger.group(1)})"
+            )
+    if "{" in value or "}" in value:
+        depth = 0
+        for brace in _BRACE_FIND(value):
+            depth += 1 if brace.group() == "{" else -1
+            if depth < 0:
+                break
+        if depth:
+            raise BibError(
+                "braces do not balance (BibTeX counts \\{ and \\} too); "
+                "write a literal brace as \\textbraceleft{} or \\textbraceright{}"
+            )
+    if _LOOSE_SPACE_RE.search(value):
+        value = " ".join(value.split())
+    if not is_ascii_latex(value):
+        value = encode_non_ascii(value)
+    return value
+
+
+@functools.lru_cache(maxsize=1024)
+def _field_order(names: tuple[str, ...]) -> list[str]:
+    return sorted(names, key=lambda n: (_RANK.get(n, len(_RANK)), n))
 
 
 def write_string(papers: Iterable[Paper]) -> str:
@@ -269,7 +417,7 @@ def write_string(papers: Iterable[Paper]) -> str:
     blocks = []
     for paper in sorted(papers, key=lambda p: p.key):
         lines = [f"@{paper.type}{{{paper.key},"]
-        for name in sorted(paper.fields, key=lambda n: (_RANK.get(n, len(_RANK)), n)):
+        for name in _field_order(tuple(paper.fields)):
             value = paper.fields[name]
             text = value if name == "month" and is_month(value) else "{" + value + "}"
             lines.append(f"  {name:<{_WIDTH}} = {text},")

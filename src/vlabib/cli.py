@@ -4,8 +4,6 @@ imports click."""
 from __future__ import annotations
 
 import contextlib
-import json
-import shutil
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,10 +11,11 @@ from typing import Any
 
 import click
 
-from vlabib import bib, query
-from vlabib.check import check_project
 from vlabib.config import Project, find_project
 from vlabib.errors import VlabibError
+
+# Each command imports the library modules it needs, so that `vlabib --help` and the
+# quick commands start fast.
 
 
 class UserError(click.ClickException):
@@ -73,6 +72,8 @@ def fmt(ctx: click.Context, check_only: bool) -> None:
 
     Example: vlabib fmt --check
     """
+    from vlabib import bib
+
     project = _project(ctx)
     name = project.settings.bib
     changed = bib.format_file(project.bib, name, check_only=check_only)
@@ -280,6 +281,8 @@ def check(ctx: click.Context) -> None:
 
     Example: vlabib check
     """
+    from vlabib.check import check_project
+
     problems = check_project(_project(ctx))
     for problem in problems:
         click.echo(problem.line_text(), err=not problem.warning)
@@ -290,6 +293,8 @@ def check(ctx: click.Context) -> None:
 
 
 def _papers_and_taxonomy(ctx: click.Context) -> tuple[list[Any], Any]:
+    from vlabib import bib
+
     project = _project(ctx)
     return bib.load(project.bib, project.settings.bib), project.taxonomy()
 
@@ -303,6 +308,11 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
 
     Example: vlabib list -c token-pruning
     """
+    import json
+    import shutil
+
+    from vlabib import query
+
     papers, taxonomy = _papers_and_taxonomy(ctx)
     if category is not None and category not in taxonomy:
         raise UserError(f"unknown category {category!r}; see 'vlabib stats' for the node ids")
@@ -330,6 +340,9 @@ def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
 
     Example: vlabib show 2509.09372
     """
+    import json
+
+    from vlabib import query
     from vlabib.ids import IdError, parse_arxiv_id
 
     papers, _ = _papers_and_taxonomy(ctx)
@@ -362,6 +375,10 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 
     Example: vlabib stats
     """
+    import json
+
+    from vlabib import query
+
     papers, taxonomy = _papers_and_taxonomy(ctx)
     data = query.stats(papers, taxonomy)
     if as_json:

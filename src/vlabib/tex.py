@@ -11,18 +11,15 @@ character LaTeX cannot carry is a clear error instead of silent corruption.
 from __future__ import annotations
 
 import functools
-import logging
 import re
 import unicodedata
-
-from pylatexenc import latexwalker
-from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-from pylatexenc.latexencode import UnicodeToLatexEncoder
+from typing import TYPE_CHECKING
 
 from vlabib.errors import VlabibError
 
-# pylatexenc logs every unmapped character; vlabib reports them itself, once.
-logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
+if TYPE_CHECKING:
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 # Combining marks and the LaTeX accent that draws them. pylatexenc 2.11 maps some of
 # these wrongly (U+0171 ű becomes \'{u}, which reads back as ú), so letters go through
@@ -81,8 +78,19 @@ class LatexError(VlabibError):
     """A string cannot be carried by LaTeX/BibTeX as it stands."""
 
 
+def _quiet() -> None:
+    """pylatexenc logs every unmapped character; vlabib reports them itself, once."""
+    import logging
+
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
+
+
+# pylatexenc is imported only when needed: the LaTeX vlabib writes never needs it.
 @functools.cache
 def _decoder() -> LatexNodes2Text:
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
+
+    _quiet()
     db = get_default_latex_context_db().filter_context()
     db.add_context_category(
         "vlabib",
@@ -99,15 +107,33 @@ def _decoder() -> LatexNodes2Text:
 
 @functools.cache
 def _encoder() -> UnicodeToLatexEncoder:
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+
+    _quiet()
     return UnicodeToLatexEncoder(
         non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def latex_to_text(latex: str) -> str:
-    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; math stays verbatim."""
-    if "\\" not in latex and "{" not in latex and "~" not in latex and "-" not in latex:
+    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; math stays verbatim.
+
+    The LaTeX vlabib itself writes is decoded here directly; anything else goes through
+    pylatexenc, which is exact but a thousand times slower.
+    """
+    if not _LATEX_SYNTAX_RE.search(latex):
         return latex
+    fast = _fast_decode(latex)
+    if fast is not None:
+        return unicodedata.normalize("NFC", fast)
+    return pylatexenc_to_text(latex)
+
+
+def pylatexenc_to_text(latex: str) -> str:
+    """The reference decoding, through pylatexenc."""
+    from pylatexenc import latexwalker
+
     try:
         text = _decoder().latex_to_text(latex)
     except latexwalker.LatexWalkerError as exc:  # pragma: no cover - pylatexenc is lenient
@@ -115,6 +141,108 @@ def latex_to_text(latex: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_LATEX_SYNTAX_RE = re.compile(r"[\\{}$~%`']|--")
+_PLAIN_RUN_RE = re.compile(r"[^\\{}$~%`'-]+")
+_MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
+_ACCENT_ARG_RE = re.compile(r"\{(\\i(?![A-Za-z])|[A-Za-z])\}|(\\i(?![A-Za-z])|[A-Za-z])")
+_ACCENT_MARK = {cmd: mark for mark, cmd in _ACCENTS.items()}
+_SYMBOLS = {
+    **{cmd.strip("{}\\"): ch for ch, cmd in _LETTERS.items()},
+    "textbraceleft": "{",
+    "textbraceright": "}",
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textasciicircum": "^",
+    "textendash": "\u2013",
+    "textemdash": "\u2014",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "textquoteleft": "\u2018",
+    "textquoteright": "\u2019",
+    "textellipsis": "\u2026",
+    "ldots": "\u2026",
+    # Letters pylatexenc writes as commands, and common typographic symbols.
+    "DH": "Ð", "dh": "ð", "TH": "Þ", "th": "þ", "DJ": "Đ", "dj": "đ", "IJ": "Ĳ", "ij": "ĳ",
+    "NG": "Ŋ", "ng": "ŋ", "texttimes": "×", "textdegree": "°", "textsection": "§",
+    "textcopyright": "©", "textregistered": "®", "guillemotleft": "«", "guillemotright": "»",
+    "textquestiondown": "¿", "textexclamdown": "¡", "textonehalf": "½", "textdagger": "†",
+    "textbullet": "•", "quotedblbase": "„", "textmu": "µ", "textperthousand": "‰",
+}  # fmt: skip
+
+
+def _fast_decode(latex: str) -> str | None:
+    """Decode the subset of LaTeX vlabib writes; None for anything else."""
+    out: list[str] = []
+    pos, n = 0, len(latex)
+    while pos < n:
+        m = _PLAIN_RUN_RE.match(latex, pos)
+        if m:
+            out.append(m.group())
+            pos = m.end()
+            continue
+        ch = latex[pos]
+        if ch in "{}":
+            pos += 1
+        elif ch == "$":
+            end = latex.find("$", pos + 1)
+            if end < 0 or latex[end - 1] == "\\":
+                return None
+            out.append(latex[pos : end + 1])
+            pos = end + 1
+        elif ch == "~":
+            out.append("\xa0")
+            pos += 1
+        elif ch == "-":
+            if latex.startswith("---", pos):
+                out.append("\u2014")
+                pos += 3
+            elif latex.startswith("--", pos):
+                out.append("\u2013")
+                pos += 2
+            else:
+                out.append("-")
+                pos += 1
+        elif ch in "`'":
+            pair = latex[pos : pos + 2]
+            if pair in ("``", "''"):
+                out.append("\u201c" if pair == "``" else "\u201d")
+                pos += 2
+            else:
+                out.append(ch)
+                pos += 1
+        elif ch == "\\":
+            m = _MACRO_RE.match(latex, pos)
+            if not m:
+                return None
+            name = m.group(1)
+            pos = m.end()
+            if name in "&%$#_{}":
+                out.append(name)
+            elif name in _ACCENT_MARK:
+                # An accent on the next letter: \"u, \"{u}, \u g, {\'\i}.
+                if name.isalpha():
+                    while pos < n and latex[pos] == " ":
+                        pos += 1
+                arg = _ACCENT_ARG_RE.match(latex, pos)
+                if not arg:
+                    return None
+                letter = arg.group(1) or arg.group(2)
+                base = "i" if letter == "\\i" else letter
+                out.append(unicodedata.normalize("NFC", base + _ACCENT_MARK[name]))
+                pos = arg.end()
+            elif name in _SYMBOLS:
+                out.append(_SYMBOLS[name])
+                if name.isalpha():
+                    while pos < n and latex[pos] == " ":  # TeX eats spaces after \word
+                        pos += 1
+            else:
+                return None
+        else:
+            return None  # '%': a comment in LaTeX; let pylatexenc decide
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=4096)
 def _encode_char(ch: str) -> str:
     if ch in _LETTERS:
         return _LETTERS[ch]
@@ -205,9 +333,12 @@ def _check_ascii(text: str, latex: str) -> None:
             )
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def is_ascii_latex(latex: str) -> bool:
     """True when *latex* is printable ASCII, as BibTeX needs (it reads bytes)."""
-    return latex.isascii() and not any(unicodedata.category(c) == "Cc" for c in latex)
+    return latex.isascii() and not _CONTROL_RE.search(latex)
 
 
 def strip_specials(latex: str) -> str:
@@ -217,6 +348,13 @@ def strip_specials(latex: str) -> str:
         if "\\" in latex
         else latex.replace("{", "").replace("}", "")
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _checked_char(ch: str) -> str | None:
+    """The LaTeX for *ch* when it reads back as *ch*, else None."""
+    encoded = _encode_char(ch)
+    return encoded if is_ascii_latex(encoded) and latex_to_text(encoded) == ch else None
 
 
 def encode_non_ascii(latex: str) -> str:
@@ -232,8 +370,8 @@ def encode_non_ascii(latex: str) -> str:
         if ch.isascii() and unicodedata.category(ch) != "Cc":
             out.append(ch)
             continue
-        encoded = _encode_char(ch)
-        if not is_ascii_latex(encoded) or latex_to_text(encoded) != ch:
+        encoded = _checked_char(ch)
+        if encoded is None:
             raise LatexError(
                 f"character {ch!r} (U+{ord(ch):04X}, {unicodedata.name(ch, 'control character')}) "
                 "cannot be written to BibTeX; replace it or write it as a LaTeX command"
