@@ -7,6 +7,7 @@ what is on disk without writing.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,16 @@ from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.files import atomic_write, write_if_changed
 from vlabib.model import Paper, Taxonomy
-from vlabib.render import HEADER, Entry, digest, render, sections, stated_digest, unique_slugs
+from vlabib.render import (
+    HEADER,
+    Entry,
+    Section,
+    digest,
+    render,
+    sections,
+    stated_digest,
+    unique_slugs,
+)
 
 REGION = "papers"
 BEGIN = "<!-- vlabib:begin {} -->"
@@ -67,25 +77,25 @@ def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
     return start, stop, text[:start].count("\n") + 1
 
 
-def render_readme(readme: str, project: Project, papers: list[Paper], taxonomy: Taxonomy) -> str:
+def render_readme(readme: str, project: Project, secs: list[Section]) -> str:
     """The README with its paper region rendered from the data."""
     start, stop, _ = region_bounds(readme)
     # Anchors must be unique across the whole page, so count the headings outside the region.
     outside = readme[:start] + readme[stop:]
-    taken = unique_slugs(
-        [m.group(2) for m in _HEADING_RE.finditer(outside)] + ["Table of Contents"]
-    )
+    taken = [m.group(2) for m in _HEADING_RE.finditer(outside)] + ["Table of Contents"]
+    slugs = unique_slugs([s.node.title for s in secs], unique_slugs(taken))
     body = render(
         "readme-papers.md",
-        sections=sections(papers, taxonomy, taken[:-1]),
+        sections=[dataclasses.replace(s, slug=slug) for s, slug in zip(secs, slugs, strict=True)],
         layout=project.settings.readme_layout,
     )
     return readme[:start] + "\n" + _stamp(body, "<!--", _sources(project)) + readme[stop:]
 
 
-def render_generated(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> dict[str, str]:
+def render_generated(
+    project: Project, papers: list[Paper], taxonomy: Taxonomy, secs: list[Section]
+) -> dict[str, str]:
     """File name -> content for everything under ``latex/generated/``."""
-    secs = sections(papers, taxonomy, [])
     by_id = {s.node.id: s for s in secs}
     closers = {}
     for i, s in enumerate(secs):
@@ -143,9 +153,10 @@ def outputs(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> list[O
         readme = readme_path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ReadmeError(f"{project.settings.readme}: no such file") from None
-    result = [Output(readme_path, render_readme(readme, project, papers, taxonomy))]
+    secs = sections(papers, taxonomy)
+    result = [Output(readme_path, render_readme(readme, project, secs))]
     generated = project.path("generated")
-    for name, text in sorted(render_generated(project, papers, taxonomy).items()):
+    for name, text in sorted(render_generated(project, papers, taxonomy, secs).items()):
         result.append(Output(generated / name, text))
     return result
 
@@ -182,7 +193,8 @@ def build(project: Project) -> list[str]:
 def drift(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> list[Problem]:
     """Outputs that differ from what ``build`` would write, and why."""
     problems = []
-    for out in outputs(project, papers, taxonomy):
+    rendered = outputs(project, papers, taxonomy)
+    for out in rendered:
         name = project.rel(out.path)
         try:
             have = out.path.read_text(encoding="utf-8")
@@ -195,7 +207,7 @@ def drift(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> list[Pro
             problems.append(_readme_drift(name, have))
         else:
             problems.append(_file_drift(name, have))
-    for path in _stale_generated(project, {o.path for o in outputs(project, papers, taxonomy)}):
+    for path in _stale_generated(project, {o.path for o in rendered}):
         problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
     return problems
 

@@ -155,9 +155,11 @@ class Taxonomy:
 
     nodes: tuple[Node, ...]
     _index: Mapping[str, Node] = field(init=False, repr=False, compare=False)
+    _leaves: dict[str, list[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_index", {n.id: n for n in self.nodes})
+        object.__setattr__(self, "_leaves", {})
 
     @property
     def root(self) -> Node:
@@ -188,7 +190,11 @@ class Taxonomy:
         return out
 
     def leaves_under(self, node_id: str) -> list[str]:
-        return [n.id for n in self.subtree(node_id) if n.is_leaf]
+        """Leaf ids at or below a node, in display order (computed once per node)."""
+        cache: dict[str, list[str]] = self._leaves
+        if node_id not in cache:
+            cache[node_id] = [n.id for n in self.subtree(node_id) if n.is_leaf]
+        return cache[node_id]
 
     def path(self, node_id: str) -> list[Node]:
         """Root-to-node chain, root excluded: ``[Efficient Inference, Token Pruning]``."""

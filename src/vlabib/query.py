@@ -33,7 +33,11 @@ def paper_record(paper: Paper) -> dict[str, Any]:
 
 def newest_first(papers: list[Paper]) -> list[Paper]:
     """Papers by v1 date, newest first; the key breaks ties (later IDs are newer)."""
-    return sorted(papers, key=lambda p: (p.year or 0, p.month or 0, p.key), reverse=True)
+    return sorted(papers, key=_date_key, reverse=True)
+
+
+def _date_key(paper: Paper) -> tuple[int, int, str]:
+    return (paper.year or 0, paper.month or 0, paper.key)
 
 
 def select(papers: list[Paper], taxonomy: Taxonomy, category: str | None) -> list[Paper]:

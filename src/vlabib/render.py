@@ -87,9 +87,10 @@ def md_text(text: str) -> str:
 
 def md_url(url: str) -> str:
     """A URL that cannot end a Markdown link early."""
-    return "".join(
-        f"%{ord(c):02X}" if c in " ()<>[]|\"'" or not c.isprintable() else c for c in url
-    )
+    return _URL_UNSAFE_RE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode()), url)
+
+
+_URL_UNSAFE_RE = re.compile(r"""[\s()<>\[\]|"'\x00-\x1f\x7f]""")
 
 
 def tex_text(text: str) -> str:
@@ -191,7 +192,10 @@ class Section:
     title_tex: str
 
 
-def sections(papers: list[Paper], taxonomy: Taxonomy, taken_slugs: list[str]) -> list[Section]:
+def sections(
+    papers: list[Paper], taxonomy: Taxonomy, taken_slugs: list[str] | None = None
+) -> list[Section]:
+    """Every taxonomy node with its papers, newest first; slugs unique after *taken_slugs*."""
     by_leaf: dict[str, list[Paper]] = {leaf.id: [] for leaf in taxonomy.leaves}
     for paper in papers:
         for cat in paper.categories:
