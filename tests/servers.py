@@ -169,9 +169,10 @@ def feed(entries: Iterator[str] | list[str]) -> bytes:
 class FakeArxiv(Server):
     """Answers ``id_list`` queries from known entries; unknown IDs are left out, as arXiv does."""
 
-    def __init__(self, entries: dict[str, str], *, any_id: bool = False) -> None:
+    def __init__(self, entries: dict[str, str], *, any_id: bool = False, stall: float = 0) -> None:
         self.entries = entries
         self.any_id = any_id
+        self.stall = stall
         super().__init__(self._answer)
 
     def _answer(self, seen: Seen) -> Reply:
@@ -184,7 +185,7 @@ class FakeArxiv(Server):
                 found.append(self.entries[bare])
             elif self.any_id:
                 found.append(made_up_entry(bare))
-        return Reply(200, feed(found[:limit]), {"Content-Type": "application/atom+xml"})
+        return Reply(200, feed(found[:limit]), {"Content-Type": "application/atom+xml"}, self.stall)
 
     @property
     def api(self) -> str:

@@ -237,8 +237,8 @@ def test_check_warns_about_uncited_papers_and_empty_leaves(built: Path, run: Run
     edit(built / "latex" / "main.tex", "\\vlacite{efficient-vlas}", "")
     result = run("check")
     assert result.exit_code == 0
-    assert "warning: 2502.02175 is never cited in the manuscript" in result.output
-    assert "warning: leaf pre-training-data has no papers yet" in result.output
+    assert "2502.02175 is never cited in the manuscript" in result.stderr
+    assert "Warning: refs/taxonomy.toml: leaf pre-training-data has no papers yet" in result.stderr
 
 
 def test_readme_without_markers_is_a_clear_error(survey: Path, run: Run) -> None:

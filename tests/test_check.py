@@ -60,7 +60,7 @@ def test_check_reports(run: Run, survey: Path, old: str, new: str, message: str)
     result = run("check")
     assert result.exit_code == 1
     assert message in result.stderr
-    assert result.stderr.strip().splitlines()[-1].startswith("Error: ")
+    assert result.stderr.strip().splitlines()[0].startswith("Error: ")
 
 
 def test_check_reports_near_identical_titles_and_shared_arxiv_id(run: Run, survey: Path) -> None:

@@ -1,7 +1,7 @@
 """``vlabib check``: every problem in the survey's data, one line each.
 
 >>> Problem("refs/vla.bib", 3, "entry 1 has no url").line_text()
-'refs/vla.bib:3: entry 1 has no url'
+'Error: refs/vla.bib:3: entry 1 has no url'
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Problem:
 
     def line_text(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
+        return f"{'Warning' if self.warning else 'Error'}: {where}: {self.message}"
 
 
 def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:

@@ -4,6 +4,7 @@ imports click."""
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,6 +35,16 @@ class Group(click.Group):
             return super().invoke(ctx)
         except VlabibError as exc:
             raise UserError(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            # A bug, not bad input: one line asking for a report, the traceback on request.
+            if os.environ.get("VLABIB_DEBUG"):
+                raise
+            raise UserError(
+                f"internal error ({type(exc).__name__}: {exc}); nothing was written. Please "
+                "report it with the command you ran (VLABIB_DEBUG=1 shows the traceback)"
+            ) from None
 
 
 def _project(ctx: click.Context) -> Project:
@@ -285,10 +296,9 @@ def check(ctx: click.Context) -> None:
 
     problems = check_project(_project(ctx))
     for problem in problems:
-        click.echo(problem.line_text(), err=not problem.warning)
-    errors = [p for p in problems if not p.warning]
-    if errors:
-        raise UserError(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} found")
+        click.echo(problem.line_text(), err=True)
+    if any(not p.warning for p in problems):
+        ctx.exit(1)
     click.echo("ok" if not problems else f"ok ({len(problems)} warnings)")
 
 

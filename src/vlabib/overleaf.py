@@ -419,7 +419,7 @@ def pull(project: Project) -> Result:
         papers = bib.load(project.bib, project.settings.bib)
         for problem in lint_manuscript(project, papers, project.taxonomy()):
             if not problem.warning:
-                result.lines.append("warning: " + problem.line_text())
+                result.lines.append(problem.line_text().replace("Error: ", "Warning: ", 1))
     return result
 
 
