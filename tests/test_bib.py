@@ -231,3 +231,21 @@ def test_fast_reader_equals_careful_reader(
     assert fast is not None or deepest > 5
     assert fast is None or fast == careful
     assert fast is None or [p.line for p in fast] == [p.line for p in careful]
+
+
+@pytest.mark.parametrize(
+    ("value", "names"),
+    [
+        pytest.param("Li, Wei and Wang, Yu", ["Li, Wei", "Wang, Yu"], id="two"),
+        pytest.param(
+            "{Barnes and Noble} and Li, W.", ["{Barnes and Noble}", "Li, W."], id="braced-and"
+        ),
+        pytest.param("{A {and} B} and C", ["{A {and} B}", "C"], id="nested"),
+        pytest.param("Anderson, Sandy", ["Anderson, Sandy"], id="and-inside-words"),
+        pytest.param("", [], id="empty"),
+    ],
+)
+def test_split_names(value: str, names: list[str]) -> None:
+    from vlabib.model import split_names
+
+    assert split_names(value) == names

@@ -21,8 +21,6 @@ from vlabib.names import bibtex_name
 from vlabib.tex import LatexError, text_to_latex
 
 _GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
-#: Fields a person sets on purpose; nothing fetched or imported overwrites them.
-HAND_SET = ("venue", "code", "shortname", "website")
 
 
 def github_url(*texts: str) -> str:

@@ -14,34 +14,11 @@ _AND_RE = re.compile(r"\s+and\s+")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
-def split_top_level(value: str, sep: re.Pattern[str]) -> list[str]:
-    """Split *value* on *sep* outside braces: ``{Barnes and Noble} and Li`` has two parts."""
-    parts: list[str] = []
-    depth = 0
-    start = 0
-    pos = 0
-    while pos < len(value):
-        ch = value[pos]
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        elif depth == 0:
-            m = sep.match(value, pos)
-            if m and m.end() > pos:
-                parts.append(value[start:pos])
-                start = pos = m.end()
-                continue
-        pos += 1
-    parts.append(value[start:])
-    return [p.strip() for p in parts if p.strip()]
-
-
 def split_names(value: str) -> list[str]:
     """``"Li, Wei and {Barnes and Noble}"`` -> ``["Li, Wei", "{Barnes and Noble}"]``.
 
-    Splits on every ``and``, then joins back the pieces a brace group spans: the same result
-    as :func:`split_top_level`, without walking the string a character at a time.
+    Splits on every ``and``, then joins back the pieces a brace group spans (BibTeX does
+    not split inside braces), without walking the string a character at a time.
     """
     pieces = _AND_RE.split(value.strip())
     if "{" not in value:

@@ -341,15 +341,6 @@ def is_ascii_latex(latex: str) -> bool:
     return latex.isascii() and not _CONTROL_RE.search(latex)
 
 
-def strip_specials(latex: str) -> str:
-    """Brace-free text for sorting and comparing: ``{VLA}-Adapter`` -> ``VLA-Adapter``."""
-    return (
-        _SPECIAL_RE.sub("", latex_to_text(latex))
-        if "\\" in latex
-        else latex.replace("{", "").replace("}", "")
-    )
-
-
 @functools.lru_cache(maxsize=4096)
 def _checked_char(ch: str) -> str | None:
     """The LaTeX for *ch* when it reads back as *ch*, else None."""
