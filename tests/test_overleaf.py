@@ -281,3 +281,25 @@ def test_token_over_http_works_and_is_never_written_or_shown(
             if path.is_file() and not path.is_symlink():
                 assert TOKEN.encode() not in path.read_bytes(), path
     assert not (tmp_path / "home" / "stored-credentials").exists()
+
+
+def test_pull_brings_new_sections_and_binary_figures(
+    run: Run, survey: Path, remote: Path, coauthor: CoAuthor
+) -> None:
+    assert run("overleaf", "push").exit_code == 0
+    git(coauthor.folder, "pull", "--quiet")
+    figure = bytes(range(256)) * 4  # not UTF-8
+    (coauthor.folder / "figures").mkdir()
+    (coauthor.folder / "figures" / "robot.png").write_bytes(figure)
+    (coauthor.folder / "sections").mkdir()
+    (coauthor.folder / "sections" / "related.tex").write_text("\\section{Related work}\n")
+    git(coauthor.folder, "add", ".")
+    git(coauthor.folder, "commit", "--quiet", "-m", "Figure and section")
+    git(coauthor.folder, "push", "--quiet", "origin", "HEAD:master")
+    result = run("overleaf", "pull")
+    assert result.exit_code == 0, result.output
+    assert (survey / "latex" / "figures" / "robot.png").read_bytes() == figure
+    assert (
+        survey / "latex" / "sections" / "related.tex"
+    ).read_text() == "\\section{Related work}\n"
+    assert run("overleaf", "push").output == "Overleaf is up to date\n"

@@ -124,8 +124,9 @@ def venue_of(survey: Path, key: str) -> str:
 
 
 def test_preprint_upgraded_to_its_proceedings(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setenv("VLABIB_S2_KEY", "s2-key-123")
     without_venue(survey, "2406.04339")
     result = run("update", "2406.04339")
     assert result.exit_code == 0, result.output
@@ -136,6 +137,8 @@ def test_preprint_upgraded_to_its_proceedings(
     )
     s2, dblp = services
     assert s2.requests[0].headers["Content-Type"] == "application/json"
+    headers = {name.lower(): value for name, value in s2.requests[0].headers.items()}
+    assert headers["x-api-key"] == "s2-key-123"  # header names are case-insensitive
     assert [r.path for r in dblp.requests] == ["/rec/conf/nips/LiuLWALZYZGZ24.xml"]
     # After build, the README shows it.
     assert run("build").exit_code == 0

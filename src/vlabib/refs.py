@@ -18,7 +18,7 @@ from vlabib.config import Project, load_taxonomy, parse_taxonomy
 from vlabib.entries import from_list_item, from_record, merge
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write, locked
-from vlabib.ids import parse_arxiv_ids
+from vlabib.ids import is_arxiv_id, parse_arxiv_ids
 from vlabib.lists import ListItem, PaperList, parse_list
 from vlabib.model import Paper, Taxonomy
 from vlabib.tex import text_to_latex
@@ -378,7 +378,8 @@ def update(
     finder = venues or Venues(refresh=refresh)
     papers = bib.load(project.bib, project.settings.bib)
     by_key = {p.key: p for p in papers}
-    wanted = parse_arxiv_ids(args) if args else [p.key for p in papers if p.arxiv_id]
+    # Entries keyed doi:… have no arXiv record to refresh.
+    wanted = parse_arxiv_ids(args) if args else [p.key for p in papers if is_arxiv_id(p.key)]
     unknown = [k for k in wanted if k not in by_key]
     if unknown:
         raise VlabibError(
