@@ -70,10 +70,11 @@ def test_add_merges_keeping_hand_set_fields(run: Run, survey: Path, arxiv: FakeA
 
 
 def test_code_and_name_options_win(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
-    result = run("add", "2406.04339", "--code", "https://github.com/x/y", "--name", "RM")
+    result = run("add", "2406.04339", "--code", "https://github.com/x/y", "--name", "RöboMamba")
     assert result.exit_code == 0, result.output
     paper = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
-    assert (paper.code, paper.shortname) == ("https://github.com/x/y", "RM")
+    assert (paper.code, paper.shortname) == ("https://github.com/x/y", 'R{\\"o}boMamba')
+    assert run("fmt", "--check").exit_code == 0
     two = run("add", "2406.04339", "2509.09372", "--name", "X")
     assert two.exit_code == 1
     assert "give exactly one ID" in two.stderr

@@ -22,6 +22,13 @@ def test_every_command_has_help_with_an_example(command: str) -> None:
     assert "Example: vlabib " + command.split()[0] in result.output
 
 
+@pytest.mark.parametrize("command", sorted(main.commands["overleaf"].commands))  # type: ignore[attr-defined]
+def test_every_overleaf_command_has_help_with_an_example(command: str) -> None:
+    result = CliRunner().invoke(main, ["overleaf", command, "--help"])
+    assert result.exit_code == 0
+    assert f"Example: vlabib overleaf {command}" in result.output
+
+
 def test_top_level_help_and_version() -> None:
     assert "Example: vlabib" in CliRunner().invoke(main, ["--help"]).output
     result = CliRunner().invoke(main, ["--version"])

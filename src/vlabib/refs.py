@@ -1,5 +1,5 @@
-"""Changes to ``refs/``: ``add`` and ``import``. Fetch first, then lock, re-read, merge and
-write once, atomically, so a failure anywhere leaves the bib byte-identical.
+"""Changes to ``refs/``: ``add``, ``import`` and ``update``. Fetch first, then lock, re-read,
+merge and write once, atomically, so a failure anywhere leaves the bib byte-identical.
 """
 
 from __future__ import annotations
@@ -129,7 +129,11 @@ def add(
         )
     records = (client or Client()).fetch(ids, progress)
     papers = [from_record(records[ident], cats) for ident in ids]
-    force = {k: v for k, v in (("code", code), ("shortname", name)) if v is not None}
+    force = {}
+    if code is not None:
+        force["code"] = code
+    if name is not None:
+        force["shortname"] = text_to_latex(name)
     summary = Summary()
     _apply(project, papers, dry_run, summary, force)
     return summary
