@@ -58,11 +58,7 @@ class Result:
 
 
 def remote_url(project: Project) -> str:
-    """The Overleaf git URL, once the survey's own data is known to be sound."""
-    from vlabib import bib
-
-    # A broken bib means the generated files may be stale: fix it before syncing anything.
-    bib.load(project.bib, project.settings.bib)
+    """The Overleaf git URL, from the environment or the settings; never with credentials."""
     url = os.environ.get("VLABIB_OVERLEAF_URL") or project.settings.overleaf
     if not url:
         raise OverleafError(
@@ -356,19 +352,25 @@ def _identity(git: Git) -> None:
         )
 
 
-def _token() -> str | None:
-    return os.environ.get("OVERLEAF_TOKEN") or None
+def _start(project: Project) -> tuple[str, Git]:
+    """Checks before any sync: a sound bib, a URL, the mirror."""
+    from vlabib import bib
+
+    # A broken bib means the generated files may be stale: fix it before syncing anything.
+    bib.load(project.bib, project.settings.bib)
+    url = remote_url(project)
+    return url, _mirror(project, os.environ.get("OVERLEAF_TOKEN") or None)
 
 
 def push(project: Project) -> Result:
     """Send ``latex/`` to Overleaf as one commit, after bringing Overleaf's new edits here."""
-    url = remote_url(project)
+    url, git = _start(project)
     local = _local(project)  # the bridge's limits are checked before anything moves
-    git = _mirror(project, _token())
     result = Result()
     base_sha, pulled = _integrate(project, git, url)
     result.lines += pulled
-    local = _local(project)
+    if pulled:
+        local = _local(project)  # Overleaf's edits are here now
     base = _tree(git, base_sha)
     if local == base:
         result.lines.append("Overleaf is up to date")
@@ -407,8 +409,7 @@ def _write_worktree(mirror: Path, base: dict[str, bytes], files: dict[str, bytes
 
 def pull(project: Project) -> Result:
     """Bring co-authors' Overleaf edits into ``latex/``."""
-    url = remote_url(project)
-    git = _mirror(project, _token())
+    url, git = _start(project)
     _, done = _integrate(project, git, url)
     result = Result(done or ["up to date with Overleaf"])
     if done:
@@ -425,8 +426,7 @@ def pull(project: Project) -> Result:
 
 def status(project: Project) -> Result:
     """What changed here and on Overleaf since the last sync."""
-    url = remote_url(project)
-    git = _mirror(project, _token())
+    url, git = _start(project)
     remote_sha = _fetch(git, url)
     base_sha = _head(git)
     base, remote, local = _tree(git, base_sha), _tree(git, remote_sha), _local(project)

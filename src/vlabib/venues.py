@@ -22,9 +22,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from vlabib.arxiv import Http, _env_float
 from vlabib.cache import Cache, cache_root
 from vlabib.errors import NetworkError
+from vlabib.web import Http, env_float
 
 S2_API = "https://api.semanticscholar.org/graph/v1"
 DBLP_API = "https://dblp.org"
@@ -273,17 +273,17 @@ class Venues:
     ) -> None:
         self.s2_api = (os.environ.get("VLABIB_S2_API") or S2_API).rstrip("/")
         self.dblp_api = (os.environ.get("VLABIB_DBLP_API") or DBLP_API).rstrip("/")
-        timeout = _env_float("VLABIB_TIMEOUT", 30.0)
+        timeout = env_float("VLABIB_TIMEOUT", 30.0)
         # Semantic Scholar: 1 request a second (with or without a key); DBLP asks for restraint.
         self.s2 = Http(
             "Semantic Scholar",
-            delay=_env_float("VLABIB_S2_DELAY", 1.0),
+            delay=env_float("VLABIB_S2_DELAY", 1.0),
             timeout=timeout,
             sleep=sleep or time.sleep,
         )
         self.dblp = Http(
             "DBLP",
-            delay=_env_float("VLABIB_DBLP_DELAY", 1.0),
+            delay=env_float("VLABIB_DBLP_DELAY", 1.0),
             timeout=timeout,
             sleep=sleep or time.sleep,
         )
