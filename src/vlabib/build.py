@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vlabib import bib
-from vlabib.check import Problem
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.files import atomic_write, write_if_changed
-from vlabib.model import Paper, Taxonomy
+from vlabib.model import Paper, Problem, Taxonomy
 from vlabib.render import (
     HEADER,
     Entry,

@@ -1,34 +1,16 @@
-"""``vlabib check``: every problem in the survey's data, one line each.
-
->>> Problem("refs/vla.bib", 3, "entry 1 has no url").line_text()
-'Error: refs/vla.bib:3: entry 1 has no url'
-"""
+"""``vlabib check``: every problem in the survey's data, one line each."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 
 from vlabib import bib
+from vlabib.build import drift
 from vlabib.config import Project
-from vlabib.model import Paper, Taxonomy
+from vlabib.model import Paper, Problem, Taxonomy
 from vlabib.tex import latex_to_text
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One finding; warnings are shown but do not fail the check."""
-
-    path: str
-    line: int
-    message: str
-    warning: bool = False
-
-    def line_text(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{'Warning' if self.warning else 'Error'}: {where}: {self.message}"
 
 
 def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
@@ -130,8 +112,6 @@ def _first_difference(text: str, canonical: str) -> int:
 
 def check_project(project: Project) -> list[Problem]:
     """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
-    from vlabib.build import drift
-
     display = project.settings.bib
     text, papers = bib.read(project.bib, display)
     taxonomy = project.taxonomy()

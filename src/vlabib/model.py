@@ -229,3 +229,21 @@ def title_shortname(title: str) -> str:
     ):
         return " ".join(words)
     return ""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding of ``vlabib check``; warnings are shown but do not fail it.
+
+    >>> Problem("refs/vla.bib", 3, "entry 1 has no url").line_text()
+    'Error: refs/vla.bib:3: entry 1 has no url'
+    """
+
+    path: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def line_text(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{'Warning' if self.warning else 'Error'}: {where}: {self.message}"
