@@ -368,3 +368,13 @@ def test_import_onto_an_existing_taxonomy_maps_headings(
     assert run("import", "--offline", str(listing)).exit_code == 0
     paper = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2406.04339"]
     assert "token-pruning" in paper.categories  # 'Token Prunning' mapped onto token-pruning
+
+
+def test_progress_bar_when_fetching_many(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = [f"2501.{n:05d}" for n in range(1, 121)]
+    with FakeArxiv({}, any_id=True) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        result = run("add", *ids, "-c", "benchmarks")
+    assert result.exit_code == 0, result.output
+    assert "Fetching from arXiv" in result.stderr
+    assert result.output.splitlines()[-1] == "added 120, updated 0, unchanged 0"

@@ -260,3 +260,14 @@ def test_removed_area_removes_its_table(built: Path, run: Run) -> None:
     assert "latex/generated/table-applications.tex: no longer generated" in run("check").stderr
     assert "table-applications.tex (removed)" in run("build").output
     assert not (built / "latex" / "generated" / "table-applications.tex").exists()
+
+
+def test_readme_example_entry_is_the_canonical_one() -> None:
+    """The README shows a canonical entry: it must stay exactly what the bib holds."""
+    readme = (REPO / "README.md").read_text()
+    (example,) = re.findall(r"```bibtex\n(.*?)```", readme, re.DOTALL)
+    key = re.match(r"@misc\{([^,]+),", example)
+    assert key is not None
+    text = (REPO / "refs" / "vla.bib").read_text()
+    start = text.index(f"@misc{{{key.group(1)},")
+    assert text[start : start + len(example)] == example
