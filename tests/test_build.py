@@ -79,8 +79,8 @@ def test_readme_leaves_hold_the_seed_lists_ids(built: Path) -> None:
         return out
 
     assert by_leaf(readme.items) == by_leaf(seed.items)
-    readme_headings = [t for _, t, _ in readme.headings]
-    for _, heading, _ in seed.headings[1:]:
+    readme_headings = [h.title for h in readme.headings]
+    for heading in (h.title for h in seed.headings[1:]):
         assert heading.replace("Hardward", "Hardware") in readme_headings
     assert "Pre-Training Data\n\n_No papers yet._" in (built / "README.md").read_text()
 

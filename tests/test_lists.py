@@ -26,7 +26,7 @@ def test_seed_list_quirks() -> None:
     }
     assert {i.year for i in robomamba} == {2024}
     assert any(i.arxiv_id == "2509.05614" for i in seed.items)  # a /pdf/ link
-    assert seed.headings[0][1] == "Efficient-VLA-Survey"
+    assert seed.headings[0].title == "Efficient-VLA-Survey"
 
 
 def test_committed_bib_matches_the_seed_list_leaf_by_leaf() -> None:
@@ -44,7 +44,7 @@ def test_committed_bib_matches_the_seed_list_leaf_by_leaf() -> None:
             actual[cat].add(paper.key)
     assert actual == expected
     # Every seed heading below the root is a taxonomy node, in the seed's order.
-    seed_headings = [t for level, t, _ in seed.headings if level >= 3]
+    seed_headings = [h.title for h in seed.headings if h.level >= 3]
     fixed = ["Hardware-Aware Acceleration" if "Hardward" in t else t for t in seed_headings]
     assert fixed == [n.title for n in taxonomy.nodes[1:]]
     assert taxonomy.root.title == "Efficient VLAs"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from vlabib.ids import IdError, parse_arxiv_id
 
@@ -34,11 +35,20 @@ class ListItem:
     line: int
 
 
+class Heading(NamedTuple):
+    """A heading of a list, and the titles of the headings it sits under (itself last)."""
+
+    level: int
+    title: str
+    line: int
+    path: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class PaperList:
-    """A list's headings (level, title, line) and its paper lines."""
+    """A list's headings and its paper lines."""
 
-    headings: tuple[tuple[int, str, int], ...]
+    headings: tuple[Heading, ...]
     items: tuple[ListItem, ...]
 
 
@@ -61,7 +71,7 @@ def _clean_heading(title: str) -> str:
 
 def parse_list(text: str) -> PaperList:
     """Headings and papers of a Markdown list; each paper remembers its heading path."""
-    headings: list[tuple[int, str, int]] = []
+    headings: list[Heading] = []
     items: list[ListItem] = []
     stack: list[tuple[int, str]] = []
     columns: list[str] = []
@@ -70,10 +80,10 @@ def parse_list(text: str) -> PaperList:
         m = _HEADING_RE.match(line)
         if m:
             level, title = len(m.group(1)), _clean_heading(m.group(2))
-            headings.append((level, title, number))
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, title))
+            headings.append(Heading(level, title, number, tuple(t for _, t in stack)))
             columns = []
             continue
         section = tuple(t for _, t in stack)

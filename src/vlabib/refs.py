@@ -150,25 +150,6 @@ def _norm(title: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", title.lower()).strip()
 
 
-@dataclass(frozen=True)
-class Heading:
-    level: int
-    title: str
-    line: int
-    path: tuple[str, ...]
-
-
-def _headings(plist: PaperList) -> list[Heading]:
-    out = []
-    stack: list[tuple[int, str]] = []
-    for level, title, line in plist.headings:
-        while stack and stack[-1][0] >= level:
-            stack.pop()
-        stack.append((level, title))
-        out.append(Heading(level, title, line, tuple(t for _, t in stack)))
-    return out
-
-
 def list_taxonomy(plist: PaperList, source: str) -> tuple[Taxonomy, dict[tuple[str, ...], str]]:
     """A taxonomy made from the list's headings: the innermost heading holding every paper
     is the root, every heading below it a node. Also: heading path -> node id."""
@@ -183,7 +164,7 @@ def list_taxonomy(plist: PaperList, source: str) -> tuple[Taxonomy, dict[tuple[s
         root = root[:n]
     if not root:
         raise VlabibError(f"{source}: papers must sit under headings")
-    heads = [h for h in _headings(plist) if h.path[: len(root)] == root]
+    heads = [h for h in plist.headings if h.path[: len(root)] == root]
     taken = {_slug(root[-1])}
     ids = {root: _slug(root[-1])}
     specs = []
@@ -228,7 +209,7 @@ def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[s
     leaves = {_norm(leaf.title): leaf.id for leaf in taxonomy.leaves}
     mapping: dict[tuple[str, ...], str] = {}
     unknown = []
-    for head in _headings(plist):
+    for head in plist.headings:
         if not any(i.section == head.path and i.arxiv_id for i in plist.items):
             continue
         key = _norm(head.title)
