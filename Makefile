@@ -18,11 +18,14 @@ test: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/pytest src tests
 
-# Regenerate everything, then compile latex/main.pdf (TeX Live is installed if missing).
+# Regenerate everything, check it, then compile latex/main.pdf (TeX Live is installed if
+# missing). 'vlabib pdf' runs latexmk with no shell escape, no latexmkrc and no file access
+# outside latex/.
 tex: $(STAMP)
 	bash scripts/texlive.sh
 	$(BIN)/vlabib build
-	cd latex && latexmk -pdf -interaction=nonstopmode -halt-on-error -file-line-error main.tex
+	$(BIN)/vlabib check
+	$(BIN)/vlabib pdf
 
 # Speed against the peers, as ratios measured in one run (installs bibtex-tidy with npm).
 bench: $(STAMP)

@@ -34,6 +34,23 @@ def survey(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def kv(tmp_path: Path) -> Path:
+    """A copy of the frozen fixture survey (tests/data/survey) in a fresh directory."""
+    root = tmp_path / "kv"
+    shutil.copytree(DATA / "survey", root)
+    return root
+
+
+def runner(root: Path) -> Run:
+    """``run("check")`` invokes the CLI on *root*, as a user would."""
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return CliRunner().invoke(main, ["-C", str(root), *args], input=input)
+
+    return invoke
+
+
+@pytest.fixture
 def run(survey: Path) -> Run:
     """``run("check")`` invokes the CLI on the survey copy, as a user would."""
 

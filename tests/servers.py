@@ -153,6 +153,24 @@ def seed_entries() -> dict[str, str]:
     return {p["arxiv_id"]: seed_entry(p) for p in papers}
 
 
+def survey_entries() -> dict[str, str]:
+    """The fixture survey's papers as arXiv entries (tests/data/survey-papers.json)."""
+    papers = json.loads((DATA / "survey-papers.json").read_text(encoding="utf-8"))
+    return {p["arxiv_id"]: seed_entry({**p, "submitted": None, "primary_category": "cs.CL"})
+            for p in papers}  # fmt: skip
+
+
+def entry_xml(ident: str, title: str, *, doi: str = "", category: str = "cs.CL") -> str:
+    """An Atom entry with any title, DOI and category (escaped as XML, as arXiv does)."""
+    extra = f"<arxiv:doi>{escape(doi)}</arxiv:doi>" if doi else ""
+    return (
+        f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>{escape(title)}</title>"
+        "<published>2025-01-02T00:00:00Z</published>"
+        f"<author><name>Ada Lovelace</name></author>{extra}"
+        f'<arxiv:primary_category term="{escape(category, {chr(34): "&quot;"})}"/></entry>'
+    )
+
+
 def made_up_entry(ident: str) -> str:
     """A plausible entry for any ID, for tests that need many papers."""
     return (

@@ -187,8 +187,7 @@ EXPECTED = {
     "case-twins.bib": "entry CS/0112017 is not a valid arXiv ID (write cs/0112017)",
     "unclosed.bib": "'{' is never closed",
     "latin1.bib": "not UTF-8",
-    "executable.bib": "would be executed by LaTeX",
-    "cjk.bib": "cannot be written to BibTeX",
+    "executable.bib": "\\input is not allowed in a bibliography field",
 }
 
 
@@ -201,7 +200,8 @@ def test_hostile_bib_errors_say_what(run: Run, survey: Path, case: str, message:
 
 
 @pytest.mark.parametrize(
-    "case", ["bom-crlf.bib", "quoted.bib", "nested.bib", "empty.bib", "long.bib", "deep.bib"]
+    "case",
+    ["bom-crlf.bib", "quoted.bib", "nested.bib", "empty.bib", "long.bib", "deep.bib", "cjk.bib"],
 )
 def test_hostile_bib_files_that_are_fine(run: Run, survey: Path, case: str) -> None:
     (survey / "refs" / "vla.bib").write_bytes((HOSTILE / case).read_bytes())

@@ -186,7 +186,8 @@ def test_conflicting_prose_is_refused(
 def test_symlinks_are_sent_as_contents_and_limits_are_checked(
     run: Run, survey: Path, remote: Path, tmp_path: Path
 ) -> None:
-    figure = tmp_path / "figure.tex"
+    figure = survey / "figures-src" / "figure.tex"
+    figure.parent.mkdir()
     figure.write_text("% a figure kept elsewhere\n")
     (survey / "latex" / "figure.tex").symlink_to(figure)
     assert run("overleaf", "push").exit_code == 0
@@ -198,6 +199,8 @@ def test_symlinks_are_sent_as_contents_and_limits_are_checked(
         f.truncate(51 * 1024 * 1024)
     (survey / "latex" / "what?.tex").write_text("x")
     (survey / "latex" / "dir-link").symlink_to(tmp_path)
+    (tmp_path / "secret.txt").write_text("not for Overleaf")
+    (survey / "latex" / "outside.tex").symlink_to(tmp_path / "secret.txt")
     before = remote_log(remote)
     result = run("overleaf", "push")
     assert result.exit_code == 1
@@ -205,6 +208,7 @@ def test_symlinks_are_sent_as_contents_and_limits_are_checked(
     assert "data.bin: 51 MiB, over Overleaf's 50 MiB a file" in result.stderr
     assert "what?.tex: Overleaf cannot hold this file name" in result.stderr
     assert "dir-link: a symlink to a directory or to nothing" in result.stderr
+    assert "outside.tex: a symlink to a file outside the survey" in result.stderr
     assert remote_log(remote) == before
 
 

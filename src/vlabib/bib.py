@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vlabib import ids
-from vlabib.errors import BibError
+from vlabib.errors import BibError, LatexError
 from vlabib.model import Paper, is_month, split_keywords, split_names
-from vlabib.tex import LatexError, encode_non_ascii, is_ascii_latex
+from vlabib.tex import encode_non_ascii
+from vlabib.texsafe import is_category, is_doi, is_eprint, is_url, unsafe_construct
 
 if TYPE_CHECKING:
     from bibtexparser import model as bpm
@@ -65,6 +66,10 @@ _BRACE_FIND = re.compile(r"[{}]").finditer
 # Anything beyond single-spaced printable ASCII without braces or backslashes needs a look.
 _SPECIAL_CHAR_RE = re.compile(r"[^ -\[\]-z|~]")
 _YEAR_RE = re.compile(r"\d{4}")
+# Characters that make a value more than plain text to TeX: such a value is checked
+# against the allow-list.
+_TEX_MARKUP_RE = re.compile(r"[\\$^#%&_\x00-\x1f\x7f]")
+URL_FIELDS = ("url", "code", "website")
 _LOOSE_SPACE_RE = re.compile(r"\s\s|[^ \S]|^\s|\s$")
 
 
@@ -274,10 +279,8 @@ def _validated(
         if name in fields:
             problems.append((fline, f"entry {key}: field {name} appears twice; keep one"))
             continue
-        if (
-            balanced
-            and not (unusual(value) or "  " in value or value[:1] == " " or value[-1:] == " ")
-            and ("\\" not in value or not _DANGEROUS_RE.search(value))
+        if balanced and not (
+            unusual(value) or "  " in value or value[:1] == " " or value[-1:] == " "
         ):
             # Printable, single-spaced ASCII with balanced braces: only the field's own
             # rule can change it, and for most fields there is none.
@@ -285,13 +288,19 @@ def _validated(
                 value = _canonical_keywords(value)
             elif name == "month" and is_month(value):
                 value = value.lower()
-            fields[name] = value
-            continue
-        try:
-            fields[name] = normalise(name, value)
-        except (BibError, LatexError) as exc:
+        else:
+            try:
+                value = normalise(name, value)
+            except (BibError, LatexError) as exc:
+                failed.add(name)
+                problems.append((fline, f"entry {key}: field {name}: {exc}"))
+                continue
+        problem = field_problem(name, value)
+        if problem:
             failed.add(name)
-            problems.append((fline, f"entry {key}: field {name}: {exc}"))
+            problems.append((fline, f"entry {key}: field {name}: {problem}"))
+            continue
+        fields[name] = value
     etype = etype.lower()
     for name in REQUIRED + REQUIRED_BY_TYPE.get(etype, ()):
         if not fields.get(name) and name not in failed:
@@ -348,14 +357,40 @@ def _delimited(raw: str) -> str | None:
     return None
 
 
-# Commands that read or write files, run programs or redefine LaTeX: a bibliography field
-# has no business holding them, and the manuscript would execute them.
-_DANGEROUS_RE = re.compile(
-    r"\\(input|include|InputIfFileExists|write|write18|immediate|openin|openout|read|"
-    r"readline|catcode|def|edef|gdef|xdef|let|futurelet|csname|newcommand|renewcommand|"
-    r"providecommand|usepackage|RequirePackage|documentclass|special|directlua|outer|"
-    r"everyeof|everypar|endinput|makeatletter|pdfprimitive|scantokens)(?![A-Za-z])"
-)
+def field_problem(name: str, value: str) -> str | None:
+    r"""Why *value* may not stand in field *name*, or None.
+
+    Identifiers must match their strict patterns; every other field reaches TeX through
+    BibTeX and must hold only allow-listed LaTeX (see :mod:`vlabib.texsafe`).
+
+    >>> field_problem("url", "javascript:alert(1)")
+    'javascript:alert(1) is not an http(s) URL'
+    >>> print(field_problem("title", r"A \input{x}"))  # doctest: +ELLIPSIS
+    \input is not allowed in a bibliography field (...); write it as text: \textbackslash{}input
+    """
+    if name in URL_FIELDS:
+        return None if is_url(value) else f"{value[:80]} is not an http(s) URL"
+    if name == "doi":
+        return None if is_doi(value) else f"{value[:80]} is not a DOI (10.NNNN/…)"
+    if name == "primaryclass":
+        return None if is_category(value) else f"{value[:40]} is not an arXiv category"
+    if name == "eprint":
+        return None if is_eprint(value) else f"{value[:40]} is not an e-print identifier"
+    if not _TEX_MARKUP_RE.search(value):
+        return None
+    construct = unsafe_construct(value)
+    if construct is None:
+        return None
+    if construct.startswith("\\") and construct[1:].isalpha():
+        hint = f"write it as text: \\textbackslash{{}}{construct[1:]}"
+    elif construct.startswith("^^"):
+        hint = "write ^ as \\textasciicircum{}"
+    else:
+        hint = "write it as text"
+    return (
+        f"{construct} is not allowed in a bibliography field (only accents, symbols, "
+        f"font commands and simple math are); {hint}"
+    )
 
 
 def normalise(name: str, value: str) -> str:
@@ -382,13 +417,6 @@ def _canonical_keywords(value: str) -> str:
 
 
 def _normalise_text(value: str) -> str:
-    if "\\" in value:
-        danger = _DANGEROUS_RE.search(value)
-        if danger:
-            raise BibError(
-                f"\\{danger.group(1)} would be executed by LaTeX; "
-                f"write it as text (\\textbackslash{{}}{danger.group(1)})"
-            )
     if "{" in value or "}" in value:
         depth = 0
         for brace in _BRACE_FIND(value):
@@ -402,7 +430,7 @@ def _normalise_text(value: str) -> str:
             )
     if _LOOSE_SPACE_RE.search(value):
         value = " ".join(value.split())
-    if not is_ascii_latex(value):
+    if not value.isascii():
         value = encode_non_ascii(value)
     return value
 

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from vlabib.config import Project, find_project
-from vlabib.errors import VlabibError
+from vlabib.errors import VlabibError, redact
 
 # Each command imports the library modules it needs, so that `vlabib --help` and the
 # quick commands start fast.
@@ -34,7 +34,7 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except VlabibError as exc:
-            raise UserError(str(exc)) from None
+            raise UserError(redact(str(exc))) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -42,8 +42,10 @@ class Group(click.Group):
             if os.environ.get("VLABIB_DEBUG"):
                 raise
             raise UserError(
-                f"internal error ({type(exc).__name__}: {exc}); nothing was written. Please "
-                "report it with the command you ran (VLABIB_DEBUG=1 shows the traceback)"
+                redact(
+                    f"internal error ({type(exc).__name__}: {exc}); nothing was written. Please "
+                    "report it with the command you ran (VLABIB_DEBUG=1 shows the traceback)"
+                )
             ) from None
 
 
@@ -280,6 +282,26 @@ def build(ctx: click.Context) -> None:
     for name in changed:
         click.echo(f"wrote {name}")
     click.echo(f"{len(changed)} file{'s' if len(changed) != 1 else ''} changed")
+
+
+@main.command()
+@click.option("--main", "main_file", default="main.tex", show_default=True, help="File to compile.")
+@click.pass_context
+def pdf(ctx: click.Context, main_file: str) -> None:
+    """Compile the manuscript to PDF with latexmk, confined to latex/.
+
+    No shell escape, no latexmkrc, and no file read or written outside latex/
+    (kpathsea's paranoid mode). 'make tex' runs build, check, then this.
+
+    Example: vlabib pdf
+    """
+    from vlabib import bib
+    from vlabib.pdf import compile_pdf
+
+    project = _project(ctx)
+    bib.load(project.bib, project.settings.bib)  # a broken bib means stale outputs: stop
+    done = compile_pdf(project.path("latex"), main_file, display=project.settings.latex)
+    click.echo(f"wrote {project.rel(done.pdf)}")
 
 
 @main.command()

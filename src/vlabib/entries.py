@@ -13,12 +13,12 @@ import re
 from collections.abc import Iterable
 
 from vlabib.arxiv import Record
-from vlabib.errors import VlabibError
 from vlabib.ids import id_year_month
 from vlabib.lists import ListItem
 from vlabib.model import Paper, month_name, split_keywords, title_shortname
 from vlabib.names import bibtex_name
-from vlabib.tex import LatexError, text_to_latex
+from vlabib.tex import encode, text_to_latex
+from vlabib.texsafe import is_category, is_doi, is_url
 
 _GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
@@ -33,19 +33,18 @@ def github_url(*texts: str) -> str:
     return ""
 
 
-def _latex(key: str, what: str, text: str, **options: bool) -> str:
-    try:
-        return text_to_latex(text, **options)
-    except LatexError as exc:
-        raise VlabibError(f"{key}: {what}: {exc}") from None
+def _latex(key: str, what: str, text: str, notes: list[str] | None, **options: bool) -> str:
+    """*text* as allow-listed LaTeX; what could not be kept is said in *notes*."""
+    latex = encode(text, **options)
+    if notes is not None and latex.dropped:
+        notes.append(f"{key}: {what}: left out {' '.join(dict.fromkeys(latex.dropped))}")
+    if notes is not None and latex.literal_math:
+        notes.append(f"{key}: {what}: math that LaTeX may not run is kept as plain text")
+    return latex.text
 
 
 def _optional(text: str) -> str | None:
-    """Free-text extras (comments) are kept when LaTeX can carry them, dropped otherwise."""
-    try:
-        return text_to_latex(text) or None
-    except LatexError:
-        return None
+    return text_to_latex(text) or None
 
 
 def _date_fields(key: str, published: str) -> dict[str, str]:
@@ -60,20 +59,30 @@ def _keywords(categories: Iterable[str]) -> str:
     return ", ".join(split_keywords(",".join(categories)))
 
 
-def from_record(record: Record, categories: Iterable[str]) -> Paper:
-    """The canonical entry for an arXiv record, filed under *categories*."""
+def from_record(record: Record, categories: Iterable[str], notes: list[str] | None = None) -> Paper:
+    """The canonical entry for an arXiv record, filed under *categories*.
+
+    arXiv's identifiers are checked where they enter: a DOI or category that does not match
+    its pattern is left out (and said in *notes*), never written.
+    """
     key = record.id
+    doi, category = record.doi, record.primary_class
+    for what, value, ok in (("DOI", doi, is_doi), ("category", category, is_category)):
+        if value and not ok(value) and notes is not None:
+            notes.append(f"{key}: arXiv's {what} {value[:60]!r} is not valid; left out")
     fields: dict[str, str | None] = {
-        "title": _latex(key, "title", record.title, math=True, protect=True),
-        "author": " and ".join(_latex(key, "author", bibtex_name(name)) for name in record.authors)
+        "title": _latex(key, "title", record.title, notes, math=True, protect=True),
+        "author": " and ".join(
+            _latex(key, "author", bibtex_name(name), notes) for name in record.authors
+        )
         or None,
         **_date_fields(key, record.published),
         "eprint": key,
         "archiveprefix": "arXiv",
-        "primaryclass": record.primary_class or None,
-        "doi": record.doi or None,
+        "primaryclass": category if is_category(category) else None,
+        "doi": doi if is_doi(doi) else None,
         "url": f"https://arxiv.org/abs/{key}",
-        "shortname": _latex(key, "shortname", title_shortname(record.title)) or None,
+        "shortname": _latex(key, "shortname", title_shortname(record.title), None) or None,
         "code": github_url(record.summary, record.comment) or None,
         "journalref": _optional(record.journal_ref),
         "arxivcomment": _optional(record.comment),
@@ -82,22 +91,24 @@ def from_record(record: Record, categories: Iterable[str]) -> Paper:
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})
 
 
-def from_list_item(item: ListItem, categories: Iterable[str]) -> Paper:
+def from_list_item(
+    item: ListItem, categories: Iterable[str], notes: list[str] | None = None
+) -> Paper:
     """An entry from a list line alone (``import --offline``): no authors until fetched."""
     key = item.arxiv_id
     venue = item.venue
     if venue and item.year and not re.search(r"\b(?:19|20)\d\d$", venue):
         venue = f"{venue} {item.year}"
     fields: dict[str, str | None] = {
-        "title": _latex(key, "title", item.title, math=True, protect=True),
+        "title": _latex(key, "title", item.title, notes, math=True, protect=True),
         **_date_fields(key, ""),
         "eprint": key,
         "archiveprefix": "arXiv",
         "url": f"https://arxiv.org/abs/{key}",
-        "venue": _latex(key, "venue", venue) if venue else None,
-        "shortname": _latex(key, "shortname", title_shortname(item.title)) or None,
-        "code": item.code or None,
-        "website": item.website or None,
+        "venue": _latex(key, "venue", venue, notes) if venue else None,
+        "shortname": _latex(key, "shortname", title_shortname(item.title), None) or None,
+        "code": item.code if is_url(item.code) else None,
+        "website": item.website if is_url(item.website) else None,
         "keywords": _keywords(categories) or None,
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 
 class VlabibError(Exception):
     """A problem the user can fix; the message says what, where and how."""
@@ -21,3 +23,13 @@ class NetworkError(VlabibError):
 
 class IdError(VlabibError):
     """An argument is not an arXiv ID or arXiv URL."""
+
+
+class LatexError(VlabibError):
+    """A string cannot be read as LaTeX."""
+
+
+def redact(text: str) -> str:
+    """*text* with the Overleaf token (if set) replaced by ``***``, whatever said it."""
+    token = os.environ.get("OVERLEAF_TOKEN", "")
+    return text.replace(token, "***") if len(token) >= 4 else text

@@ -132,6 +132,7 @@ def _mirror(project: Project, token: str | None) -> Git:
         folder.mkdir(parents=True, exist_ok=True)
         git = Git(folder, token)
         git.run("init", "--quiet", "--initial-branch", BRANCH)
+        git.run("config", "core.symlinks", "false")
         return git
     return Git(folder, token)
 
@@ -156,14 +157,54 @@ def _head(git: Git) -> str | None:
 
 
 def _tree(git: Git, commit: str | None) -> dict[str, bytes]:
+    """The files of a commit; a path that could land outside ``latex/`` refuses them all."""
     if commit is None:
         return {}
-    listing = git.run("ls-tree", "-r", "-z", commit).decode("utf-8", "surrogateescape")
+    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit)
     files = {}
-    for item in filter(None, listing.split("\0")):
-        meta, path = item.split("\t", 1)
-        files[path] = git.run("cat-file", "blob", meta.split()[2])
+    problems = []
+    for item in filter(None, listing.split(b"\0")):
+        meta, raw = item.split(b"\t", 1)
+        mode, _, sha = meta.decode().split()
+        path = raw.decode("utf-8", "replace")
+        problem = path_problem(path, mode)
+        if problem:
+            problems.append(f"{path[:200]!r}: {problem}")
+            continue
+        files[path] = git.run("cat-file", "blob", sha)
+    if problems:
+        raise OverleafError(
+            "the Overleaf project holds paths vlabib will not write; nothing was changed on "
+            "either side:\n" + "\n".join(problems)
+        )
     return files
+
+
+_PATH_CHAR_RE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def path_problem(path: str, mode: str = "100644") -> str:
+    """Why a path from Overleaf may not be written under ``latex/``, or ``""``.
+
+    >>> path_problem("figures/arch.png"), path_problem("../refs/vla.bib")
+    ('', "a '..' part leads out of latex/")
+    >>> path_problem("a", "120000")
+    'a symlink (Overleaf has none; it could point anywhere)'
+    """
+    if mode == "120000":
+        return "a symlink (Overleaf has none; it could point anywhere)"
+    if mode not in ("100644", "100755"):
+        return f"not a file (git mode {mode})"
+    parts = path.split("/")
+    if path.startswith("/") or _PATH_CHAR_RE.search(path):
+        return "an absolute path or one with control characters or backslashes"
+    if ".." in parts:
+        return "a '..' part leads out of latex/"
+    if any(p in ("", ".") for p in parts) or any(p.lower() == ".git" for p in parts):
+        return "an empty, '.' or '.git' part"
+    if len(path) > 1000:
+        return "longer than 1000 characters"
+    return ""
 
 
 def _local(project: Project) -> dict[str, bytes]:
@@ -187,6 +228,9 @@ def _local(project: Project) -> dict[str, bytes]:
             problems.append(
                 f"{rel}: a symlink to a directory or to nothing; Overleaf takes no symlinks"
             )
+            continue
+        if path.is_symlink() and not path.resolve().is_relative_to(project.root.resolve()):
+            problems.append(f"{rel}: a symlink to a file outside the survey; copy it in instead")
             continue
         if _BAD_NAME_RE.search(rel) or rel != rel.strip():
             problems.append(f"{rel}: Overleaf cannot hold this file name; rename it")
@@ -255,6 +299,14 @@ def plan_integration(
 
 def _apply_plan(project: Project, plan: Plan) -> list[str]:
     root = project.path("latex")
+    inside = root.resolve()
+    for path in plan.take:
+        # A local symlinked folder could carry a write outside latex/: check before writing.
+        if not (root / path).parent.resolve().is_relative_to(inside):
+            raise OverleafError(
+                f"{project.settings.latex}/{path}: its folder leads outside "
+                f"{project.settings.latex}/ (a symlink?); nothing was changed"
+            )
     done = []
     for path, data in sorted(plan.take.items()):
         target = root / path

@@ -128,13 +128,13 @@ def add(
             "add -c LEAF (see 'vlabib stats' for the leaves)"
         )
     records = (client or Client()).fetch(ids, progress)
-    papers = [from_record(records[ident], cats) for ident in ids]
+    summary = Summary()
+    papers = [from_record(records[ident], cats, summary.notes) for ident in ids]
     force = {}
     if code is not None:
         force["code"] = code
     if name is not None:
         force["shortname"] = text_to_latex(name)
-    summary = Summary()
     _apply(project, papers, dry_run, summary, force)
     return summary
 
@@ -275,12 +275,12 @@ def import_list(
             categories[item.arxiv_id].append(cat)
         first.setdefault(item.arxiv_id, item)
     if offline:
-        papers = [from_list_item(first[i], cats) for i, cats in categories.items()]
+        papers = [from_list_item(first[i], cats, summary.notes) for i, cats in categories.items()]
     else:
         records = (client or Client()).fetch(list(categories), progress)
         papers = []
         for ident, cats in categories.items():
-            paper = from_record(records[ident], cats)
+            paper = from_record(records[ident], cats, summary.notes)
             listed = from_list_item(first[ident], cats)
             # The list's own venue, code and website are hand-set facts about the paper.
             extra = {
@@ -378,7 +378,7 @@ def update(
     for key in wanted:
         paper = by_key[key]
         record = records[key]
-        fresh = from_record(record, paper.categories)
+        fresh = from_record(record, paper.categories, report.lines)
         new = _refresh(paper, fresh, record.version, report)
         if new != paper:
             report.applied += 1

@@ -1,11 +1,13 @@
-"""LaTeX source <-> Unicode text. The only module that imports pylatexenc.
+r"""LaTeX source <-> Unicode text. The only module that imports pylatexenc.
 
-Strings in the bib are LaTeX source in ASCII (``M{\\"u}ller``); Unicode appears only at the
-edges (README, terminal). Every conversion to LaTeX is checked by converting back, so a
-character LaTeX cannot carry is a clear error instead of silent corruption.
+Strings in the bib are LaTeX source (``M{\"u}ller``); Unicode appears at the edges (README,
+site, terminal). :func:`encode` is the one way text from outside becomes LaTeX: it emits only
+allow-listed constructs (see :mod:`vlabib.texsafe`) and never refuses a title.
 
->>> text_to_latex("Müller & Söhne")
-'M{\\\\"u}ller \\\\& S{\\\\"o}hne'
+>>> print(text_to_latex("Müller & Söhne"))
+M{\"u}ller \& S{\"o}hne
+>>> latex_to_text(r'{$\Psi_{0}$}: M{\"u}ller $O(n^2)$')
+'Ψ₀: Müller O(n²)'
 """
 
 from __future__ import annotations
@@ -13,69 +15,183 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from vlabib.errors import VlabibError
+from vlabib.errors import LatexError
+from vlabib.texchars import (
+    ACCENTS,
+    LETTERS,
+    MATH,
+    MATH_TEXT,
+    SPECIALS,
+    SUB_TEXT,
+    SUP_TEXT,
+    SYMBOLS,
+    char_latex,
+)
+from vlabib.texsafe import is_safe_math
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
 
-# Combining marks and the LaTeX accent that draws them. pylatexenc 2.11 maps some of
-# these wrongly (U+0171 ű becomes \'{u}, which reads back as ú), so letters go through
-# this table, after Unicode decomposition, and pylatexenc only handles the rest.
-_ACCENTS = {
-    "\u0300": "`",
-    "\u0301": "'",
-    "\u0302": "^",
-    "\u0303": "~",
-    "\u0304": "=",
-    "\u0306": "u",
-    "\u0307": ".",
-    "\u0308": '"',
-    "\u030a": "r",
-    "\u030b": "H",
-    "\u030c": "v",
-    "\u0323": "d",
-    "\u0327": "c",
-    "\u0328": "k",
-    "\u0331": "b",
-}
-_LETTERS = {
-    "ß": r"{\ss}",
-    "æ": r"{\ae}",
-    "Æ": r"{\AE}",
-    "œ": r"{\oe}",
-    "Œ": r"{\OE}",
-    "ø": r"{\o}",
-    "Ø": r"{\O}",
-    "ł": r"{\l}",
-    "Ł": r"{\L}",
-    "ı": r"{\i}",
-    "å": r"{\aa}",
-    "Å": r"{\AA}",
-}
-# Characters special to LaTeX in text mode, and how to write them literally.
-_SPECIALS = {
-    "\\": r"\textbackslash{}",
-    # Not \{ and \}: BibTeX counts those braces too, and a lone one breaks the entry.
-    "{": r"\textbraceleft{}",
-    "}": r"\textbraceright{}",
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-}
+__all__ = ["Latex", "LatexError", "encode", "encode_non_ascii", "latex_to_text", "text_to_latex"]
+
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
-_MATH_RE = re.compile(r"(?<!\\)\$[^$]+(?<!\\)\$")
+_MATH_RE = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
 _WORD_RE = re.compile(r"[^\W_]+")
 
 
-class LatexError(VlabibError):
-    """A string cannot be carried by LaTeX/BibTeX as it stands."""
+@dataclass(frozen=True)
+class Latex:
+    """Encoded text: the LaTeX, the characters left out, and whether math was unsafe."""
+
+    text: str
+    dropped: tuple[str, ...] = ()
+    literal_math: bool = False
+
+
+def encode(text: str, *, math: bool = False, protect: bool = False) -> Latex:
+    r"""Allow-listed LaTeX for Unicode *text*; never raises.
+
+    ``math=True`` keeps ``$…$`` spans as math when every token in them is allowed (and
+    prints them literally otherwise); ``protect=True`` braces acronyms, inner-capital words
+    and math, so BibTeX styles keep their case (``{VLA}-Adapter``, ``{SmolVLA}``). Greek
+    and sub/superscripts become math, CJK stays UTF-8, emoji are dropped.
+
+    >>> latex = encode("Ψ₀ 🤖 $x^^5c$", math=True, protect=True)
+    >>> print(latex.text)
+    {$\Psi_{0}$} \$x\textasciicircum{}\textasciicircum{}5c\$
+    >>> latex.dropped, latex.literal_math
+    (('🤖',), True)
+    """
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    dropped: list[str] = []
+    out: list[str] = []
+    literal = False
+    pos = 0
+    for span in _MATH_RE.finditer(text) if math and "$" in text else ():
+        out.append(_encode_run(text[pos : span.start()], protect, dropped))
+        inner = _math_tokens(span.group(1))
+        if inner is not None:
+            out.append("{$" + inner + "$}" if protect else "$" + inner + "$")
+        else:
+            literal = True
+            out.append(_encode_run(span.group(), protect, dropped))
+        pos = span.end()
+    out.append(_encode_run(text[pos:], protect, dropped))
+    latex = "".join(out)
+    if dropped:
+        latex = " ".join(latex.split())
+    shown = tuple(c for c in dropped if unicodedata.category(c) not in ("Mn", "Me", "Cf", "Cc"))
+    return Latex(latex, shown, literal)
+
+
+def text_to_latex(text: str, *, math: bool = False, protect: bool = False) -> str:
+    r"""The LaTeX of :func:`encode`, for text whose dropped characters need no notice.
+
+    >>> print(text_to_latex("SmolVLA: 50% $x_1$", math=True, protect=True))
+    {SmolVLA}: 50\% {$x_1$}
+    """
+    return encode(text, math=math, protect=protect).text
+
+
+def _math_tokens(inner: str) -> str | None:
+    """The math span's content with Unicode symbols as commands, when all of it is allowed."""
+    if not inner.isascii():
+        tokens = []
+        for ch in inner:
+            token = ch if ch.isascii() else MATH.get(ch)
+            if token is None:
+                return None
+            tokens.append(token)
+        inner = _join_math(tokens)
+    return inner if is_safe_math(inner) else None
+
+
+def _join_math(tokens: list[str]) -> str:
+    """Math tokens in a row; a space where a command would run into a letter."""
+    out = ""
+    for token in tokens:
+        if out and token[:1].isalpha() and re.search(r"\\[A-Za-z]+$", out):
+            out += " "
+        out += token
+    return out
+
+
+def _needs_protection(word: str) -> bool:
+    """Acronyms and inner-capital words keep their case in every bibliography style."""
+    return any(c.isupper() for c in word[1:]) or (
+        word[0].isupper() and any(c.isdigit() for c in word)
+    )
+
+
+def _encode_run(text: str, protect: bool, dropped: list[str]) -> str:
+    if not protect:
+        return _encode_chars(text, dropped)
+    out = []
+    pos = 0
+    for m in _WORD_RE.finditer(text):
+        out.append(_encode_chars(text[pos : m.start()], dropped))
+        word = _encode_chars(m.group(), dropped)
+        out.append("{" + word + "}" if _needs_protection(m.group()) else word)
+        pos = m.end()
+    out.append(_encode_chars(text[pos:], dropped))
+    return "".join(out)
+
+
+def _encode_chars(text: str, dropped: list[str]) -> str:
+    if text.isascii() and not _SPECIAL_RE.search(text) and text.isprintable():
+        return text
+    out: list[str] = []
+    math: list[str] = []
+    for ch in text:
+        kind, latex = char_latex(ch)
+        if kind == "math":
+            math.append(latex)
+            continue
+        if math:
+            out.append("$" + _join_math(math) + "$")
+            math = []
+        if kind == "drop":
+            dropped.append(ch)
+        else:
+            out.append(latex)
+    if math:
+        out.append("$" + _join_math(math) + "$")
+    return "".join(out)
+
+
+def encode_non_ascii(latex: str) -> str:
+    r"""Write the non-ASCII characters of a LaTeX string in LaTeX where LaTeX has a spelling,
+    leaving its LaTeX as it is; other characters (CJK, emoji) stay as they are.
+
+    >>> print(encode_non_ascii(r"R{\'e}my Müller, $α$ and α 中"))
+    R{\'e}my M{\"u}ller, $\alpha$ and $\alpha$ 中
+    """
+    out: list[str] = []
+    in_math = False
+    previous = ""
+    for ch in unicodedata.normalize("NFC", latex):
+        if ch == "$" and previous != "\\":
+            in_math = not in_math
+        previous = ch
+        if ch.isascii():
+            out.append(ch)
+            continue
+        kind, encoded = char_latex(ch)
+        if kind == "math" and in_math:
+            out.append(" " + encoded if encoded[:1].isalpha() else encoded)
+        elif kind == "math":
+            out.append(f"${encoded}$")
+        elif kind == "text":
+            out.append(encoded)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+# -- LaTeX to text ------------------------------------------------------------------------------
 
 
 def _quiet() -> None:
@@ -94,36 +210,35 @@ def _decoder() -> LatexNodes2Text:
     db = get_default_latex_context_db().filter_context()
     db.add_context_category(
         "vlabib",
-        macros=[
-            MacroTextSpec("textasciicircum", "^"),
-            MacroTextSpec("textasciitilde", "~"),
-            MacroTextSpec("textbraceleft", "{"),
-            MacroTextSpec("textbraceright", "}"),
-        ],
+        macros=[MacroTextSpec(name, ch) for name, ch in _SYMBOLS.items()],
         prepend=True,
     )
     return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
 
 
-@functools.cache
-def _encoder() -> UnicodeToLatexEncoder:
-    from pylatexenc.latexencode import UnicodeToLatexEncoder
-
-    _quiet()
-    return UnicodeToLatexEncoder(
-        non_ascii_only=True, replacement_latex_protection="braces-all", unknown_char_policy="keep"
-    )
-
-
 @functools.lru_cache(maxsize=65536)
 def latex_to_text(latex: str) -> str:
-    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; math stays verbatim.
+    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; simple math as text
+    (``$\\pi_0$`` -> ``π₀``), other math verbatim.
 
     The LaTeX vlabib itself writes is decoded here directly; anything else goes through
     pylatexenc, which is exact but a thousand times slower.
     """
     if not _LATEX_SYNTAX_RE.search(latex):
         return latex
+    if "$" not in latex:
+        return _text(latex)
+    out = []
+    pos = 0
+    for span in _MATH_RE.finditer(latex):
+        out.append(_text(latex[pos : span.start()]))
+        out.append(_math_text(span.group(1)) or span.group())
+        pos = span.end()
+    out.append(_text(latex[pos:]))
+    return "".join(out)
+
+
+def _text(latex: str) -> str:
     fast = _fast_decode(latex)
     if fast is not None:
         return unicodedata.normalize("NFC", fast)
@@ -141,37 +256,51 @@ def pylatexenc_to_text(latex: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+_MATH_TOKEN_RE = re.compile(r"\\mathrm\{([A-Za-z])\}|\\([A-Za-z]+)|([_^])(?:\{([^{}]*)\}|(.))|(.)")
+
+
+def _math_text(inner: str) -> str | None:
+    """Math as Unicode when every token has a character (``\\Psi_{0}`` -> ``Ψ₀``), else None."""
+    out = []
+    for m in _MATH_TOKEN_RE.finditer(inner):
+        roman, name, script, group, single, char = m.groups()
+        if roman:
+            out.append(roman)
+        elif name:
+            if f"\\{name}" not in MATH_TEXT:
+                return None
+            out.append(MATH_TEXT[f"\\{name}"])
+        elif script:
+            table = SUB_TEXT if script == "_" else SUP_TEXT
+            chars = group if group is not None else single
+            if not chars or any(c not in table for c in chars):
+                return None
+            out.append("".join(table[c] for c in chars))
+        elif char in "{} ":
+            continue
+        elif char.isascii() and (char.isalnum() or char in "+-=()[]/<>|.,;:!'*"):
+            out.append(char)
+        else:
+            return None
+    return "".join(out)
+
+
 _LATEX_SYNTAX_RE = re.compile(r"[\\{}$~%`']|--")
 _PLAIN_RUN_RE = re.compile(r"[^\\{}$~%`'-]+")
 _MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
 _ACCENT_ARG_RE = re.compile(r"\{(\\i(?![A-Za-z])|[A-Za-z])\}|(\\i(?![A-Za-z])|[A-Za-z])")
-_ACCENT_MARK = {cmd: mark for mark, cmd in _ACCENTS.items()}
+_ACCENT_MARK = {cmd: mark for mark, cmd in ACCENTS.items()}
 _SYMBOLS = {
-    **{cmd.strip("{}\\"): ch for ch, cmd in _LETTERS.items()},
-    "textbraceleft": "{",
-    "textbraceright": "}",
-    "textbackslash": "\\",
-    "textasciitilde": "~",
-    "textasciicircum": "^",
-    "textendash": "\u2013",
-    "textemdash": "\u2014",
-    "textquotedblleft": "\u201c",
-    "textquotedblright": "\u201d",
-    "textquoteleft": "\u2018",
-    "textquoteright": "\u2019",
-    "textellipsis": "\u2026",
-    "ldots": "\u2026",
-    # Letters pylatexenc writes as commands, and common typographic symbols.
-    "DH": "Ð", "dh": "ð", "TH": "Þ", "th": "þ", "DJ": "Đ", "dj": "đ", "IJ": "Ĳ", "ij": "ĳ",
-    "NG": "Ŋ", "ng": "ŋ", "texttimes": "×", "textdegree": "°", "textsection": "§",
-    "textcopyright": "©", "textregistered": "®", "guillemotleft": "«", "guillemotright": "»",
-    "textquestiondown": "¿", "textexclamdown": "¡", "textonehalf": "½", "textdagger": "†",
-    "textbullet": "•", "quotedblbase": "„", "textmu": "µ", "textperthousand": "‰",
+    **{cmd.strip("{}\\"): ch for ch, cmd in LETTERS.items()},
+    **{name: ch for ch, name in SYMBOLS.items()},
+    **{c.removeprefix("\\").removesuffix("{}"): ch for ch, c in SPECIALS.items() if "{}" in c},
+    "textellipsis": "\u2026", "dots": "\u2026", "textdollar": "$", "textunderscore": "_",
+    "texttimes": "×", "textbar": "|", "textless": "<", "textgreater": ">",
 }  # fmt: skip
 
 
 def _fast_decode(latex: str) -> str | None:
-    """Decode the subset of LaTeX vlabib writes; None for anything else."""
+    """Decode the subset of LaTeX vlabib writes (no math); None for anything else."""
     out: list[str] = []
     pos, n = 0, len(latex)
     while pos < n:
@@ -183,25 +312,13 @@ def _fast_decode(latex: str) -> str | None:
         ch = latex[pos]
         if ch in "{}":
             pos += 1
-        elif ch == "$":
-            end = latex.find("$", pos + 1)
-            if end < 0 or latex[end - 1] == "\\":
-                return None
-            out.append(latex[pos : end + 1])
-            pos = end + 1
         elif ch == "~":
             out.append("\xa0")
             pos += 1
         elif ch == "-":
-            if latex.startswith("---", pos):
-                out.append("\u2014")
-                pos += 3
-            elif latex.startswith("--", pos):
-                out.append("\u2013")
-                pos += 2
-            else:
-                out.append("-")
-                pos += 1
+            width = 3 if latex.startswith("---", pos) else 2 if latex.startswith("--", pos) else 1
+            out.append({3: "\u2014", 2: "\u2013", 1: "-"}[width])
+            pos += width
         elif ch in "`'":
             pair = latex[pos : pos + 2]
             if pair in ("``", "''"):
@@ -238,134 +355,5 @@ def _fast_decode(latex: str) -> str | None:
             else:
                 return None
         else:
-            return None  # '%': a comment in LaTeX; let pylatexenc decide
-    return "".join(out)
-
-
-@functools.lru_cache(maxsize=4096)
-def _encode_char(ch: str) -> str:
-    if ch in _LETTERS:
-        return _LETTERS[ch]
-    decomposed = unicodedata.normalize("NFD", ch)
-    base, marks = decomposed[0], decomposed[1:]
-    if marks and base.isascii() and all(m in _ACCENTS for m in marks):
-        out = base
-        for mark in marks:
-            cmd = _ACCENTS[mark]
-            out = f"\\{cmd}{out}" if not cmd.isalpha() else f"\\{cmd} {out}"
-            out = "{" + out + "}"
-        return out
-    encoded: str = _encoder().unicode_to_latex(ch)
-    return encoded
-
-
-def _encode_plain(text: str) -> str:
-    """Escape LaTeX specials and encode non-ASCII characters of plain text."""
-    out = []
-    for ch in text:
-        if ch in _SPECIALS:
-            out.append(_SPECIALS[ch])
-        elif ch.isascii():
-            out.append(ch)
-        else:
-            out.append(_encode_char(ch))
-    return "".join(out)
-
-
-def _needs_protection(word: str) -> bool:
-    """Acronyms and inner-capital words keep their case in every bibliography style."""
-    return any(c.isupper() for c in word[1:]) or (
-        word[0].isupper() and any(c.isdigit() for c in word)
-    )
-
-
-def text_to_latex(text: str, *, math: bool = False, protect: bool = False) -> str:
-    """LaTeX source for Unicode *text*, checked to read back as the same text.
-
-    ``math=True`` keeps ``$…$`` spans verbatim (arXiv titles use them); ``protect=True``
-    braces acronyms and inner-capital words (``{VLA}-Adapter``, ``{SmolVLA}``).
-
-    >>> text_to_latex("SmolVLA: 50% $x_1$", math=True, protect=True)
-    '{SmolVLA}: 50\\\\% $x_1$'
-    """
-    text = " ".join(unicodedata.normalize("NFC", text).split())
-    pieces: list[str] = []
-    pos = 0
-    spans = list(_MATH_RE.finditer(text)) if math else []
-    for span in [*spans, None]:
-        end = span.start() if span else len(text)
-        pieces.append(_encode_words(text[pos:end], protect))
-        if span:
-            pieces.append(span.group())
-            pos = span.end()
-    latex = "".join(pieces)
-    _check_ascii(text, latex)
-    if latex_to_text(latex) != text:
-        raise LatexError(
-            f"{text!r} cannot be written as LaTeX without changing it "
-            f"(it would read back as {latex_to_text(latex)!r}); rephrase or use a LaTeX command"
-        )
-    return latex
-
-
-def _encode_words(text: str, protect: bool) -> str:
-    if not protect:
-        return _encode_plain(text)
-    out = []
-    pos = 0
-    for m in _WORD_RE.finditer(text):
-        out.append(_encode_plain(text[pos : m.start()]))
-        word = _encode_plain(m.group())
-        out.append("{" + word + "}" if _needs_protection(m.group()) else word)
-        pos = m.end()
-    out.append(_encode_plain(text[pos:]))
-    return "".join(out)
-
-
-def _check_ascii(text: str, latex: str) -> None:
-    for ch in latex:
-        if not ch.isascii() or (unicodedata.category(ch) == "Cc"):
-            bad = next((c for c in text if not c.isascii() or unicodedata.category(c) == "Cc"), ch)
-            raise LatexError(
-                f"character {bad!r} (U+{ord(bad):04X}, {unicodedata.name(bad, 'unnamed')}) "
-                f"in {text!r} cannot be written to BibTeX; "
-                "replace it or write it as a LaTeX command"
-            )
-
-
-_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def is_ascii_latex(latex: str) -> bool:
-    """True when *latex* is printable ASCII, as BibTeX needs (it reads bytes)."""
-    return latex.isascii() and not _CONTROL_RE.search(latex)
-
-
-@functools.lru_cache(maxsize=4096)
-def _checked_char(ch: str) -> str | None:
-    """The LaTeX for *ch* when it reads back as *ch*, else None."""
-    encoded = _encode_char(ch)
-    return encoded if is_ascii_latex(encoded) and latex_to_text(encoded) == ch else None
-
-
-def encode_non_ascii(latex: str) -> str:
-    """Encode the non-ASCII characters of a LaTeX string, leaving its LaTeX as it is.
-
-    >>> encode_non_ascii("R{\\\\'e}my Müller")
-    'R{\\\\\\'e}my M{\\\\"u}ller'
-    """
-    if latex.isascii() and is_ascii_latex(latex):
-        return latex
-    out = []
-    for ch in unicodedata.normalize("NFC", latex):
-        if ch.isascii() and unicodedata.category(ch) != "Cc":
-            out.append(ch)
-            continue
-        encoded = _checked_char(ch)
-        if encoded is None:
-            raise LatexError(
-                f"character {ch!r} (U+{ord(ch):04X}, {unicodedata.name(ch, 'control character')}) "
-                "cannot be written to BibTeX; replace it or write it as a LaTeX command"
-            )
-        out.append(encoded)
+            return None  # '$' or '%': math or a comment; let pylatexenc decide
     return "".join(out)

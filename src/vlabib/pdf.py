@@ -1,0 +1,97 @@
+"""Compile the manuscript: latexmk and pdflatex confined to the manuscript's folder.
+
+The manuscript holds text from outside (titles, co-authors' prose), so the compile is
+defence in depth behind the allow-list: no shell escape, no latexmkrc (it is Perl, and
+Overleaf can send one), and kpathsea's paranoid mode, which refuses to read or write any
+file given by an absolute path or through ``..``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from vlabib.errors import VlabibError
+
+PDFLATEX = "pdflatex -no-shell-escape -file-line-error %O %S"
+COMMAND = (
+    "latexmk",
+    "-norc",
+    "-pdf",
+    "-recorder",
+    "-interaction=nonstopmode",
+    "-halt-on-error",
+    f"-pdflatex={PDFLATEX}",
+)
+
+
+class CompileError(VlabibError):
+    """The manuscript did not compile."""
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A finished compile: the PDF and the log to read."""
+
+    pdf: Path
+    log: Path
+
+
+def environment() -> dict[str, str]:
+    """The environment for TeX: paranoid file access, shell escape off."""
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXMFOUTPUT", "OVERLEAF_TOKEN")}
+    # Long lines unwrapped in the log, so that an error names its whole file name.
+    env.update(openin_any="p", openout_any="p", shell_escape="f", max_print_line="10000")
+    return env
+
+
+def compile_pdf(
+    folder: Path, main: str = "main.tex", *, display: str = "latex", timeout: float = 600
+) -> Compiled:
+    """Run latexmk on *folder*/*main*; a :class:`CompileError` names the first TeX error
+    as ``DISPLAY/FILE:LINE: message``."""
+    if shutil.which("latexmk") is None:
+        raise CompileError(
+            "latexmk is not installed; 'make tex' installs TeX Live (or run scripts/texlive.sh)"
+        )
+    if not (folder / main).is_file():
+        raise CompileError(f"{folder / main}: no such file; 'vlabib build' writes a skeleton")
+    try:
+        done = subprocess.run(
+            [*COMMAND, main],
+            cwd=folder,
+            env=environment(),
+            capture_output=True,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        raise CompileError(f"latexmk took longer than {timeout:.0f} s; see its log") from None
+    stem = main.removesuffix(".tex")
+    log = folder / f"{stem}.log"
+    if done.returncode != 0:
+        raise CompileError(_first_error(log, display) or _tail(done.stdout + done.stderr))
+    return Compiled(folder / f"{stem}.pdf", log)
+
+
+_ERROR_RE = re.compile(r"^(\S+?:\d+: .*|! .*)$", re.MULTILINE)
+
+
+def _first_error(log: Path, folder: str) -> str:
+    try:
+        text = log.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+    m = _ERROR_RE.search(text)
+    if not m:
+        return ""
+    line = m.group(1).removeprefix("./")
+    return f"{folder}/{line} (see {folder}/{log.name})"
+
+
+def _tail(output: bytes) -> str:
+    lines = output.decode("utf-8", "replace").strip().splitlines()
+    return "latexmk failed: " + (lines[-1] if lines else "no output")
