@@ -20,11 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-WORDS = (
-    "efficient vision language action model robot manipulation token pruning caching "
-    "quantization distillation policy diffusion transformer learning scalable generalist "
-    "real-time inference embodied reasoning benchmark dataset adaptive sparse mixture experts"
-).split()
+WORDS = ["efficient", "vision", "language", "action", "model", "robot", "manipulation", "token", "pruning", "caching", "quantization", "distillation", "policy", "diffusion", "transformer", "learning", "scalable", "generalist", "real-time", "inference", "embodied", "reasoning", "benchmark", "dataset", "adaptive", "sparse", "mixture", "experts"]
 NAMES = ["Wei Li", "Yu Wang", "Marcel Rühle", "Ömer Yağmurlu", "Peter de With", "Jiaming Liu",
          "Chelsea Finn", "Sergey Levine", "Hao Zhao", "Donglin Wang", "Ana García", "Zoë Kravitz"]  # fmt: skip
 VENUES = ["NeurIPS 2024", "ICLR 2025", "CoRL 2025", "ICRA 2025", "IEEE RA-L 2025", "CVPR 2025"]
@@ -34,9 +30,9 @@ def make_bib(n: int, seed: int = 20251124) -> str:
     """A canonical bib of *n* papers, the same for the same seed."""
     sys.path.insert(0, str(ROOT / "src"))
     from vlabib import bib
-    from vlabib.config import load_taxonomy
     from vlabib.model import Paper
     from vlabib.names import bibtex_name
+    from vlabib.taxonomy import load_taxonomy
     from vlabib.tex import text_to_latex
 
     rng = random.Random(seed)

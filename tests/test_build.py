@@ -10,10 +10,11 @@ import pytest
 from markdown_it import MarkdownIt
 
 from tests.conftest import DATA, REPO, Run
-from vlabib.build import region_bounds
 from vlabib.config import Project, Settings
 from vlabib.lists import ListItem, parse_list
-from vlabib.render import github_slug, md_text, unique_slugs
+from vlabib.readme import region_bounds
+from vlabib.render import md_text
+from vlabib.view import github_slug, unique_slugs
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("VLABIB_GOLDEN") == "update"
@@ -54,11 +55,10 @@ def test_outputs_equal_the_golden_files(built: Path) -> None:
 
 def test_repository_outputs_are_up_to_date(tmp_path: Path) -> None:
     """The committed README and latex/generated/ are what build writes (check would fail)."""
-    from vlabib.build import drift, load
+    from vlabib.build import drift, load, outputs
 
     project = Project(REPO, Settings())
-    papers, taxonomy = load(project)
-    assert drift(project, papers, taxonomy) == []
+    assert drift(project, outputs(project, load(project))) == []
 
 
 def test_build_twice_changes_nothing(built: Path, run: Run) -> None:

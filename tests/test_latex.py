@@ -82,7 +82,7 @@ def test_the_survey_compiles_with_every_title(survey: Path, run: Run) -> None:
     assert_clean(log, blg)
     flat = squash(text)
     for paper in bib.load(survey / "refs" / "vla.bib"):
-        from vlabib.tex import latex_to_text
+        from vlabib.texread import latex_to_text
 
         assert contains(flat, latex_to_text(paper.title)), paper.key
     assert "Figure 1: Taxonomy of Efficient VLAs" in text

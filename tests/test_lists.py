@@ -4,8 +4,8 @@ from collections import defaultdict
 
 from tests.conftest import DATA, REPO
 from vlabib import bib
-from vlabib.config import load_taxonomy
 from vlabib.lists import parse_list, repair_mojibake
+from vlabib.taxonomy import load_taxonomy
 
 SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"
 

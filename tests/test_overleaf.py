@@ -256,7 +256,7 @@ def test_token_over_http_works_and_is_never_written_or_shown(
         argvs.append(list(args))
         return real_run(args, *a, **kw)  # type: ignore[call-overload,no-any-return]
 
-    monkeypatch.setattr("vlabib.overleaf.subprocess.run", spy)
+    monkeypatch.setattr("vlabib.bridge.subprocess.run", spy)
 
     monkeypatch.delenv("OVERLEAF_TOKEN", raising=False)
     denied = run("overleaf", "push")

@@ -4,8 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlabib.tex import encode, encode_non_ascii, latex_to_text, text_to_latex
+from vlabib.tex import encode, encode_non_ascii, text_to_latex
 from vlabib.texchars import char_latex
+from vlabib.texread import latex_to_text
 from vlabib.texsafe import unsafe_construct
 
 
@@ -135,7 +136,7 @@ latex_tokens = st.sampled_from(
 
 @given(st.lists(latex_tokens, max_size=12).map("".join))
 def test_fast_decoder_equals_pylatexenc(latex: str) -> None:
-    from vlabib.tex import _fast_decode, pylatexenc_to_text
+    from vlabib.texread import _fast_decode, pylatexenc_to_text
 
     fast = _fast_decode(latex)
     if fast is not None and latex.count("{") == latex.count("}"):
@@ -155,6 +156,6 @@ accented_names = st.text(
 @given(accented_names)
 def test_fast_decoder_reads_accented_names_and_specials(text: str) -> None:
     """Names and titles in Latin scripts never need the slow path (rare symbols may)."""
-    from vlabib.tex import _fast_decode
+    from vlabib.texread import _fast_decode
 
     assert _fast_decode(text_to_latex(text, protect=True)) is not None

@@ -19,7 +19,8 @@ from tests.servers import (
     seed_entries,
 )
 from vlabib import bib
-from vlabib.venues import Claim, decide, judge, parse_dblp_search
+from vlabib.catalogs import parse_dblp_search
+from vlabib.venues import Claim, decide, judge
 
 ROBOMAMBA = (
     "RoboMamba: Efficient Vision-Language-Action Model for Robotic Reasoning and Manipulation"

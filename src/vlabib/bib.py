@@ -1,8 +1,9 @@
 """Read and write the canonical bibliography. The only module that imports bibtexparser.
 
 bibtexparser splits the file into blocks (with an empty parse stack: its middlewares would
-rewrite values); everything after that is vlabib's: strict validation with file:line errors,
-normalised values, and one canonical writer, so ``write(parse(text))`` is the formatter.
+rewrite values); everything after that is vlabib's: strict validation with file:line errors
+(:mod:`vlabib.fields`), and one canonical writer, so ``write(parse(text))`` is the
+formatter. Every change to the file goes through :func:`transaction`.
 
 >>> write_string(parse_string('@misc{2509.09372, title={A}, author={Li, Wei}, year=2025, '
 ...     'eprint={2509.09372}, archiveprefix={arXiv}}')).splitlines()[0]
@@ -11,66 +12,20 @@ normalised values, and one canonical writer, so ``write(parse(text))`` is the fo
 
 from __future__ import annotations
 
-import functools
+import contextlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vlabib import ids
-from vlabib.errors import BibError, LatexError
-from vlabib.model import Paper, is_month, split_keywords, split_names
-from vlabib.tex import encode_non_ascii
-from vlabib.texsafe import is_category, is_doi, is_eprint, is_url, unsafe_construct
+from vlabib.errors import BibError
+from vlabib.fields import WIDTH, field_order, raw_value, validated
+from vlabib.files import atomic_write, locked
+from vlabib.model import Paper, is_month
 
 if TYPE_CHECKING:
     from bibtexparser import model as bpm
-
-#: Canonical field order; fields not listed follow in alphabetical order.
-FIELD_ORDER = (
-    "title",
-    "author",
-    "editor",
-    "booktitle",
-    "journal",
-    "volume",
-    "number",
-    "pages",
-    "publisher",
-    "year",
-    "month",
-    "eprint",
-    "archiveprefix",
-    "primaryclass",
-    "doi",
-    "url",
-    "venue",
-    "shortname",
-    "code",
-    "website",
-    "journalref",
-    "arxivcomment",
-    "keywords",
-)
-_RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
-_FIELD_NAMES = frozenset(FIELD_ORDER)
-# Outside printable ASCII: such a value needs encoding or whitespace folding.
-_UNUSUAL_CHAR_RE = re.compile(r"[^ -~]")
-_WIDTH = max(len(n) for n in FIELD_ORDER)
-# An entry imported offline has no author until it is fetched: check reports that.
-REQUIRED = ("title", "year")
-REQUIRED_BY_TYPE = {"article": ("journal",), "inproceedings": ("booktitle",)}
-_AND_RE = re.compile(r"\s+and\s+")
-_NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
-_BRACE_FIND = re.compile(r"[{}]").finditer
-# Anything beyond single-spaced printable ASCII without braces or backslashes needs a look.
-_SPECIAL_CHAR_RE = re.compile(r"[^ -\[\]-z|~]")
-_YEAR_RE = re.compile(r"\d{4}")
-# Characters that make a value more than plain text to TeX: such a value is checked
-# against the allow-list.
-_TEX_MARKUP_RE = re.compile(r"[\\$^#%&_\x00-\x1f\x7f]")
-URL_FIELDS = ("url", "code", "website")
-_LOOSE_SPACE_RE = re.compile(r"\s\s|[^ \S]|^\s|\s$")
 
 
 def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
@@ -131,7 +86,7 @@ def _fast_parse(text: str) -> list[Paper] | None:
             if bare and not bare.isdigit() and not (name.lower() == "month" and is_month(bare)):
                 return None
             fields.append((name, braced or bare, line))
-        paper = _validated(key, etype, fields, line, problems, balanced=True)
+        paper = validated(key, etype, fields, line, problems, balanced=True)
         if paper is None or key.lower() in seen:
             return None
         seen.add(key.lower())
@@ -241,221 +196,37 @@ def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Pape
     for f in block.fields:
         fline = f.start_line + 1
         try:
-            fields.append((f.key.strip(), _value(f.key.strip().lower(), f.value), fline))
+            fields.append((f.key.strip(), raw_value(f.key.strip().lower(), f.value), fline))
         except BibError as exc:
             failed.append(f.key.strip().lower())
             problems.append((fline, f"entry {key}: field {f.key.strip().lower()}: {exc}"))
-    return _validated(key, block.entry_type, fields, line, problems, failed)
-
-
-def _validated(
-    key: str,
-    etype: str,
-    raw_fields: list[tuple[str, str, int]],
-    line: int,
-    problems: list[tuple[int, str]],
-    failed: Iterable[str] = (),
-    *,
-    balanced: bool = False,
-) -> Paper | None:
-    """The paper for an entry's key, type and (name, value, line) fields, or None after
-    adding its problems to *problems*. Both readers end here, so they agree.
-
-    *balanced* says every value came from a balanced brace group (the fast reader's), so
-    the brace check can be skipped.
-    """
-    before = len(problems)
-    failed = set(failed)
-    arxiv_key = ids.is_arxiv_id(key)
-    if not (arxiv_key or ids.is_doi_key(key)):
-        problems.append((line, _bad_key(key)))
-    fields: dict[str, str] = {}
-    unusual = _UNUSUAL_CHAR_RE.search
-    for raw_name, value, fline in raw_fields:
-        name = raw_name if raw_name in _FIELD_NAMES else raw_name.lower()
-        if name not in _FIELD_NAMES and not _NAME_RE.match(name):
-            problems.append((fline, f"entry {key}: field name {raw_name!r} is not valid"))
-            continue
-        if name in fields:
-            problems.append((fline, f"entry {key}: field {name} appears twice; keep one"))
-            continue
-        if balanced and not (
-            unusual(value) or "  " in value or value[:1] == " " or value[-1:] == " "
-        ):
-            # Printable, single-spaced ASCII with balanced braces: only the field's own
-            # rule can change it, and for most fields there is none.
-            if name == "keywords":
-                value = _canonical_keywords(value)
-            elif name == "month" and is_month(value):
-                value = value.lower()
-        else:
-            try:
-                value = normalise(name, value)
-            except (BibError, LatexError) as exc:
-                failed.add(name)
-                problems.append((fline, f"entry {key}: field {name}: {exc}"))
-                continue
-        problem = field_problem(name, value)
-        if problem:
-            failed.add(name)
-            problems.append((fline, f"entry {key}: field {name}: {problem}"))
-            continue
-        fields[name] = value
-    etype = etype.lower()
-    for name in REQUIRED + REQUIRED_BY_TYPE.get(etype, ()):
-        if not fields.get(name) and name not in failed:
-            problems.append((line, f"entry {key}: required field {name} is missing"))
-    if "year" in fields and not _YEAR_RE.fullmatch(fields["year"]):
-        problems.append((line, f"entry {key}: year {fields['year']!r} is not a 4-digit year"))
-    if arxiv_key and fields.get("eprint") != key:
-        problems.append(
-            (line, f"entry {key}: eprint must be the key ({key}), found {fields.get('eprint')!r}")
-        )
-    if ids.is_doi_key(key) and ids.doi_key(fields.get("doi", "")) != key:
-        problems.append((line, f"entry {key}: a doi: key must match its doi field"))
-    if len(problems) > before:
-        return None
-    return Paper(key, etype, fields, line)
-
-
-def _bad_key(key: str) -> str:
-    hint = ""
-    try:
-        hint = f" (write {ids.parse_arxiv_id(key)})"
-    except ids.IdError:
-        hint = " (expected a bare arXiv ID such as 2509.09372 or cs/0112017, or doi:…)"
-    return f"entry {key} is not a valid arXiv ID{hint}"
-
-
-def _value(name: str, raw: str) -> str:
-    """The content of a raw field value: braces or quotes removed, macros refused."""
-    raw = raw.strip()
-    inner = _delimited(raw)
-    if inner is not None:
-        return inner
-    if raw.isdigit():
-        return raw
-    if name == "month" and is_month(raw):
-        return raw.lower()
-    if "#" in raw:
-        raise BibError("'#' concatenation is not supported; write the whole value in braces")
-    raise BibError(f"{raw!r} is an undefined macro; write the value in braces")
-
-
-def _delimited(raw: str) -> str | None:
-    """The inside of ``{…}`` or ``"…"`` when that one group is the whole value."""
-    if not raw or raw[0] not in '{"':
-        return None
-    depth = 0
-    for pos, ch in enumerate(raw):
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-        if pos and depth == 0 and (ch == "}" if raw[0] == "{" else ch == '"'):
-            return raw[1:-1] if pos == len(raw) - 1 else None
-    return None
-
-
-def field_problem(name: str, value: str) -> str | None:
-    r"""Why *value* may not stand in field *name*, or None.
-
-    Identifiers must match their strict patterns; every other field reaches TeX through
-    BibTeX and must hold only allow-listed LaTeX (see :mod:`vlabib.texsafe`).
-
-    >>> field_problem("url", "javascript:alert(1)")
-    'javascript:alert(1) is not an http(s) URL'
-    >>> print(field_problem("title", r"A \input{x}"))  # doctest: +ELLIPSIS
-    \input is not allowed in a bibliography field (...); write it as text: \textbackslash{}input
-    """
-    if name in URL_FIELDS:
-        return None if is_url(value) else f"{value[:80]} is not an http(s) URL"
-    if name == "doi":
-        return None if is_doi(value) else f"{value[:80]} is not a DOI (10.NNNN/…)"
-    if name == "primaryclass":
-        return None if is_category(value) else f"{value[:40]} is not an arXiv category"
-    if name == "eprint":
-        return None if is_eprint(value) else f"{value[:40]} is not an e-print identifier"
-    if not _TEX_MARKUP_RE.search(value):
-        return None
-    construct = unsafe_construct(value)
-    if construct is None:
-        return None
-    if construct.startswith("\\") and construct[1:].isalpha():
-        hint = f"write it as text: \\textbackslash{{}}{construct[1:]}"
-    elif construct.startswith("^^"):
-        hint = "write ^ as \\textasciicircum{}"
-    else:
-        hint = "write it as text"
-    return (
-        f"{construct} is not allowed in a bibliography field (only accents, symbols, "
-        f"font commands and simple math are); {hint}"
-    )
-
-
-def normalise(name: str, value: str) -> str:
-    """Canonical form of a field value: whitespace collapsed, non-ASCII as LaTeX."""
-    if (
-        _SPECIAL_CHAR_RE.search(value)
-        or "  " in value
-        or value.startswith(" ")
-        or value.endswith(" ")
-    ):
-        value = _normalise_text(value)
-    if name == "keywords":
-        return _canonical_keywords(value)
-    if name in ("author", "editor"):
-        return " and ".join(split_names(value))
-    if name == "month" and is_month(value):
-        return value.lower()
-    return value
-
-
-@functools.lru_cache(maxsize=4096)
-def _canonical_keywords(value: str) -> str:
-    return ", ".join(split_keywords(value))
-
-
-def _normalise_text(value: str) -> str:
-    if "{" in value or "}" in value:
-        depth = 0
-        for brace in _BRACE_FIND(value):
-            depth += 1 if brace.group() == "{" else -1
-            if depth < 0:
-                break
-        if depth:
-            raise BibError(
-                "braces do not balance (BibTeX counts \\{ and \\} too); "
-                "write a literal brace as \\textbraceleft{} or \\textbraceright{}"
-            )
-    if _LOOSE_SPACE_RE.search(value):
-        value = " ".join(value.split())
-    if not value.isascii():
-        value = encode_non_ascii(value)
-    return value
-
-
-@functools.lru_cache(maxsize=1024)
-def _field_order(names: tuple[str, ...]) -> list[str]:
-    return sorted(names, key=lambda n: (_RANK.get(n, len(_RANK)), n))
+    return validated(key, block.entry_type, fields, line, problems, failed)
 
 
 def write_string(papers: Iterable[Paper]) -> str:
-    """The canonical text: entries sorted by key, fields in :data:`FIELD_ORDER`, aligned."""
+    """The canonical text: entries sorted by key, fields in canonical order, aligned."""
     blocks = []
     for paper in sorted(papers, key=lambda p: p.key):
         lines = [f"@{paper.type}{{{paper.key},"]
-        for name in _field_order(tuple(paper.fields)):
+        for name in field_order(tuple(paper.fields)):
             value = paper.fields[name]
             text = value if name == "month" and is_month(value) else "{" + value + "}"
-            lines.append(f"  {name:<{_WIDTH}} = {text},")
+            lines.append(f"  {name:<{WIDTH}} = {text},")
         lines.append("}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""
 
 
-def read(path: Path, display: str | None = None) -> tuple[str, list[Paper]]:
-    """The file's text and its papers; a missing or undecodable file is a :class:`BibError`."""
+@dataclass(frozen=True)
+class Snapshot:
+    """The bib as read: its text and its papers."""
+
+    text: str
+    papers: list[Paper]
+
+
+def read(path: Path, display: str | None = None) -> Snapshot:
+    """The file's text and papers; a missing or undecodable file is a :class:`BibError`."""
     name = display or str(path)
     try:
         data = path.read_bytes()
@@ -470,23 +241,73 @@ def read(path: Path, display: str | None = None) -> tuple[str, list[Paper]]:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise BibError(f"{name}:{line}: not UTF-8 text; save the file as UTF-8") from None
-    return text, parse_string(text, name)
+    return Snapshot(text, parse_string(text, name))
 
 
 def load(path: Path, display: str | None = None) -> list[Paper]:
     """The papers of the bib at *path*."""
-    return read(path, display)[1]
+    return read(path, display).papers
+
+
+@dataclass
+class Change:
+    """The papers of a transaction, by key, for the caller to edit; then the text written."""
+
+    papers: dict[str, Paper]
+    before: str
+    text: str = ""
+    written: bool = False
+
+
+@contextlib.contextmanager
+def transaction(
+    path: Path,
+    display: str,
+    *,
+    base: Snapshot | None = None,
+    create: bool = False,
+    dry_run: bool = False,
+    reformat: bool = False,
+) -> Iterator[Change]:
+    """The one way the bib changes: lock, read once, let the caller edit the papers, write
+    canonically, read the result back, replace the file atomically. An exception in the
+    caller's block writes nothing.
+
+    *base* is a snapshot read earlier (before a fetch, say): if the file still holds its
+    text, it is not parsed again. *create* starts an empty bib when there is none. The file
+    is written when a paper changed, or (with *reformat*) when its text is not canonical.
+    """
+    # A new survey's refs/ folder does not exist yet: nobody else can be writing there.
+    with locked(path) if path.parent.is_dir() else contextlib.nullcontext():
+        if create and not path.exists():
+            current = Snapshot("", [])
+        elif base is not None and _unchanged(path, base.text):
+            current = base
+        else:
+            current = read(path, display)
+        read_papers = {p.key: p for p in current.papers}
+        change = Change(dict(read_papers), current.text)
+        yield change
+        change.text = write_string(change.papers.values())
+        parse_string(change.text, display)  # whatever is written must read back
+        wanted = change.papers != read_papers or reformat
+        if wanted and not dry_run and change.text != current.text:
+            atomic_write(path, change.text)
+            change.written = True
+
+
+def _unchanged(path: Path, text: str) -> bool:
+    try:
+        return path.read_bytes() == text.encode("utf-8")
+    except OSError:
+        return False
 
 
 def format_file(path: Path, display: str, *, check_only: bool = False) -> bool:
     """Rewrite the bib canonically; True when it was (or, with *check_only*, would be) changed."""
-    from vlabib.files import atomic_write, locked
-
-    with locked(path):
-        text, papers = read(path, display)
-        canonical = write_string(papers)
-        if canonical == text:
-            return False
-        if not check_only:
-            atomic_write(path, canonical)
-        return True
+    if check_only:
+        current = read(path, display)
+        return write_string(current.papers) != current.text
+    with transaction(path, display, reformat=True) as change:
+        pass
+    return change.written

@@ -6,11 +6,12 @@ import difflib
 import re
 from collections import defaultdict
 
-from vlabib import bib
-from vlabib.build import drift
+from vlabib import bib, build
 from vlabib.config import Project
-from vlabib.model import Paper, Problem, Taxonomy
-from vlabib.tex import latex_to_text
+from vlabib.model import Paper, Problem
+from vlabib.taxonomy import Taxonomy
+from vlabib.texread import latex_to_text
+from vlabib.titles import norm_title
 
 
 def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
@@ -59,10 +60,6 @@ def _unknown_category(key: str, cat: str, taxonomy: Taxonomy) -> str:
     return f"entry {key}: unknown category {cat} ({hint})"
 
 
-def _norm_title(title: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", latex_to_text(title).lower()).strip()
-
-
 def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     problems = []
     by_eprint: dict[str, Paper] = {}
@@ -82,7 +79,7 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     # check stays linear in practice on large bibliographies.
     buckets: dict[str, list[tuple[str, Paper]]] = defaultdict(list)
     for paper in papers:
-        title = _norm_title(paper.title)
+        title = norm_title(latex_to_text(paper.title))
         buckets[" ".join(title.split()[:2])].append((title, paper))
     for bucket in buckets.values():
         for i, (title_a, a) in enumerate(bucket):
@@ -113,10 +110,10 @@ def _first_difference(text: str, canonical: str) -> int:
 def check_project(project: Project) -> list[Problem]:
     """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
     display = project.settings.bib
-    text, papers = bib.read(project.bib, display)
-    taxonomy = project.taxonomy()
-    problems = lint_bib(text, papers, taxonomy, display)
-    problems += drift(project, papers, taxonomy)
+    survey = build.load(project)
+    papers, taxonomy = survey.papers, survey.taxonomy
+    problems = lint_bib(survey.bib.text, papers, taxonomy, display)
+    problems += build.drift(project, build.outputs(project, survey))
     problems += lint_manuscript(project, papers, taxonomy)
     for leaf in taxonomy.leaves:
         if not any(leaf.id in p.categories for p in papers):

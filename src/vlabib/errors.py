@@ -21,6 +21,10 @@ class NetworkError(VlabibError):
     """A remote service failed, timed out or answered nonsense."""
 
 
+class OverleafError(VlabibError):
+    """The sync with Overleaf cannot go ahead; nothing was changed on either side."""
+
+
 class IdError(VlabibError):
     """An argument is not an arXiv ID or arXiv URL."""
 

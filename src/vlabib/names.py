@@ -1,4 +1,4 @@
-"""Person names as BibTeX wants them: ``Last, First``, with particles and suffixes.
+"""Person names: split an author field, write ``Last, First`` for BibTeX, show ``First Last``.
 
 >>> bibtex_name("Peter H. N. de With")
 'de With, Peter H. N.'
@@ -8,7 +8,32 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 _SUFFIXES = {"jr", "jr.", "sr", "sr.", "ii", "iii", "iv"}
+_AND_RE = re.compile(r"\s+and\s+")
+
+
+def split_names(value: str) -> list[str]:
+    """``"Li, Wei and {Barnes and Noble}"`` -> ``["Li, Wei", "{Barnes and Noble}"]``.
+
+    Splits on every ``and``, then joins back the pieces a brace group spans (BibTeX does
+    not split inside braces), without walking the string a character at a time.
+    """
+    pieces = _AND_RE.split(value.strip())
+    if "{" not in value:
+        return [p for p in pieces if p]
+    names: list[str] = []
+    pending = ""
+    for piece in pieces:
+        pending = f"{pending} and {piece}" if pending else piece
+        if pending.count("{") == pending.count("}"):
+            names.append(pending)
+            pending = ""
+    if pending:
+        names.append(pending)
+    return [n.strip() for n in names if n.strip()]
 
 
 def bibtex_name(full: str) -> str:
@@ -41,3 +66,15 @@ def display_name(bibtex: str) -> str:
     if len(parts) == 3:
         return f"{parts[2]} {parts[0]} {parts[1]}"
     return bibtex
+
+
+def family_name(name: str) -> str:
+    """The family name as written: ``Liu, Jiaming`` or ``Jiaming Liu`` -> ``Liu``."""
+    return name.split(",")[0].strip() if "," in name else (name.split() or [""])[-1]
+
+
+def surname_key(name: str) -> str:
+    """A family name to compare: folded, lower-case; DBLP's ``Jiaming Liu 0001`` -> ``liu``."""
+    name = re.sub(r"\s+\d{4}$", "", name.strip())
+    text = unicodedata.normalize("NFKD", family_name(name))
+    return "".join(c for c in text if not unicodedata.combining(c)).lower().strip()

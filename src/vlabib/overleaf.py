@@ -1,45 +1,35 @@
 """Sync ``latex/`` with an Overleaf project through its git bridge.
 
-A private mirror clone (``.vlabib/overleaf``) holds the state of the last sync: its HEAD is
-the merge base. Every file is judged three ways (base, Overleaf, here): a side that did not
-change takes the other side's version, prose both sides changed is merged with
-``git merge-file``, and an Overleaf-side edit of a generated file is a conflict. The plan is
+A private mirror clone (``.vlabib/overleaf``, see :mod:`vlabib.bridge`) holds the state of
+the last sync: its HEAD is the merge base. Every file is judged three ways (base, Overleaf,
+here): a side that did not change takes the other side's version, prose both sides changed
+is merged with ``git merge-file``, and an Overleaf-side edit of a generated file is a
+conflict. The plan is
 made in full before anything is written, so a refusal leaves both sides as they were.
-
-The token travels only in the environment of git's own processes, read by a credential
-helper that is itself defined in the environment: never in argv, a config file or a log.
 """
 
 from __future__ import annotations
 
 import os
 import re
-import subprocess
-import tempfile
-import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vlabib.config import Project
-from vlabib.errors import VlabibError
-from vlabib.files import atomic_write
-
-BRANCH = "master"
-MAX_FILE = 50 * 1024 * 1024
-MAX_FILES = 2000
-_ARTIFACTS = (
-    ".aux", ".log", ".bbl", ".blg", ".out", ".toc", ".lof", ".lot", ".fls", ".fdb_latexmk",
-    ".synctex.gz", ".run.xml", ".bcf", ".xdv", ".nav", ".snm", ".vrb",
-)  # fmt: skip
-_BAD_NAME_RE = re.compile(r'[\\*?"<>|:\x00-\x1f]')
-_TOKEN_ENV = "VLABIB_OVERLEAF_SECRET"
-_HELPER = (
-    f'!f() {{ test "$1" = get || exit 0; echo username=git; echo "password=${_TOKEN_ENV}"; }}; f'
+from vlabib.bridge import (
+    BRANCH,
+    Git,
+    fetch,
+    head,
+    identity,
+    local_files,
+    merge3,
+    mirror,
+    remote_url,
+    tree,
 )
-
-
-class OverleafError(VlabibError):
-    """The sync cannot go ahead; nothing was changed on either side."""
+from vlabib.config import Project
+from vlabib.errors import OverleafError
+from vlabib.files import atomic_write
 
 
 @dataclass
@@ -57,212 +47,9 @@ class Result:
     lines: list[str] = field(default_factory=list)
 
 
-def remote_url(project: Project) -> str:
-    """The Overleaf git URL, from the environment or the settings; never with credentials."""
-    url = os.environ.get("VLABIB_OVERLEAF_URL") or project.settings.overleaf
-    if not url:
-        raise OverleafError(
-            "no Overleaf project: set VLABIB_OVERLEAF_URL or overleaf = "
-            '"https://git.overleaf.com/PROJECT_ID" under [tool.vlabib]'
-        )
-    parts = urllib.parse.urlsplit(url)
-    if parts.password or (parts.username and parts.scheme in ("http", "https")):
-        raise OverleafError(
-            "the Overleaf URL must not hold credentials; put the token in OVERLEAF_TOKEN"
-        )
-    return url
-
-
-class Git:
-    """git in the mirror, with the token (if any) only in its environment."""
-
-    def __init__(self, mirror: Path, token: str | None) -> None:
-        self.mirror = mirror
-        self.token = token
-        env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
-        env.pop("OVERLEAF_TOKEN", None)
-        if token:
-            # Our helper replaces the user's (an empty value resets the list), so no helper
-            # of theirs is asked to store the token either.
-            env.update(
-                {
-                    "GIT_CONFIG_COUNT": "2",
-                    "GIT_CONFIG_KEY_0": "credential.helper",
-                    "GIT_CONFIG_VALUE_0": "",
-                    "GIT_CONFIG_KEY_1": "credential.helper",
-                    "GIT_CONFIG_VALUE_1": _HELPER,
-                    _TOKEN_ENV: token,
-                }
-            )
-        self.env = env
-
-    def scrub(self, text: str) -> str:
-        return text.replace(self.token, "***") if self.token else text
-
-    def call(self, *args: str) -> subprocess.CompletedProcess[bytes]:
-        try:
-            return subprocess.run(
-                ["git", *args],
-                cwd=self.mirror,
-                env=self.env,
-                capture_output=True,
-                timeout=300,
-            )
-        except FileNotFoundError:
-            raise OverleafError("git is not installed; install it to sync with Overleaf") from None
-        except subprocess.TimeoutExpired:
-            raise OverleafError(f"git {args[0]} took longer than 5 minutes; try again") from None
-
-    def run(self, *args: str, check: bool = True) -> bytes:
-        proc = self.call(*args)
-        if check and proc.returncode != 0:
-            message = self.scrub(proc.stderr.decode("utf-8", "replace")).strip()
-            raise OverleafError(
-                f"git {args[0]} failed: {message.splitlines()[-1] if message else proc.returncode}"
-            )
-        return proc.stdout
-
-    def text(self, *args: str) -> str:
-        return self.run(*args).decode("utf-8", "replace").strip()
-
-
-def _mirror(project: Project, token: str | None) -> Git:
-    folder = project.root / ".vlabib" / "overleaf"
-    if not (folder / ".git").is_dir():
-        folder.mkdir(parents=True, exist_ok=True)
-        git = Git(folder, token)
-        git.run("init", "--quiet", "--initial-branch", BRANCH)
-        git.run("config", "core.symlinks", "false")
-        return git
-    return Git(folder, token)
-
-
-def _fetch(git: Git, url: str) -> str | None:
-    """Overleaf's current commit, or None for an empty project."""
-    out = git.call(
-        "fetch", "--quiet", "--no-tags", url, f"+refs/heads/{BRANCH}:refs/remotes/overleaf/{BRANCH}"
-    )
-    if out.returncode != 0:
-        message = git.scrub(out.stderr.decode("utf-8", "replace"))
-        if "couldn't find remote ref" in message:
-            return None
-        last = message.strip().splitlines()[-1] if message.strip() else str(out.returncode)
-        raise OverleafError(f"cannot fetch from Overleaf ({url}): {last}")
-    return git.text("rev-parse", f"refs/remotes/overleaf/{BRANCH}")
-
-
-def _head(git: Git) -> str | None:
-    out = git.run("rev-parse", "--verify", "--quiet", "HEAD", check=False).decode().strip()
-    return out or None
-
-
-def _tree(git: Git, commit: str | None) -> dict[str, bytes]:
-    """The files of a commit; a path that could land outside ``latex/`` refuses them all."""
-    if commit is None:
-        return {}
-    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit)
-    files = {}
-    problems = []
-    for item in filter(None, listing.split(b"\0")):
-        meta, raw = item.split(b"\t", 1)
-        mode, _, sha = meta.decode().split()
-        path = raw.decode("utf-8", "replace")
-        problem = path_problem(path, mode)
-        if problem:
-            problems.append(f"{path[:200]!r}: {problem}")
-            continue
-        files[path] = git.run("cat-file", "blob", sha)
-    if problems:
-        raise OverleafError(
-            "the Overleaf project holds paths vlabib will not write; nothing was changed on "
-            "either side:\n" + "\n".join(problems)
-        )
-    return files
-
-
-_PATH_CHAR_RE = re.compile(r"[\x00-\x1f\x7f\\]")
-
-
-def path_problem(path: str, mode: str = "100644") -> str:
-    """Why a path from Overleaf may not be written under ``latex/``, or ``""``.
-
-    >>> path_problem("figures/arch.png"), path_problem("../refs/vla.bib")
-    ('', "a '..' part leads out of latex/")
-    >>> path_problem("a", "120000")
-    'a symlink (Overleaf has none; it could point anywhere)'
-    """
-    if mode == "120000":
-        return "a symlink (Overleaf has none; it could point anywhere)"
-    if mode not in ("100644", "100755"):
-        return f"not a file (git mode {mode})"
-    parts = path.split("/")
-    if path.startswith("/") or _PATH_CHAR_RE.search(path):
-        return "an absolute path or one with control characters or backslashes"
-    if ".." in parts:
-        return "a '..' part leads out of latex/"
-    if any(p in ("", ".") for p in parts) or any(p.lower() == ".git" for p in parts):
-        return "an empty, '.' or '.git' part"
-    if len(path) > 1000:
-        return "longer than 1000 characters"
-    return ""
-
-
-def _local(project: Project) -> dict[str, bytes]:
-    """``latex/`` as Overleaf should see it: build artifacts out, symlinks as contents."""
-    root = project.path("latex")
-    if not root.is_dir():
-        raise OverleafError(f"{project.settings.latex}/ does not exist; run 'vlabib build' first")
-    files: dict[str, bytes] = {}
-    problems = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if path.is_dir() and not path.is_symlink():
-            continue
-        if rel.endswith(_ARTIFACTS) or (
-            path.suffix == ".pdf" and path.with_suffix(".tex").exists()
-        ):
-            continue
-        if path.is_symlink() and not path.is_file():
-            problems.append(
-                f"{rel}: a symlink to a directory or to nothing; Overleaf takes no symlinks"
-            )
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(project.root.resolve()):
-            problems.append(f"{rel}: a symlink to a file outside the survey; copy it in instead")
-            continue
-        if _BAD_NAME_RE.search(rel) or rel != rel.strip():
-            problems.append(f"{rel}: Overleaf cannot hold this file name; rename it")
-            continue
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            problems.append(f"{rel}: {size / 2**20:.0f} MiB, over Overleaf's 50 MiB a file")
-            continue
-        files[rel] = path.read_bytes()  # a symlink to a file sends its contents
-    if len(files) > MAX_FILES:
-        problems.append(f"{len(files)} files, over Overleaf's {MAX_FILES} a project")
-    if problems:
-        raise OverleafError("cannot push to Overleaf:\n" + "\n".join(problems))
-    return files
-
-
 def _generated_prefix(project: Project) -> str:
     gen = project.path("generated").relative_to(project.path("latex"))
     return gen.as_posix().rstrip("/") + "/"
-
-
-def _merge3(git: Git, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
-            p = Path(tmp) / name
-            p.write_bytes(data)
-            paths.append(str(p))
-        proc = subprocess.run(
-            ["git", "merge-file", "-p", *paths], capture_output=True, env=git.env, timeout=60
-        )
-    return proc.stdout if proc.returncode == 0 else None
 
 
 def plan_integration(
@@ -287,7 +74,7 @@ def plan_integration(
         elif mine == r:
             continue
         elif b is not None and r is not None and mine is not None:
-            merged = _merge3(git, b, mine, r)
+            merged = merge3(git, b, mine, r)
             if merged is None:
                 plan.conflicts.append(f"{path} (edited here and on Overleaf)")
             else:
@@ -341,15 +128,15 @@ def _refuse(plan: Plan) -> None:
 
 def _integrate(project: Project, git: Git, url: str) -> tuple[str | None, list[str]]:
     """Fetch and bring Overleaf's new edits here; the new base commit and what was done."""
-    remote_sha = _fetch(git, url)
-    base_sha = _head(git)
+    remote_sha = fetch(git, url)
+    base_sha = head(git)
     if remote_sha is None or remote_sha == base_sha:
         return base_sha, []
     plan = plan_integration(
         git,
-        _tree(git, base_sha),
-        _tree(git, remote_sha),
-        _local(project),
+        tree(git, base_sha),
+        tree(git, remote_sha),
+        local_files(project),
         _generated_prefix(project),
     )
     _refuse(plan)
@@ -394,16 +181,6 @@ def _describe(before: dict[str, bytes], after: dict[str, bytes], generated: str)
     return "vlabib: " + "; ".join(parts)
 
 
-def _identity(git: Git) -> None:
-    if not git.run("config", "user.name", check=False).strip():
-        git.env.update(
-            GIT_AUTHOR_NAME="vlabib",
-            GIT_AUTHOR_EMAIL="vlabib@localhost",
-            GIT_COMMITTER_NAME="vlabib",
-            GIT_COMMITTER_EMAIL="vlabib@localhost",
-        )
-
-
 def _start(project: Project) -> tuple[str, Git]:
     """Checks before any sync: a sound bib, a URL, the mirror."""
     from vlabib import bib
@@ -411,26 +188,26 @@ def _start(project: Project) -> tuple[str, Git]:
     # A broken bib means the generated files may be stale: fix it before syncing anything.
     bib.load(project.bib, project.settings.bib)
     url = remote_url(project)
-    return url, _mirror(project, os.environ.get("OVERLEAF_TOKEN") or None)
+    return url, mirror(project, os.environ.get("OVERLEAF_TOKEN") or None)
 
 
 def push(project: Project) -> Result:
     """Send ``latex/`` to Overleaf as one commit, after bringing Overleaf's new edits here."""
     url, git = _start(project)
-    local = _local(project)  # the bridge's limits are checked before anything moves
+    local = local_files(project)  # the bridge's limits are checked before anything moves
     result = Result()
     base_sha, pulled = _integrate(project, git, url)
     result.lines += pulled
     if pulled:
-        local = _local(project)  # Overleaf's edits are here now
-    base = _tree(git, base_sha)
+        local = local_files(project)  # Overleaf's edits are here now
+    base = tree(git, base_sha)
     if local == base:
         result.lines.append("Overleaf is up to date")
         return result
     generated = _generated_prefix(project)
     message = _describe(base, local, generated)
     _write_worktree(git.mirror, base, local)
-    _identity(git)
+    identity(git)
     git.run("add", "--all")
     git.run("commit", "--quiet", "--message", message)
     try:
@@ -479,9 +256,9 @@ def pull(project: Project) -> Result:
 def status(project: Project) -> Result:
     """What changed here and on Overleaf since the last sync."""
     url, git = _start(project)
-    remote_sha = _fetch(git, url)
-    base_sha = _head(git)
-    base, remote, local = _tree(git, base_sha), _tree(git, remote_sha), _local(project)
+    remote_sha = fetch(git, url)
+    base_sha = head(git)
+    base, remote, local = tree(git, base_sha), tree(git, remote_sha), local_files(project)
     lines = []
     for side, files in (("here", local), ("overleaf", remote)):
         for path in sorted(set(base) | set(files)):

@@ -6,15 +6,16 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from vlabib.model import Paper, Taxonomy
+from vlabib.model import Paper
 from vlabib.names import display_name
-from vlabib.tex import latex_to_text
+from vlabib.taxonomy import Taxonomy
+from vlabib.texread import latex_to_text
 
 
-def paper_record(paper: Paper) -> dict[str, Any]:
+def paper_json(paper: Paper) -> dict[str, Any]:
     """A paper as plain data (Unicode text), for ``--json`` and the renderers.
 
-    >>> paper_record(Paper("2509.09372", "misc", {"title": "{VLA}-Adapter"}))["title"]
+    >>> paper_json(Paper("2509.09372", "misc", {"title": "{VLA}-Adapter"}))["title"]
     'VLA-Adapter'
     """
     return {
@@ -87,3 +88,33 @@ def stats(papers: list[Paper], taxonomy: Taxonomy) -> dict[str, Any]:
         "nodes": [vars(c) for c in node_counts(papers, taxonomy)],
         "years": [{"year": y, "papers": n} for y, n in year_counts(papers)],
     }
+
+
+def table(records: list[dict[str, Any]], width: int) -> list[str]:
+    """``vlabib list``: one line a paper (ID, year, venue, title cut to the terminal)."""
+    title_width = max(20, width - 12 - 6 - 16 - 6)
+    lines = []
+    for r in records:
+        title = r["title"]
+        if len(title) > title_width:
+            title = title[: title_width - 1] + "…"
+        lines.append(
+            f"{r['id']:<12} {r['year'] or '':<5} {(r['venue'] or 'arXiv')[:15]:<15} {title}"
+        )
+    lines.append(f"{len(records)} paper{'s' if len(records) != 1 else ''}")
+    return lines
+
+
+def stats_lines(data: dict[str, Any], leaves: int) -> list[str]:
+    """``vlabib stats`` as a table: the totals, each node (own and subtree), each year."""
+    lines = [
+        f"{data['papers']} papers, {data['memberships']} memberships, {leaves} leaves",
+        "",
+        f"{'node':<48} {'id':<32} {'own':>4} {'total':>6}",
+    ]
+    for node in data["nodes"]:
+        label = "  " * node["depth"] + node["title"]
+        lines.append(f"{label:<48} {node['id']:<32} {node['own']:>4} {node['total']:>6}")
+    lines += ["", f"{'year':<6} {'papers':>6}"]
+    lines += [f"{row['year'] or '?':<6} {row['papers']:>6}" for row in data["years"]]
+    return lines

@@ -1,41 +1,21 @@
-r"""LaTeX source <-> Unicode text. The only module that imports pylatexenc.
+r"""Unicode text to LaTeX source: the one way text from outside becomes LaTeX.
 
-Strings in the bib are LaTeX source (``M{\"u}ller``); Unicode appears at the edges (README,
-site, terminal). :func:`encode` is the one way text from outside becomes LaTeX: it emits only
-allow-listed constructs (see :mod:`vlabib.texsafe`) and never refuses a title.
+Strings in the bib are LaTeX source (``M{\"u}ller``); :func:`encode` emits only allow-listed
+constructs (see :mod:`vlabib.texsafe`) and never refuses a title. Reading LaTeX back is
+:mod:`vlabib.texread`'s.
 
 >>> print(text_to_latex("Müller & Söhne"))
 M{\"u}ller \& S{\"o}hne
->>> latex_to_text(r'{$\Psi_{0}$}: M{\"u}ller $O(n^2)$')
-'Ψ₀: Müller O(n²)'
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from vlabib.errors import LatexError
-from vlabib.texchars import (
-    ACCENTS,
-    LETTERS,
-    MATH,
-    MATH_TEXT,
-    SPECIALS,
-    SUB_TEXT,
-    SUP_TEXT,
-    SYMBOLS,
-    char_latex,
-)
+from vlabib.texchars import MATH, char_latex
 from vlabib.texsafe import is_safe_math
-
-if TYPE_CHECKING:
-    from pylatexenc.latex2text import LatexNodes2Text
-
-__all__ = ["Latex", "LatexError", "encode", "encode_non_ascii", "latex_to_text", "text_to_latex"]
 
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 _MATH_RE = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
@@ -188,172 +168,4 @@ def encode_non_ascii(latex: str) -> str:
             out.append(encoded)
         else:
             out.append(ch)
-    return "".join(out)
-
-
-# -- LaTeX to text ------------------------------------------------------------------------------
-
-
-def _quiet() -> None:
-    """pylatexenc logs every unmapped character; vlabib reports them itself, once."""
-    import logging
-
-    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
-
-
-# pylatexenc is imported only when needed: the LaTeX vlabib writes never needs it.
-@functools.cache
-def _decoder() -> LatexNodes2Text:
-    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
-
-    _quiet()
-    db = get_default_latex_context_db().filter_context()
-    db.add_context_category(
-        "vlabib",
-        macros=[MacroTextSpec(name, ch) for name, ch in _SYMBOLS.items()],
-        prepend=True,
-    )
-    return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
-
-
-@functools.lru_cache(maxsize=65536)
-def latex_to_text(latex: str) -> str:
-    """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; simple math as text
-    (``$\\pi_0$`` -> ``π₀``), other math verbatim.
-
-    The LaTeX vlabib itself writes is decoded here directly; anything else goes through
-    pylatexenc, which is exact but a thousand times slower.
-    """
-    if not _LATEX_SYNTAX_RE.search(latex):
-        return latex
-    if "$" not in latex:
-        return _text(latex)
-    out = []
-    pos = 0
-    for span in _MATH_RE.finditer(latex):
-        out.append(_text(latex[pos : span.start()]))
-        out.append(_math_text(span.group(1)) or span.group())
-        pos = span.end()
-    out.append(_text(latex[pos:]))
-    return "".join(out)
-
-
-def _text(latex: str) -> str:
-    fast = _fast_decode(latex)
-    if fast is not None:
-        return unicodedata.normalize("NFC", fast)
-    return pylatexenc_to_text(latex)
-
-
-def pylatexenc_to_text(latex: str) -> str:
-    """The reference decoding, through pylatexenc."""
-    from pylatexenc import latexwalker
-
-    try:
-        text = _decoder().latex_to_text(latex)
-    except latexwalker.LatexWalkerError as exc:  # pragma: no cover - pylatexenc is lenient
-        raise LatexError(f"cannot read LaTeX {latex!r}: {exc}") from None
-    return unicodedata.normalize("NFC", text)
-
-
-_MATH_TOKEN_RE = re.compile(r"\\mathrm\{([A-Za-z])\}|\\([A-Za-z]+)|([_^])(?:\{([^{}]*)\}|(.))|(.)")
-
-
-def _math_text(inner: str) -> str | None:
-    """Math as Unicode when every token has a character (``\\Psi_{0}`` -> ``Ψ₀``), else None."""
-    out = []
-    for m in _MATH_TOKEN_RE.finditer(inner):
-        roman, name, script, group, single, char = m.groups()
-        if roman:
-            out.append(roman)
-        elif name:
-            if f"\\{name}" not in MATH_TEXT:
-                return None
-            out.append(MATH_TEXT[f"\\{name}"])
-        elif script:
-            table = SUB_TEXT if script == "_" else SUP_TEXT
-            chars = group if group is not None else single
-            if not chars or any(c not in table for c in chars):
-                return None
-            out.append("".join(table[c] for c in chars))
-        elif char in "{} ":
-            continue
-        elif char.isascii() and (char.isalnum() or char in "+-=()[]/<>|.,;:!'*"):
-            out.append(char)
-        else:
-            return None
-    return "".join(out)
-
-
-_LATEX_SYNTAX_RE = re.compile(r"[\\{}$~%`']|--")
-_PLAIN_RUN_RE = re.compile(r"[^\\{}$~%`'-]+")
-_MACRO_RE = re.compile(r"\\([A-Za-z]+|.)")
-_ACCENT_ARG_RE = re.compile(r"\{(\\i(?![A-Za-z])|[A-Za-z])\}|(\\i(?![A-Za-z])|[A-Za-z])")
-_ACCENT_MARK = {cmd: mark for mark, cmd in ACCENTS.items()}
-_SYMBOLS = {
-    **{cmd.strip("{}\\"): ch for ch, cmd in LETTERS.items()},
-    **{name: ch for ch, name in SYMBOLS.items()},
-    **{c.removeprefix("\\").removesuffix("{}"): ch for ch, c in SPECIALS.items() if "{}" in c},
-    "textellipsis": "\u2026", "dots": "\u2026", "textdollar": "$", "textunderscore": "_",
-    "texttimes": "×", "textbar": "|", "textless": "<", "textgreater": ">",
-}  # fmt: skip
-
-
-def _fast_decode(latex: str) -> str | None:
-    """Decode the subset of LaTeX vlabib writes (no math); None for anything else."""
-    out: list[str] = []
-    pos, n = 0, len(latex)
-    while pos < n:
-        m = _PLAIN_RUN_RE.match(latex, pos)
-        if m:
-            out.append(m.group())
-            pos = m.end()
-            continue
-        ch = latex[pos]
-        if ch in "{}":
-            pos += 1
-        elif ch == "~":
-            out.append("\xa0")
-            pos += 1
-        elif ch == "-":
-            width = 3 if latex.startswith("---", pos) else 2 if latex.startswith("--", pos) else 1
-            out.append({3: "\u2014", 2: "\u2013", 1: "-"}[width])
-            pos += width
-        elif ch in "`'":
-            pair = latex[pos : pos + 2]
-            if pair in ("``", "''"):
-                out.append("\u201c" if pair == "``" else "\u201d")
-                pos += 2
-            else:
-                out.append(ch)
-                pos += 1
-        elif ch == "\\":
-            m = _MACRO_RE.match(latex, pos)
-            if not m:
-                return None
-            name = m.group(1)
-            pos = m.end()
-            if name in "&%$#_{}":
-                out.append(name)
-            elif name in _ACCENT_MARK:
-                # An accent on the next letter: \"u, \"{u}, \u g, {\'\i}.
-                if name.isalpha():
-                    while pos < n and latex[pos] == " ":
-                        pos += 1
-                arg = _ACCENT_ARG_RE.match(latex, pos)
-                if not arg:
-                    return None
-                letter = arg.group(1) or arg.group(2)
-                base = "i" if letter == "\\i" else letter
-                out.append(unicodedata.normalize("NFC", base + _ACCENT_MARK[name]))
-                pos = arg.end()
-            elif name in _SYMBOLS:
-                out.append(_SYMBOLS[name])
-                if name.isalpha():
-                    while pos < n and latex[pos] == " ":  # TeX eats spaces after \word
-                        pos += 1
-            else:
-                return None
-        else:
-            return None  # '$' or '%': math or a comment; let pylatexenc decide
     return "".join(out)

@@ -105,38 +105,47 @@ def is_decoration(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=8192)
 def char_latex(ch: str) -> tuple[Kind, str]:
-    """How one non-special character is written: as text LaTeX, a math token, kept as
-    UTF-8, or dropped."""
+    """How one character is written: as text LaTeX, a math token, kept as UTF-8, or dropped."""
     if ch.isascii():
         if ch in SPECIALS:
             return "text", SPECIALS[ch]
-        if ch.isprintable():
-            return "text", ch
-        return "drop", ch
+        return ("text", ch) if ch.isprintable() else ("drop", ch)
+    table: tuple[tuple[dict[str, str], Kind, str], ...] = (
+        (LETTERS, "text", "{}"),
+        (SYMBOLS, "text", "\\{}{{}}"),
+        (MATH, "math", "{}"),
+    )
+    for mapping, kind, form in table:
+        if ch in mapping:
+            return kind, form.format(mapping[ch])
     if ch == "\xa0":
         return "text", "~"
-    if ch in LETTERS:
-        return "text", LETTERS[ch]
-    if ch in SYMBOLS:
-        return "text", f"\\{SYMBOLS[ch]}{{}}"
-    if ch in MATH:
-        return "math", MATH[ch]
-    compat = unicodedata.normalize("NFKC", ch)
     if 0xFF01 <= ord(ch) <= 0xFF5E or ord(ch) == 0x3000 or 0xFB00 <= ord(ch) <= 0xFB06:
         # Fullwidth ASCII (CJK punctuation such as ：) and ligatures: the plain characters.
+        compat = unicodedata.normalize("NFKC", ch)
         return "text", "".join(char_latex(c)[1] for c in compat)
+    return _accented(ch) or _other(ch)
+
+
+def _accented(ch: str) -> tuple[Kind, str] | None:
+    """A Latin letter with accents LaTeX draws: ``ǘ`` -> ``{\\'{\\"u}}``."""
     decomposed = unicodedata.normalize("NFD", ch)
     base, marks = decomposed[0], decomposed[1:]
-    if marks and base.isascii() and base.isalpha() and all(m in ACCENTS for m in marks):
-        out = base
-        for mark in marks:
-            cmd = ACCENTS[mark]
-            out = "{" + (f"\\{cmd} {out}" if cmd.isalpha() else f"\\{cmd}{out}") + "}"
-        return "text", out
+    if not (marks and base.isascii() and base.isalpha() and all(m in ACCENTS for m in marks)):
+        return None
+    out = base
+    for mark in marks:
+        cmd = ACCENTS[mark]
+        out = "{" + (f"\\{cmd} {out}" if cmd.isalpha() else f"\\{cmd}{out}") + "}"
+    return "text", out
+
+
+def _other(ch: str) -> tuple[Kind, str]:
+    """Spaces become spaces; decoration and symbols without a spelling go; letters stay."""
     category = unicodedata.category(ch)
     if category.startswith("Z"):
         return "text", " "
-    if category in ("Cc", "Cf") or is_decoration(ch) or category == "Sm":
+    if category in ("Cc", "Cf", "Sm") or is_decoration(ch):
         return "drop", ch
     return "raw", ch
 

@@ -1,4 +1,4 @@
-"""Canonical entries from what the outside world says: arXiv records and list lines; merging.
+"""Papers from what the outside world says about them: arXiv records and list lines; merging.
 
 >>> from vlabib.arxiv import Record
 >>> r = Record("2509.09372", 2, "VLA-Adapter: An Effective Paradigm", ("Yihao Wang",), "",
@@ -15,10 +15,11 @@ from collections.abc import Iterable
 from vlabib.arxiv import Record
 from vlabib.ids import id_year_month
 from vlabib.lists import ListItem
-from vlabib.model import Paper, month_name, split_keywords, title_shortname
+from vlabib.model import Paper, month_name, split_keywords
 from vlabib.names import bibtex_name
 from vlabib.tex import encode, text_to_latex
 from vlabib.texsafe import is_category, is_doi, is_url
+from vlabib.titles import title_shortname
 
 _GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
 
@@ -60,7 +61,7 @@ def _keywords(categories: Iterable[str]) -> str:
 
 
 def from_record(record: Record, categories: Iterable[str], notes: list[str] | None = None) -> Paper:
-    """The canonical entry for an arXiv record, filed under *categories*.
+    """The canonical paper for an arXiv record, filed under *categories*.
 
     arXiv's identifiers are checked where they enter: a DOI or category that does not match
     its pattern is left out (and said in *notes*), never written.
@@ -94,7 +95,7 @@ def from_record(record: Record, categories: Iterable[str], notes: list[str] | No
 def from_list_item(
     item: ListItem, categories: Iterable[str], notes: list[str] | None = None
 ) -> Paper:
-    """An entry from a list line alone (``import --offline``): no authors until fetched."""
+    """A paper from a list line alone (``import --offline``): no authors until fetched."""
     key = item.arxiv_id
     venue = item.venue
     if venue and item.year and not re.search(r"\b(?:19|20)\d\d$", venue):

@@ -1,0 +1,133 @@
+"""Commands that change the bibliography: add, import, update."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from vlabib.cli import main, project_of
+
+
+@contextlib.contextmanager
+def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr for fetches of more than one batch; nothing otherwise."""
+    if total <= 100:
+        yield None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _report(summary: Any, dry_run: bool) -> None:
+    for note in summary.notes:
+        click.echo(note, err=True)
+    for verb, keys in (("added", summary.added), ("updated", summary.updated)):
+        for key in keys:
+            click.echo(f"{'would be ' if dry_run else ''}{verb} {key}")
+    click.echo(("dry run: " if dry_run else "") + summary.line())
+
+
+@main.command()
+@click.argument("papers", nargs=-1, required=True, metavar="ID_OR_URL...")
+@click.option(
+    "-c",
+    "--category",
+    "categories",
+    multiple=True,
+    metavar="LEAF",
+    help="Taxonomy leaf (repeatable).",
+)
+@click.option("--code", metavar="URL", help="Code repository (one paper only).")
+@click.option(
+    "--name", metavar="SHORT", help="Method name for tables and the figure (one paper only)."
+)
+@click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
+@click.option("--refresh", is_flag=True, help="Ignore the response cache.")
+@click.pass_context
+def add(
+    ctx: click.Context,
+    papers: tuple[str, ...],
+    categories: tuple[str, ...],
+    code: str | None,
+    name: str | None,
+    dry_run: bool,
+    refresh: bool,
+) -> None:
+    """Add papers by arXiv ID or URL, with metadata from the arXiv API.
+
+    A paper already in the bib gains the new categories; its hand-set venue, code and
+    name are kept. All or nothing: if any ID fails, nothing is written.
+
+    Example: vlabib add 2509.09372 https://arxiv.org/pdf/2406.04339v2 -c token-pruning
+    """
+    from vlabib.add import add as add_papers
+    from vlabib.arxiv import Client
+
+    with _progress(len(papers), "Fetching from arXiv") as update:
+        summary = add_papers(
+            project_of(ctx),
+            papers,
+            categories,
+            code=code,
+            name=name,
+            dry_run=dry_run,
+            client=Client(refresh=refresh),
+            progress=update,
+        )
+    _report(summary, dry_run)
+
+
+@main.command(name="import")
+@click.argument("paper_list", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option("--offline", is_flag=True, help="Use only the list's own text; fetch nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--refresh", is_flag=True, help="Ignore the response cache.")
+@click.pass_context
+def import_(
+    ctx: click.Context, paper_list: Path, offline: bool, dry_run: bool, refresh: bool
+) -> None:
+    """Import an existing Markdown paper list (bullet or table layout) into refs/.
+
+    Headings become the taxonomy (or map onto refs/taxonomy.toml when it exists); each
+    paper is filed under every heading it appears under.
+
+    Example: vlabib import README.old.md
+    """
+    from vlabib.add import import_list
+    from vlabib.arxiv import Client
+
+    summary = import_list(
+        project_of(ctx),
+        paper_list,
+        offline=offline,
+        dry_run=dry_run,
+        client=Client(refresh=refresh),
+    )
+    _report(summary, dry_run)
+
+
+@main.command()
+@click.argument("papers", nargs=-1, metavar="[ID...]")
+@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--refresh", is_flag=True, help="Ignore cached answers.")
+@click.pass_context
+def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: bool) -> None:
+    """Refresh arXiv metadata and find where preprints were published.
+
+    New titles and author lists are applied and shown; venues come from arXiv's journal
+    reference, Semantic Scholar and DBLP, and only when title, authors and year match.
+    Disagreeing sources are reported, not applied; a hand-set venue is never replaced.
+
+    Example: vlabib update --dry-run
+    """
+    from vlabib.update import update as update_papers
+
+    report = update_papers(project_of(ctx), papers, dry_run=dry_run, refresh=refresh)
+    for line in report.lines:
+        click.echo(line)
+    click.echo(("dry run: " if dry_run else "") + report.summary())

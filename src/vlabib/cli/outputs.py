@@ -1,0 +1,86 @@
+"""Commands that write and check the outputs: build, check, fmt, pdf."""
+
+from __future__ import annotations
+
+import click
+
+from vlabib.cli import UserError, main, project_of
+
+
+@main.command()
+@click.option(
+    "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the bib is not canonical."
+)
+@click.pass_context
+def fmt(ctx: click.Context, check_only: bool) -> None:
+    """Rewrite the bibliography in canonical form.
+
+    Sorted by key, fixed field order and alignment; running it twice changes nothing.
+
+    Example: vlabib fmt --check
+    """
+    from vlabib import bib
+
+    project = project_of(ctx)
+    name = project.settings.bib
+    changed = bib.format_file(project.bib, name, check_only=check_only)
+    if check_only and changed:
+        raise UserError(f"{name}: not in canonical format; run 'vlabib fmt'")
+    click.echo(f"{name}: {'reformatted' if changed else 'already canonical'}")
+
+
+@main.command()
+@click.pass_context
+def build(ctx: click.Context) -> None:
+    """Write the README paper list and latex/generated/ from the bib and the taxonomy.
+
+    Only files whose content changed are written; a second run changes nothing.
+
+    Example: vlabib build
+    """
+    from vlabib.build import build as build_outputs
+
+    changed = build_outputs(project_of(ctx))
+    for name in changed:
+        click.echo(f"wrote {name}")
+    click.echo(f"{len(changed)} file{'s' if len(changed) != 1 else ''} changed")
+
+
+@main.command()
+@click.option("--main", "main_file", default="main.tex", show_default=True, help="File to compile.")
+@click.pass_context
+def pdf(ctx: click.Context, main_file: str) -> None:
+    """Compile the manuscript to PDF with latexmk, confined to latex/.
+
+    No shell escape, no latexmkrc, and no file read or written outside latex/
+    (kpathsea's paranoid mode). 'make tex' runs build, check, then this.
+
+    Example: vlabib pdf
+    """
+    from vlabib import bib
+    from vlabib.pdf import compile_pdf
+
+    project = project_of(ctx)
+    bib.load(project.bib, project.settings.bib)  # a broken bib means stale outputs: stop
+    done = compile_pdf(project.path("latex"), main_file, display=project.settings.latex)
+    click.echo(f"wrote {project.rel(done.pdf)}")
+
+
+@main.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Report every problem in the survey's data, one line each; exit 1 on errors.
+
+    Unknown or missing categories, duplicate IDs or titles, missing urls, non-canonical
+    formatting.
+
+    Example: vlabib check
+    """
+    from vlabib.check import check_project
+
+    problems = check_project(project_of(ctx))
+    for problem in problems:
+        click.echo(problem.line_text(), err=True)
+    if any(not p.warning for p in problems):
+        ctx.exit(1)
+    click.echo("ok" if not problems else f"ok ({len(problems)} warnings)")

@@ -1,0 +1,269 @@
+"""The survey's taxonomy: its type, the TOML file it lives in, and how a paper list's
+headings become one.
+
+>>> t = parse_taxonomy('id = "s"\\ntitle = "S"\\n[[node]]\\nid = "a"\\ntitle = "A"\\n')
+>>> [n.id for n in t.leaves], t.root.title
+(['a'], 'S')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tomllib
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from vlabib.errors import ConfigError
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_ID = 64
+Spec = tuple[str, str, str | None, str]  # (id, title, parent or None, blurb)
+
+
+def is_node_id(value: object) -> bool:
+    """A node id: lower-case words joined by ``-``, at most 64 characters.
+
+    >>> is_node_id("token-pruning"), is_node_id("a}input{x"), is_node_id("x" * 65)
+    (True, False, False)
+    """
+    return isinstance(value, str) and len(value) <= MAX_ID and bool(_ID_RE.match(value))
+
+
+def node_id(title: str) -> str:
+    """A readable id for a heading title: ``"Token Pruning (2025)"`` -> ``token-pruning-2025``."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:MAX_ID].strip("-")
+    return slug or "section"
+
+
+@dataclass(frozen=True)
+class Node:
+    """A taxonomy heading. ``depth`` 0 is the root; leaves hold papers."""
+
+    id: str
+    title: str
+    parent: str | None
+    depth: int
+    children: tuple[str, ...] = ()
+    blurb: str = ""
+
+    @property
+    def is_leaf(self) -> bool:
+        return not self.children
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """The survey's headings in display (pre-)order; ``nodes[0]`` is the root."""
+
+    nodes: tuple[Node, ...]
+    _index: Mapping[str, Node] = field(init=False, repr=False, compare=False)
+    _leaves: dict[str, list[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {n.id: n for n in self.nodes})
+        object.__setattr__(self, "_leaves", {})
+
+    @property
+    def root(self) -> Node:
+        return self.nodes[0]
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._index
+
+    def __getitem__(self, node_id: str) -> Node:
+        return self._index[node_id]
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes)
+
+    @property
+    def leaves(self) -> list[Node]:
+        return [n for n in self.nodes if n.is_leaf and n.depth > 0]
+
+    @property
+    def areas(self) -> list[Node]:
+        return [self[c] for c in self.root.children]
+
+    def subtree(self, node_id: str) -> list[Node]:
+        """The node and every node below it, in display order."""
+        out = [self[node_id]]
+        for child in self[node_id].children:
+            out.extend(self.subtree(child))
+        return out
+
+    def leaves_under(self, node_id: str) -> list[str]:
+        """Leaf ids at or below a node, in display order (computed once per node)."""
+        cache: dict[str, list[str]] = self._leaves
+        if node_id not in cache:
+            cache[node_id] = [n.id for n in self.subtree(node_id) if n.is_leaf]
+        return cache[node_id]
+
+    def path(self, node_id: str) -> list[Node]:
+        """Root-to-node chain, root excluded: ``[Efficient Inference, Token Pruning]``."""
+        chain = []
+        node: Node | None = self[node_id]
+        while node is not None and node.depth > 0:
+            chain.append(node)
+            node = self[node.parent] if node.parent else None
+        return chain[::-1]
+
+    @classmethod
+    def build(cls, root_id: str, root_title: str, specs: Sequence[Spec]) -> Taxonomy:
+        """From ``(id, title, parent or None, blurb)`` in file order; children keep file order."""
+        children: dict[str, list[str]] = {root_id: []}
+        info = {}
+        for node_id, title, parent, blurb in specs:
+            children.setdefault(node_id, [])
+            children.setdefault(parent or root_id, []).append(node_id)
+            info[node_id] = (title, parent or root_id, blurb)
+        nodes: list[Node] = []
+
+        def visit(node_id: str, depth: int) -> None:
+            title, parent, blurb = info.get(node_id, (root_title, None, ""))
+            kids = tuple(children.get(node_id, ()))
+            nodes.append(Node(node_id, title, parent, depth, kids, blurb))
+            for kid in kids:
+                visit(kid, depth + 1)
+
+        visit(root_id, 0)
+        return cls(tuple(nodes))
+
+
+# -- the file ----------------------------------------------------------------------------------
+
+
+def load_taxonomy(path: Path, display: str) -> Taxonomy:
+    """Read the taxonomy file; errors name the line of the offending node."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{display}: no such file; describe the survey's headings there"
+        ) from None
+    return parse_taxonomy(text, display)
+
+
+def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
+    """A :class:`Taxonomy` from taxonomy TOML: root ``id``/``title`` and ``[[node]]`` tables."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{display}: {exc}") from None
+
+    def fail(node_id: str, message: str) -> ConfigError:
+        m = re.search(rf'^\s*id\s*=\s*"{re.escape(node_id)}"', text, re.MULTILINE)
+        line = text[: m.start()].count("\n") + 1 if m else 1
+        return ConfigError(f"{display}:{line}: {message}")
+
+    root_id, root_title = data.get("id"), data.get("title")
+    if not isinstance(root_id, str) or not isinstance(root_title, str):
+        raise ConfigError(f'{display}: the root needs id = "…" and title = "…" at the top')
+    if not is_node_id(root_id):
+        raise fail(root_id, _bad_id("root id", root_id))
+    unknown_top = sorted(set(data) - {"id", "title", "node"})
+    if unknown_top:
+        raise ConfigError(f"{display}: unknown key {unknown_top[0]!r} at the top level")
+    nodes = data.get("node", [])
+    if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
+        raise ConfigError(f"{display}: nodes are written [[node]] (a list of tables), not [node]")
+    seen = {root_id}
+    specs: list[Spec] = []
+    for node in nodes:
+        problem, spec = _node_spec(node, seen)
+        if problem:
+            raise fail(str(node.get("id")), problem)
+        seen.add(spec[0])
+        specs.append(spec)
+    return Taxonomy.build(root_id, root_title, specs)
+
+
+def _bad_id(what: str, value: object) -> str:
+    return (
+        f"{what} {str(value)[:80]!r} must be lower-case words joined by '-' "
+        f"(at most {MAX_ID} characters)"
+    )
+
+
+def _node_spec(node: dict[str, object], seen: set[str]) -> tuple[str, Spec]:
+    """A ``[[node]]`` table as a spec, or what is wrong with it."""
+    nid, title, parent, blurb = (node.get(k) for k in ("id", "title", "parent", "blurb"))
+    empty: Spec = ("", "", None, "")
+    if not is_node_id(nid):
+        return _bad_id("node id", nid), empty
+    extra = sorted(set(node) - {"id", "title", "parent", "blurb"})
+    if extra:
+        return f"node {nid}: unknown key {extra[0]!r} (known: id, title, parent, blurb)", empty
+    if nid in seen:
+        return f"node id {nid} is used twice", empty
+    if not isinstance(title, str) or not title.strip():
+        return f"node {nid} needs a title", empty
+    if parent is not None and not isinstance(parent, str):
+        return f"node {nid}: parent must be one node id in quotes", empty
+    if blurb is not None and not isinstance(blurb, str):
+        return f"node {nid}: blurb must be text in quotes", empty
+    if parent is not None and parent not in seen:
+        return f"node {nid}: parent {parent!r} must be a node defined above it", empty
+    return "", (str(nid), title.strip(), parent, (blurb or "").strip())
+
+
+def from_headings(
+    headings: Sequence[tuple[str, ...]], holding: Sequence[tuple[str, ...]]
+) -> tuple[Taxonomy, dict[tuple[str, ...], str]]:
+    """A taxonomy from a list's heading paths (in order) and the paths that hold papers:
+    the innermost heading above every paper is the root, every heading below it a node.
+    Also returns heading path -> node id.
+
+    >>> heads = [("L",), ("L", "A"), ("L", "A", "B"), ("L", "C")]
+    >>> t, ids = from_headings(heads, [("L", "A", "B"), ("L", "C")])
+    >>> [n.id for n in t], ids[("L", "A", "B")]
+    (['l', 'a', 'b', 'c'], 'b')
+    """
+    if not holding:
+        raise ConfigError("no papers with arXiv links found")
+    root = holding[0]
+    for path in holding[1:]:
+        n = 0
+        while n < min(len(root), len(path)) and root[n] == path[n]:
+            n += 1
+        root = root[:n]
+    if not root:
+        raise ConfigError("papers must sit under headings")
+    taken = {node_id(root[-1])}
+    ids = {root: node_id(root[-1])}
+    specs: list[Spec] = []
+    for path in headings:
+        if path[: len(root)] != root or path == root:
+            continue
+        nid = base = node_id(path[-1])
+        n = 2
+        while nid in taken:
+            nid, n = f"{base}-{n}", n + 1
+        taken.add(nid)
+        ids[path] = nid
+        parent = ids.get(path[:-1])
+        specs.append((nid, path[-1], None if parent == ids[root] else parent, ""))
+    return Taxonomy.build(ids[root], root[-1], specs), ids
+
+
+def to_toml(taxonomy: Taxonomy, source: str = "the list's headings") -> str:
+    """TOML for a taxonomy, in the layout of ``refs/taxonomy.toml``."""
+    q = json.dumps
+    lines = [
+        f"# The survey's taxonomy, made by 'vlabib import' from {source}.",
+        "# Papers are filed under leaves (nodes without children) by their keywords.",
+        "",
+        f"id = {q(taxonomy.root.id)}",
+        f"title = {q(taxonomy.root.title, ensure_ascii=False)}",
+    ]
+    for node in taxonomy.nodes[1:]:
+        lines += [
+            "",
+            "[[node]]",
+            f"id = {q(node.id)}",
+            f"title = {q(node.title, ensure_ascii=False)}",
+        ]
+        if node.depth > 1:
+            lines.append(f"parent = {q(node.parent)}")
+    return "\n".join(lines) + "\n"
