@@ -1,3 +1,5 @@
+"""``vlabib check`` on the fixture survey: each problem, one exact line, exit 1 on errors."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,77 +15,99 @@ def edit(bib: Path, old: str, new: str, count: int = 1) -> None:
     bib.write_text(text.replace(old, new, count))
 
 
-def test_repository_is_clean(run: Run) -> None:
+def line_of(path: Path, text: str) -> int:
+    return next(i for i, t in enumerate(path.read_text().splitlines(), 1) if t == text)
+
+
+def test_a_built_survey_is_clean(built: Path, run: Run) -> None:
     result = run("check")
     assert result.exit_code == 0, result.output
-    assert result.output.endswith("ok (2 warnings)\n")  # the seed's two empty leaves
+    assert result.stdout == "ok (1 warning)\n"  # the fixture's empty leaf
+    assert result.stderr == (
+        "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet\n"
+    )
+
+
+def test_an_unbuilt_survey_says_build(survey: Path, run: Run) -> None:
+    result = run("check")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert lines[0] == (
+        "Error: README.md:5: the paper list has not been generated yet; run 'vlabib build'"
+    )
+    assert lines[1] == "Error: latex/generated/cites.tex: missing; run 'vlabib build'"
+
+
+PALU = "@misc{2407.21118,"
 
 
 @pytest.mark.parametrize(
     ("old", "new", "message"),
     [
         pytest.param(
-            "keywords      = {token-caching}",
-            "keywords      = {token-cacheing}",
-            "entry 2502.02175: unknown category token-cacheing (did you mean token-caching?)",
+            "keywords      = {low-rank, quantization}",
+            "keywords      = {low-rank, quantisation}",
+            "entry 2407.21118: unknown category quantisation (did you mean quantization?)",
             id="unknown-category",
         ),
         pytest.param(
-            "keywords      = {token-caching}",
-            "keywords      = {efficient-use-of-tokens}",
-            "category efficient-use-of-tokens is a heading with sub-headings; use one of: "
-            "token-compression, token-pruning, token-caching",
+            "keywords      = {low-rank, quantization}",
+            "keywords      = {methods}",
+            "entry 2407.21118: category methods is a heading with sub-headings; use one of: "
+            "token-eviction, merging, low-rank, quantization, prompt-compression",
             id="inner-node",
         ),
         pytest.param(
-            "  keywords      = {token-caching},\n",
+            "  keywords      = {low-rank, quantization},\n",
             "",
-            "entry 2502.02175 has no category",
+            "entry 2407.21118 has no category; add keywords = {LEAF}",
             id="no-category",
         ),
         pytest.param(
-            "  url           = {https://arxiv.org/abs/2502.02175},\n",
+            "  url           = {https://arxiv.org/abs/2407.21118},\n",
             "",
-            "entry 2502.02175 has no url",
+            "entry 2407.21118 has no url; add url = {https://…}",
             id="no-url",
-        ),
-        pytest.param(
-            "title         = {{VLA}-Cache: Efficient",
-            "title = {{VLA}-Cache: Efficient",
-            "not in canonical format; run 'vlabib fmt'",
-            id="not-canonical",
         ),
     ],
 )
-def test_check_reports(run: Run, survey: Path, old: str, new: str, message: str) -> None:
-    edit(survey / "refs" / "vla.bib", old, new)
+def test_check_reports(built: Path, run: Run, old: str, new: str, message: str) -> None:
+    bib = built / "refs" / "papers.bib"
+    edit(bib, old, new)
     result = run("check")
     assert result.exit_code == 1
-    assert message in result.stderr
-    assert result.stderr.strip().splitlines()[0].startswith("Error: ")
+    assert f"Error: refs/papers.bib:{line_of(bib, PALU)}: {message}" in result.stderr.splitlines()
 
 
-def test_check_reports_near_identical_titles_and_shared_arxiv_id(run: Run, survey: Path) -> None:
-    bib = survey / "refs" / "vla.bib"
+def test_check_reports_formatting_at_the_first_difference(built: Path, run: Run) -> None:
+    bib = built / "refs" / "papers.bib"
+    edit(bib, "  title         = {Palu:", "  title = {Palu:")
+    result = run("check")
+    line = line_of(bib, PALU) + 1
+    assert result.stderr.splitlines() == [
+        f"Error: refs/papers.bib:{line}: not in canonical format; run 'vlabib fmt'",
+        "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet",
+    ]
+
+
+def test_check_reports_near_identical_titles_and_shared_arxiv_id(built: Path, run: Run) -> None:
+    bib = built / "refs" / "papers.bib"
     text = bib.read_text()
-    start = text.index("@misc{2502.02175,")
+    start = text.index(PALU)
     block = text[start : text.index("}\n", start) + 2]
     twin = (
-        block.replace("@misc{2502.02175,", "@misc{doi:10.1000/x,")
+        block.replace(PALU, "@misc{doi:10.1000/x,")
         .replace("  url ", "  doi           = {10.1000/x},\n  url ")
-        .replace("Adaptive Token Caching", "Adaptive Token-Caching")
+        .replace("Low-Rank Projection", "Low Rank Projection")
     )
     bib.write_text(text + "\n" + twin)
     result = run("check")
     assert result.exit_code == 1
-    assert "has arXiv ID 2502.02175 like entry 2502.02175" in result.stderr
-    assert "has nearly the same title as 2502.02175" in result.stderr
-
-
-def test_check_line_numbers_point_at_the_entry(run: Run, survey: Path) -> None:
-    bib = survey / "refs" / "vla.bib"
-    edit(bib, "keywords      = {applications}", "keywords      = {nowhere}")
-    line = next(
-        i for i, text in enumerate(bib.read_text().splitlines(), 1) if text == "@misc{2509.08820,"
-    )
-    assert f"refs/vla.bib:{line}: entry 2509.08820: unknown category nowhere" in run("check").stderr
+    line = line_of(bib, "@misc{doi:10.1000/x,")
+    errors = [ln for ln in result.stderr.splitlines() if "refs/papers.bib" in ln]
+    assert errors == [
+        f"Error: refs/papers.bib:{line}: entry doi:10.1000/x has arXiv ID 2407.21118 like entry "
+        "2407.21118; merge them",
+        f"Error: refs/papers.bib:{line}: entry doi:10.1000/x has nearly the same title as "
+        "2407.21118; a duplicate?",
+    ]

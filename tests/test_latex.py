@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-from vlabib import bib
+from vlabib import bib, pdf
 from vlabib.model import Paper
 from vlabib.names import bibtex_name
 from vlabib.tex import text_to_latex
+from vlabib.texread import latex_to_text
 
 TOOLS = ("pdflatex", "bibtex", "latexmk", "pdftotext")
 
@@ -26,29 +27,12 @@ def test_tex_tools_are_installed() -> None:
 
 
 def compile_pdf(folder: Path, main: str = "main.tex") -> tuple[str, str, str]:
-    """latexmk without shell escape; the log, the BibTeX log and the PDF's text."""
-    result = subprocess.run(
-        [
-            "latexmk",
-            "-pdf",
-            "-interaction=nonstopmode",
-            "-halt-on-error",
-            "-pdflatex=pdflatex -no-shell-escape %O %S",
-            main,
-        ],
-        cwd=folder,
-        capture_output=True,
-        encoding="utf-8",
-        errors="replace",
-        timeout=300,
-    )
-    stem = main.removesuffix(".tex")
-    log = (folder / f"{stem}.log").read_text(errors="replace")
-    assert result.returncode == 0, log[-3000:]
-    blg = (folder / f"{stem}.blg").read_text(errors="replace")
+    """Compile as 'make tex' does (vlabib.pdf); the log, the BibTeX log and the PDF's text."""
+    done = pdf.compile_pdf(folder, main)
+    log = done.log.read_text(errors="replace")
+    blg = done.log.with_suffix(".blg").read_text(errors="replace")
     text = subprocess.run(
-        ["pdftotext", "-raw", "-enc", "UTF-8", f"{stem}.pdf", "-"],
-        cwd=folder,
+        ["pdftotext", "-raw", "-enc", "UTF-8", str(done.pdf), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -81,11 +65,9 @@ def test_the_survey_compiles_with_every_title(survey: Path, run: Run) -> None:
     log, blg, text = compile_pdf(survey / "latex")
     assert_clean(log, blg)
     flat = squash(text)
-    for paper in bib.load(survey / "refs" / "vla.bib"):
-        from vlabib.texread import latex_to_text
-
+    for paper in bib.load(survey / "refs" / "papers.bib"):
         assert contains(flat, latex_to_text(paper.title)), paper.key
-    assert "Figure 1: Taxonomy of Efficient VLAs" in text
+    assert "Figure 1: Taxonomy of KV Cache Compression" in text
 
 
 BIBLATEX_MAIN = r"""\documentclass{article}
@@ -100,11 +82,11 @@ BIBLATEX_MAIN = r"""\documentclass{article}
 \addbibresource{generated/references.bib}
 \input{generated/cites}
 \begin{document}
-Pruning~\vlacite{token-pruning}; all tokens~\vlacite{efficient-use-of-tokens}
-(\vlacount{efficient-use-of-tokens} papers).
+Eviction~\vlacite{token-eviction}; all methods~\vlacite{methods}
+(\vlacount{methods} papers).
 \resizebox{\textwidth}{!}{\input{generated/taxonomy}}
-\input{generated/table-training}
-\printbibliography[keyword=token-pruning,title={Token pruning}]
+\input{generated/table-methods}
+\printbibliography[keyword=token-eviction,title={Token eviction}]
 \end{document}
 """
 
@@ -115,10 +97,10 @@ def test_biblatex_variant(survey: Path, run: Run) -> None:
     (latex / "biblatex.tex").write_text(BIBLATEX_MAIN)
     log, blg, text = compile_pdf(latex, "biblatex.tex")
     assert_clean(log, blg)
-    assert "10papers" in squash(text)
-    # The keyword-filtered bibliography lists exactly the six token-pruning papers.
-    section = text.split("Token pruning")[-1].replace("\f", "\n")
-    assert len(re.findall(r"^\[\d+\]", section, re.MULTILINE)) == 6, section
+    assert "6papers" in squash(text)
+    # The keyword-filtered bibliography lists exactly the three token-eviction papers.
+    section = text.split("Token eviction")[-1].replace("\f", "\n")
+    assert len(re.findall(r"^\[\d+\]", section, re.MULTILINE)) == 3, section
 
 
 HOSTILE = [
@@ -149,11 +131,11 @@ def test_hostile_titles_print_literally_without_shell_escape(survey: Path, run: 
                     "eprint": key,
                     "archiveprefix": "arXiv",
                     "url": f"https://arxiv.org/abs/{key}",
-                    "keywords": "token-pruning",
+                    "keywords": "token-eviction",
                 },
             )
         )
-    (survey / "refs" / "vla.bib").write_text(bib.write_string(papers))
+    (survey / "refs" / "papers.bib").write_text(bib.write_string(papers))
     assert run("build").exit_code == 0
     assert run("check").exit_code == 0, run("check").output
     log, blg, text = compile_pdf(survey / "latex")
@@ -172,10 +154,10 @@ def test_hostile_titles_print_literally_without_shell_escape(survey: Path, run: 
     "value", ["\\input{/etc/passwd}", "A \\write18{touch /tmp/x}", "\\immediate\\openout"]
 )
 def test_a_bib_holding_executable_latex_is_refused(run: Run, survey: Path, value: str) -> None:
-    bibfile = survey / "refs" / "vla.bib"
+    bibfile = survey / "refs" / "papers.bib"
     text = bibfile.read_text()
-    bibfile.write_text(text.replace("{FAST}: Efficient", "{FAST}: " + value, 1))
+    bibfile.write_text(text.replace("{Palu: Compressing", "{Palu: " + value, 1))
     result = run("build")
     assert result.exit_code == 1
     assert "is not allowed in a bibliography field" in result.stderr
-    assert result.stderr.startswith("Error: refs/vla.bib:")
+    assert result.stderr.startswith("Error: refs/papers.bib:92: entry 2407.21118: field title: ")

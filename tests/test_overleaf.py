@@ -28,8 +28,8 @@ def git(cwd: Path, *args: str) -> str:
 
 
 @pytest.fixture
-def remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """An empty Overleaf project: a bare repository with branch master."""
+def remote(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty Overleaf project (a bare repository with branch master), and a built survey."""
     bare = tmp_path / "overleaf.git"
     subprocess.run(["git", "init", "--quiet", "--bare", "-b", "master", str(bare)], check=True)
     monkeypatch.setenv("VLABIB_OVERLEAF_URL", str(bare))
@@ -70,7 +70,7 @@ def test_first_push_to_an_empty_project(run: Run, survey: Path, remote: Path) ->
     result = run("overleaf", "push")
     assert result.exit_code == 0, result.output
     assert "pushed latex/main.tex" in result.output
-    assert remote_log(remote) == ["vlabib: first sync, 9 files"]
+    assert remote_log(remote) == ["vlabib: first sync, 7 files"]
     files = git(remote, "ls-tree", "-r", "--name-only", "master").split()
     assert "main.tex" in files
     assert "generated/references.bib" in files
@@ -89,7 +89,7 @@ def test_push_after_add_sends_only_what_changed(
     run: Run, survey: Path, remote: Path, arxiv: FakeArxiv
 ) -> None:
     assert run("overleaf", "push").exit_code == 0
-    assert run("add", "1605.08386", "-c", "token-caching").exit_code == 0
+    assert run("add", "1605.08386", "-c", "merging").exit_code == 0
     assert run("build").exit_code == 0
     result = run("overleaf", "push")
     assert result.exit_code == 0, result.output
@@ -98,7 +98,7 @@ def test_push_after_add_sends_only_what_changed(
     assert changed == [
         "generated/cites.tex",
         "generated/references.bib",
-        "generated/table-efficient-inference.tex",
+        "generated/table-methods.tex",
         "generated/taxonomy.tex",
     ]
 
@@ -148,7 +148,7 @@ def test_overleaf_edit_of_a_generated_file_is_refused(
     run: Run, survey: Path, remote: Path, coauthor: CoAuthor
 ) -> None:
     assert run("overleaf", "push").exit_code == 0
-    coauthor.edit("generated/taxonomy.tex", "FAST~", "FAST (edited on Overleaf)~")
+    coauthor.edit("generated/taxonomy.tex", "SnapKV~", "SnapKV (edited on Overleaf)~")
     remote_before = git(remote, "rev-parse", "master")
     local_before = {p: p.read_bytes() for p in (survey / "latex").rglob("*") if p.is_file()}
     for command in ("pull", "push"):
@@ -228,7 +228,7 @@ TOKEN = "olp_s3cr3t-T0KEN-4242"
 
 
 @pytest.fixture
-def http_remote(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHttp]:
+def http_remote(built: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[GitHttp]:
     root = tmp_path / "served"
     root.mkdir()
     subprocess.run(
@@ -274,7 +274,7 @@ def test_token_over_http_works_and_is_never_written_or_shown(
     assert result.exit_code == 0, result.output
     assert "vlabib: first sync" in result.output
     served = tmp_path / "served" / "p.git"
-    assert git(served, "log", "--format=%s", "master").strip() == "vlabib: first sync, 9 files"
+    assert git(served, "log", "--format=%s", "master").strip() == "vlabib: first sync, 7 files"
     assert run("overleaf", "status").output == "in sync with Overleaf\n"
 
     outputs = result.output + result.stderr + denied.output + wrong.output

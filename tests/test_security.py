@@ -103,9 +103,9 @@ def build_and_compile(run: Run, root: Path, canary: Path) -> None:
 
 
 def test_hostile_arxiv_titles_and_identifiers_are_added_as_text(
-    kv: Path, canary: Path, monkeypatch: pytest.MonkeyPatch
+    survey: Path, canary: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = runner(kv)
+    run = runner(survey)
     entries = {i: entry_xml(i, t) for i, t in zip(IDS, payloads(canary), strict=True)}
     entries["2501.20001"] = entry_xml(
         "2501.20001",
@@ -120,37 +120,37 @@ def test_hostile_arxiv_titles_and_identifiers_are_added_as_text(
     assert "2501.20001: arXiv's DOI '10.1000/x}, note" in result.stderr
     assert "2501.20001: arXiv's category 'cs.RO}, note" in result.stderr
     assert "2501.10001: title: math that LaTeX may not run is kept as plain text" in result.stderr
-    bib = (kv / "refs" / "papers.bib").read_text()
+    bib = (survey / "refs" / "papers.bib").read_text()
     assert "note" not in bib
     assert "^^" not in bib
-    build_and_compile(run, kv, canary)
+    build_and_compile(run, survey, canary)
 
 
-def test_hostile_titles_in_an_imported_list(kv: Path, canary: Path) -> None:
-    run = runner(kv)
+def test_hostile_titles_in_an_imported_list(survey: Path, canary: Path) -> None:
+    run = runner(survey)
     items = "\n".join(
         f"- {title}. <ins>arXiv, 2025</ins> [[Paper](https://arxiv.org/abs/{ident})]"
         for ident, title in zip(IDS, payloads(canary), strict=True)
     )
-    (kv / "list.md").write_text(f"# KV Cache Compression\n\n## Evaluation\n\n{items}\n")
-    result = run("import", "--offline", str(kv / "list.md"))
+    (survey / "list.md").write_text(f"# KV Cache Compression\n\n## Evaluation\n\n{items}\n")
+    result = run("import", "--offline", str(survey / "list.md"))
     assert result.exit_code == 0, result.output
     assert f"added {len(IDS)}" in result.output
     # Offline entries have no authors: give them one so that check passes.
-    bib = kv / "refs" / "papers.bib"
+    bib = survey / "refs" / "papers.bib"
     bib.write_text(
         re.sub(
             r"(@misc\{2501\.1\d+,\n  title .*\n)", r"\1  author = {Doe, Jane},\n", bib.read_text()
         )
     )
     assert run("fmt").exit_code == 0
-    build_and_compile(run, kv, canary)
+    build_and_compile(run, survey, canary)
 
 
 def test_hostile_title_arriving_through_update(
-    kv: Path, canary: Path, monkeypatch: pytest.MonkeyPatch
+    survey: Path, canary: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    run = runner(kv)
+    run = runner(survey)
     entries = survey_entries()
     entries["2404.14469"] = entry_xml("2404.14469", payloads(canary)[0])
     with FakeArxiv(entries) as server, FakeS2({}) as s2, FakeDblp({}, []) as dblp:
@@ -160,7 +160,7 @@ def test_hostile_title_arriving_through_update(
         result = run("update")
     assert result.exit_code == 0, result.output
     assert "2404.14469: title changed" in result.output
-    build_and_compile(run, kv, canary)
+    build_and_compile(run, survey, canary)
 
 
 @pytest.mark.parametrize(
@@ -190,10 +190,10 @@ def test_hostile_title_arriving_through_update(
     ],
 )
 def test_a_hand_edited_bib_with_live_tex_is_refused(
-    kv: Path, field: str, value: str, construct: str
+    survey: Path, field: str, value: str, construct: str
 ) -> None:
-    run = runner(kv)
-    bib = kv / "refs" / "papers.bib"
+    run = runner(survey)
+    bib = survey / "refs" / "papers.bib"
     text = bib.read_text()
     lines = text.splitlines()
     number = next(i for i, ln in enumerate(lines, 1) if ln.startswith("@misc{2210.09461"))
@@ -206,7 +206,7 @@ def test_a_hand_edited_bib_with_live_tex_is_refused(
         lines.insert(entry_end, added)
     bib.write_text("\n".join(lines) + "\n")
     line = lines.index(added) + 1
-    readme = (kv / "README.md").read_bytes()
+    readme = (survey / "README.md").read_bytes()
     check = run("check")
     assert check.exit_code == 1
     where = f"Error: refs/papers.bib:{line}: entry 2210.09461: field {field}: "
@@ -214,15 +214,15 @@ def test_a_hand_edited_bib_with_live_tex_is_refused(
     build = run("build")
     assert build.exit_code == 1
     assert where in build.stderr
-    assert (kv / "README.md").read_bytes() == readme
-    assert not (kv / "latex").exists()
+    assert (survey / "README.md").read_bytes() == readme
+    assert not (survey / "latex").exists()
 
 
-def test_compile_is_confined_even_when_tex_gets_through(kv: Path, canary: Path) -> None:
+def test_compile_is_confined_even_when_tex_gets_through(survey: Path, canary: Path) -> None:
     """Defence in depth: a manuscript that itself tries to read, write and run."""
-    run = runner(kv)
+    run = runner(survey)
     assert run("build").exit_code == 0
-    main = kv / "latex" / "main.tex"
+    main = survey / "latex" / "main.tex"
     text = main.read_text()
     attack = (
         f"\\IfFileExists{{{canary}}}{{FOUND}}{{ABSENT}}\n"
@@ -231,36 +231,36 @@ def test_compile_is_confined_even_when_tex_gets_through(kv: Path, canary: Path) 
         f"\\immediate\\openout5={canary.parent}/pwned-abs.tex\\immediate\\closeout5\n"
     )
     main.write_text(text.replace("\\maketitle", "\\maketitle\n" + attack, 1))
-    (kv / "latex" / ".latexmkrc").write_text("system('touch ../pwned-rc');\n")
-    (kv / "latex" / "latexmkrc").write_text("system('touch ../pwned-rc');\n")
+    (survey / "latex" / ".latexmkrc").write_text("system('touch ../pwned-rc');\n")
+    (survey / "latex" / "latexmkrc").write_text("system('touch ../pwned-rc');\n")
     result = run("pdf")
     assert result.exit_code == 1
     assert f"I can't write on file `{canary.parent}/pwned-abs.tex'" in result.stderr
-    log = (kv / "latex" / "main.log").read_text()
+    log = (survey / "latex" / "main.log").read_text()
     assert "runsystem(touch pwned18)...disabled" in log
-    reads, _ = recorded(kv / "latex")
+    reads, _ = recorded(survey / "latex")
     assert canary not in reads
-    assert not list(kv.parent.rglob("pwned*"))
+    assert not list(survey.parent.rglob("pwned*"))
 
 
 @pytest.mark.parametrize(
     "root_id",
     ["x}\\input{/etc/passwd}", "A Survey", "x" * 65, ""],
 )
-def test_taxonomy_root_id_is_validated(kv: Path, root_id: str) -> None:
-    taxonomy = kv / "refs" / "taxonomy.toml"
+def test_taxonomy_root_id_is_validated(survey: Path, root_id: str) -> None:
+    taxonomy = survey / "refs" / "taxonomy.toml"
     text = taxonomy.read_text().replace('id = "kv-cache-compression"', f"id = {root_id!r}")
     taxonomy.write_text(text.replace("'", '"') if "\\" not in root_id else text)
-    result = runner(kv)("build")
+    result = runner(survey)("build")
     assert result.exit_code == 1
     assert "refs/taxonomy.toml:" in result.stderr
     assert "must be lower-case words joined by '-'" in result.stderr
-    assert not (kv / "latex").exists()
+    assert not (survey / "latex").exists()
 
 
-def test_config_paths_stay_inside_the_survey(kv: Path, tmp_path: Path) -> None:
-    run = runner(kv)
-    config = kv / "vlabib.toml"
+def test_config_paths_stay_inside_the_survey(survey: Path, tmp_path: Path) -> None:
+    run = runner(survey)
+    config = survey / "vlabib.toml"
     config.write_text('bib = "/proc/self/environ"\n')
     os.environ["VLABIB_TEST_SECRET"] = "do-not-print-me"
     try:
@@ -275,11 +275,11 @@ def test_config_paths_stay_inside_the_survey(kv: Path, tmp_path: Path) -> None:
     config.write_text('bib = "../outside.bib"\n')
     assert "no '..'" in run("check").stderr
     outside = tmp_path / "outside.bib"
-    outside.write_text((kv / "refs" / "papers.bib").read_text())
-    (kv / "refs" / "link.bib").symlink_to(outside)
+    outside.write_text((survey / "refs" / "papers.bib").read_text())
+    (survey / "refs" / "link.bib").symlink_to(outside)
     config.write_text('bib = "refs/link.bib"\n')
     assert "refs/link.bib: points outside the survey" in run("check").stderr
-    os.mkfifo(kv / "refs" / "fifo.bib")
+    os.mkfifo(survey / "refs" / "fifo.bib")
     config.write_text('bib = "refs/fifo.bib"\n')
     result = run("check")
     assert (
@@ -287,11 +287,13 @@ def test_config_paths_stay_inside_the_survey(kv: Path, tmp_path: Path) -> None:
     )
 
 
-def test_the_token_is_redacted_from_every_error(kv: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_token_is_redacted_from_every_error(
+    survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     token = "olp_s3cr3tT0ken"
     monkeypatch.setenv("OVERLEAF_TOKEN", token)
-    (kv / "vlabib.toml").write_text(f'bib = "refs/{token}.bib"\n')
-    result = runner(kv)("check")
+    (survey / "vlabib.toml").write_text(f'bib = "refs/{token}.bib"\n')
+    result = runner(survey)("check")
     assert result.exit_code == 1
     assert token not in result.output + result.stderr
     assert "refs/***.bib: no such file" in result.stderr
@@ -328,21 +330,25 @@ def hostile_remote(bare: Path, nested: bool) -> None:
 
 @pytest.mark.parametrize("nested", [False, True], ids=["top-level", "nested"])
 def test_overleaf_tree_leaving_latex_is_refused(
-    kv: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nested: bool
+    survey: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, nested: bool
 ) -> None:
-    run = runner(kv)
+    run = runner(survey)
     assert run("build").exit_code == 0
     bare = tmp_path / "overleaf.git"
     subprocess.run(["git", "init", "--quiet", "--bare", "-b", "master", str(bare)], check=True)
     hostile_remote(bare, nested)
     monkeypatch.setenv("VLABIB_OVERLEAF_URL", str(bare))
-    before = {p: p.read_bytes() for p in kv.rglob("*") if p.is_file() and ".vlabib" not in p.parts}
+    before = {
+        p: p.read_bytes() for p in survey.rglob("*") if p.is_file() and ".vlabib" not in p.parts
+    }
     for command in ("pull", "push", "status"):
         result = run("overleaf", command)
         assert result.exit_code == 1, result.output
         assert "the Overleaf project holds paths vlabib will not write" in result.stderr
         assert "a '..' part leads out of latex/" in result.stderr
-    after = {p: p.read_bytes() for p in kv.rglob("*") if p.is_file() and ".vlabib" not in p.parts}
+    after = {
+        p: p.read_bytes() for p in survey.rglob("*") if p.is_file() and ".vlabib" not in p.parts
+    }
     assert after == before
     assert not (tmp_path / "refs").exists()
 

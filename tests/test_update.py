@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
-from tests.conftest import Run
+from tests.conftest import DATA, Run
 from tests.servers import (
     FakeArxiv,
     FakeDblp,
@@ -20,6 +22,7 @@ from tests.servers import (
 )
 from vlabib import bib
 from vlabib.catalogs import parse_dblp_search
+from vlabib.cli import main
 from vlabib.venues import Claim, decide, judge
 
 ROBOMAMBA = (
@@ -40,6 +43,24 @@ FLOWER = (
     "FLOWER: Democratizing Generalist Robot Policies with Efficient Vision-Language-Action "
     "Flow Policies"
 )
+
+
+@pytest.fixture
+def survey(tmp_path: Path, arxiv: FakeArxiv) -> Path:
+    """An empty survey into which the Efficient VLA survey's seed list (test data) was
+    imported, with a cache of its own so that update asks the servers afresh."""
+    root = tmp_path / "seeded"
+    shutil.copytree(DATA / "survey", root)
+    (root / "refs" / "papers.bib").unlink()
+    (root / "refs" / "taxonomy.toml").unlink()
+    result = CliRunner().invoke(
+        main,
+        ["-C", str(root), "import", str(DATA / "efficient-vla-survey.2025-09-17.seed.md")],
+        env={"VLABIB_CACHE_DIR": str(tmp_path / "import-cache")},
+    )
+    assert result.exit_code == 0, result.output
+    arxiv.requests.clear()
+    return root
 
 
 @pytest.fixture
@@ -113,7 +134,7 @@ def services(
 
 
 def without_venue(survey: Path, key: str) -> None:
-    path = survey / "refs" / "vla.bib"
+    path = survey / "refs" / "papers.bib"
     papers = bib.load(path)
     path.write_text(
         bib.write_string([p.replace(venue=None) if p.key == key else p for p in papers])
@@ -121,7 +142,7 @@ def without_venue(survey: Path, key: str) -> None:
 
 
 def venue_of(survey: Path, key: str) -> str:
-    return {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}[key].venue
+    return {p.key: p for p in bib.load(survey / "refs" / "papers.bib")}[key].venue
 
 
 def test_preprint_upgraded_to_its_proceedings(
@@ -168,13 +189,20 @@ def test_submitted_to_is_not_a_venue(
     result = run("update", "2509.09090")
     assert result.exit_code == 0, result.output
     assert venue_of(survey, "2509.09090") == ""
-    paper = {p.key: p for p in bib.load(survey / "refs" / "vla.bib")}["2509.09090"]
+    paper = {p.key: p for p in bib.load(survey / "refs" / "papers.bib")}["2509.09090"]
     assert paper.get("journalref") == "Submitted to ICLR 2026"  # kept as arXiv says, not a venue
 
 
 def test_hand_set_venue_is_untouched(
     run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
+    path = survey / "refs" / "papers.bib"
+    papers = bib.load(path)
+    path.write_text(
+        bib.write_string(
+            [p.replace(venue="CoRL 2025") if p.key == "2509.04996" else p for p in papers]
+        )
+    )
     result = run("update", "2509.04996")
     assert result.exit_code == 0
     assert venue_of(survey, "2509.04996") == "CoRL 2025"
@@ -198,7 +226,7 @@ def test_disagreeing_sources_are_reported_not_applied(
 def test_new_arxiv_version_title_and_authors_are_applied_and_shown(
     run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    path = survey / "refs" / "vla.bib"
+    path = survey / "refs" / "papers.bib"
     text = path.read_text()
     text = text.replace(
         "{{RoboMamba}: Efficient Vision-Language-Action Model for Robotic",
@@ -223,12 +251,15 @@ def test_new_arxiv_version_title_and_authors_are_applied_and_shown(
 
 def test_dry_run_writes_nothing(run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]) -> None:
     without_venue(survey, "2406.04339")
-    before = (survey / "refs" / "vla.bib").read_bytes()
+    before = (survey / "refs" / "papers.bib").read_bytes()
     result = run("update", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "2406.04339: venue NeurIPS 2024" in result.output
-    assert result.output.splitlines()[-1].startswith("dry run: checked 32 papers, 1 venues found")
-    assert (survey / "refs" / "vla.bib").read_bytes() == before
+    assert result.output.splitlines()[-1] == (
+        "dry run: checked 32 papers, 2 venues found, 3 changes applied, 1 conflicts left for a "
+        "person"
+    )
+    assert (survey / "refs" / "papers.bib").read_bytes() == before
 
 
 @pytest.mark.parametrize("service", ["VLABIB_S2_API", "VLABIB_DBLP_API"])
@@ -241,12 +272,12 @@ def test_a_service_down_fails_cleanly(
 ) -> None:
     without_venue(survey, "2406.04339")
     monkeypatch.setenv(service, "http://127.0.0.1:9")
-    before = (survey / "refs" / "vla.bib").read_bytes()
+    before = (survey / "refs" / "papers.bib").read_bytes()
     result = run("update", "2406.04339")
     assert result.exit_code == 1
     name = "Semantic Scholar" if "S2" in service else "DBLP"
     assert result.stderr.startswith(f"Error: cannot reach {name} at http://127.0.0.1:9")
-    assert (survey / "refs" / "vla.bib").read_bytes() == before
+    assert (survey / "refs" / "papers.bib").read_bytes() == before
 
 
 def test_answers_are_cached_misses_included(run: Run, services: tuple[FakeS2, FakeDblp]) -> None:
@@ -262,7 +293,7 @@ def test_answers_are_cached_misses_included(run: Run, services: tuple[FakeS2, Fa
 def test_unknown_id_is_an_error(run: Run) -> None:
     result = run("update", "2509.99999")
     assert result.exit_code == 1
-    assert "not in refs/vla.bib: 2509.99999" in result.stderr
+    assert "not in refs/papers.bib: 2509.99999" in result.stderr
 
 
 @pytest.mark.parametrize(

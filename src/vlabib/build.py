@@ -9,6 +9,7 @@ from pathlib import Path
 
 from vlabib import bib, readme
 from vlabib.config import Project
+from vlabib.errors import ReadmeError
 from vlabib.files import atomic_write, write_if_changed
 from vlabib.model import Paper, Problem
 from vlabib.render import Output, is_generated, render, was_edited
@@ -38,7 +39,7 @@ def load(project: Project) -> Survey:
     try:
         text = project.path("readme").read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise readme.ReadmeError(f"{project.settings.readme}: no such file") from None
+        raise ReadmeError(f"{project.settings.readme}: no such file") from None
     return Survey(snapshot, taxonomy, text)
 
 
@@ -98,8 +99,10 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
 def _readme_drift(name: str, have: str) -> Problem:
     try:
         _, _, line = readme.region_bounds(have)
-    except readme.ReadmeError as exc:
+    except ReadmeError as exc:
         return Problem(name, 0, str(exc))
+    if not readme.region(have).strip():
+        return Problem(name, line, "the paper list has not been generated yet; run 'vlabib build'")
     if was_edited(readme.region(have)):
         return Problem(
             name,

@@ -25,6 +25,14 @@ class OverleafError(VlabibError):
     """The sync with Overleaf cannot go ahead; nothing was changed on either side."""
 
 
+class ReadmeError(VlabibError):
+    """The README has no usable marker region."""
+
+
+class CompileError(VlabibError):
+    """The manuscript did not compile."""
+
+
 class IdError(VlabibError):
     """An argument is not an arXiv ID or arXiv URL."""
 

@@ -15,7 +15,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from vlabib.errors import VlabibError
+from vlabib.errors import CompileError
 
 PDFLATEX = "pdflatex -no-shell-escape -file-line-error %O %S"
 COMMAND = (
@@ -27,10 +27,6 @@ COMMAND = (
     "-halt-on-error",
     f"-pdflatex={PDFLATEX}",
 )
-
-
-class CompileError(VlabibError):
-    """The manuscript did not compile."""
 
 
 @dataclass(frozen=True)

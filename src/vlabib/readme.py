@@ -9,16 +9,12 @@ from __future__ import annotations
 
 import re
 
-from vlabib.errors import VlabibError
+from vlabib.errors import ReadmeError
 
 REGION = "papers"
 BEGIN = "<!-- vlabib:begin {} -->"
 END = "<!-- vlabib:end {} -->"
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
-
-
-class ReadmeError(VlabibError):
-    """The README has no usable marker region."""
 
 
 def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:

@@ -83,4 +83,5 @@ def check(ctx: click.Context) -> None:
         click.echo(problem.line_text(), err=True)
     if any(not p.warning for p in problems):
         ctx.exit(1)
-    click.echo("ok" if not problems else f"ok ({len(problems)} warnings)")
+    n = len(problems)
+    click.echo("ok" if not n else f"ok ({n} warning{'s' if n != 1 else ''})")
