@@ -103,9 +103,9 @@ def lines_of(text: str) -> list[str]:
             id="macro",
         ),
         pytest.param(
-            entry().replace("  year          = {2025},\n", ""),
-            "refs/vla.bib:1: entry 2509.09372: required field year is missing",
-            id="missing-year",
+            entry().replace("  title         = {A Title},\n", ""),
+            "refs/vla.bib:1: entry 2509.09372: required field title is missing",
+            id="missing-title",
         ),
         pytest.param(
             entry().replace("{A Title}", "{A ^^5cinput x}"),

@@ -96,18 +96,18 @@ def test_check_reports_near_identical_titles_and_shared_arxiv_id(built: Path, ru
     start = text.index(PALU)
     block = text[start : text.index("}\n", start) + 2]
     twin = (
-        block.replace(PALU, "@misc{doi:10.1000/x,")
+        block.replace(PALU, "@misc{doi:10_1000/x,")
         .replace("  url ", "  doi           = {10.1000/x},\n  url ")
         .replace("Low-Rank Projection", "Low Rank Projection")
     )
     bib.write_text(text + "\n" + twin)
     result = run("check")
     assert result.exit_code == 1
-    line = line_of(bib, "@misc{doi:10.1000/x,")
+    line = line_of(bib, "@misc{doi:10_1000/x,")
     errors = [ln for ln in result.stderr.splitlines() if "refs/papers.bib" in ln]
     assert errors == [
-        f"Error: refs/papers.bib:{line}: entry doi:10.1000/x has arXiv ID 2407.21118 like entry "
+        f"Error: refs/papers.bib:{line}: entry doi:10_1000/x has arXiv ID 2407.21118 like entry "
         "2407.21118; merge them",
-        f"Error: refs/papers.bib:{line}: entry doi:10.1000/x has nearly the same title as "
+        f"Error: refs/papers.bib:{line}: entry doi:10_1000/x has nearly the same title as "
         "2407.21118; a duplicate?",
     ]

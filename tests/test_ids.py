@@ -80,4 +80,6 @@ def test_year_month() -> None:
 
 
 def test_doi_key() -> None:
-    assert doi_key("10.1109/LRA.2025.3(4)") == "doi:10.1109/lra.2025.3_4_"
+    assert doi_key("10.1109/LRA.2025.3(4)") == "doi:10_1109/lra.2025_3_4_"
+    # No key reads as an arXiv ID, for tools that look for them in keys.
+    assert doi_key("10.1145/3219819.3220007") == "doi:10_1145/3219819_3220007"

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlabib import bib
-from vlabib.arxiv import Client
+from vlabib.arxiv import Client, Record
 from vlabib.config import Project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write
@@ -18,7 +18,7 @@ from vlabib.ids import parse_arxiv_ids
 from vlabib.lists import ListItem, PaperList, parse_list
 from vlabib.model import Paper
 from vlabib.papers import from_list_item, from_record, merge
-from vlabib.taxonomy import Taxonomy, from_headings, parse_taxonomy, to_toml
+from vlabib.taxonomy import Taxonomy, from_headings, is_chrome, parse_taxonomy, to_toml
 from vlabib.tex import text_to_latex
 from vlabib.titles import norm_title
 
@@ -132,12 +132,21 @@ def add(
 # -- import ----------------------------------------------------------------------------------
 
 
+@dataclass
+class Imported(Summary):
+    """An import's summary, and what it would write (for ``--dry-run``)."""
+
+    papers: list[Paper] = field(default_factory=list)
+    taxonomy: Taxonomy | None = None
+    memberships: int = 0
+
+
 def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[str, ...], str]:
     """Heading path -> leaf id of the existing taxonomy, by (nearly) equal titles."""
     leaves = {norm_title(leaf.title): leaf.id for leaf in taxonomy.leaves}
     mapping: dict[tuple[str, ...], str] = {}
     unknown = []
-    holding = {i.section for i in plist.items if i.arxiv_id}
+    holding = {i.section for i in plist.items}
     for head in plist.headings:
         if head.path not in holding:
             continue
@@ -158,27 +167,119 @@ def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[s
     return mapping
 
 
+def _one_key_per_paper(items: list[ListItem], notes: list[str], source: str) -> list[ListItem]:
+    """A paper listed once by its arXiv link and once by its publisher's is one paper: a
+    line without an arXiv ID whose title equals (normalised) an arXiv paper's takes its key."""
+    by_title = {norm_title(i.title): i for i in items if i.arxiv_id and len(i.title) > 12}
+    out = []
+    for item in items:
+        twin = None if item.arxiv_id else by_title.get(norm_title(item.title))
+        if twin is not None:
+            notes.append(f"{source}:{item.line}: {item.title!r} is arXiv {twin.arxiv_id} "
+                         f"(line {twin.line}); filed as one paper")  # fmt: skip
+            item = replace(item, key=twin.key, arxiv_id=twin.arxiv_id, url=twin.url)
+        out.append(item)
+    return out
+
+
 def _memberships(
-    plist: PaperList, mapping: dict[tuple[str, ...], str], summary: Summary, source: str
+    items: list[ListItem], mapping: dict[tuple[str, ...], str]
 ) -> tuple[dict[str, list[str]], dict[str, ListItem]]:
-    """Each arXiv ID's categories, in the list's order, and the item it first appears as."""
+    """Each paper's categories, in the list's order, and its best line (the longest title)."""
     categories: dict[str, list[str]] = {}
-    first: dict[str, ListItem] = {}
-    for item in plist.items:
-        if not item.arxiv_id:
-            summary.notes.append(
-                f"{source}:{item.line}: {item.title!r} has no arXiv link; skipped "
-                "(add it by hand, keyed doi:…)"
-            )
-            continue
+    best: dict[str, ListItem] = {}
+    for item in items:
         cat = mapping.get(item.section)
         if cat is None:
             continue
-        categories.setdefault(item.arxiv_id, [])
-        if cat not in categories[item.arxiv_id]:
-            categories[item.arxiv_id].append(cat)
-        first.setdefault(item.arxiv_id, item)
-    return categories, first
+        cats = categories.setdefault(item.key, [])
+        if cat not in cats:
+            cats.append(cat)
+        if item.key not in best or len(item.title.split()) > len(best[item.key].title.split()):
+            best[item.key] = item
+    return categories, best
+
+
+def _list_title(plist: PaperList, list_path: Path) -> str:
+    """The survey's title when the list has no heading above all its papers."""
+    top = [h for h in plist.headings if h.level == 1]
+    if top:
+        return top[0].title
+    stem = list_path.stem
+    return list_path.resolve().parent.name if stem.lower() == "readme" else stem
+
+
+def _taxonomy(
+    project: Project, plist: PaperList, list_path: Path, imported: Imported
+) -> tuple[dict[tuple[str, ...], str], str | None]:
+    """Heading path -> leaf, onto the survey's taxonomy, or a new one from the headings."""
+    source = str(list_path)
+    if project.path("taxonomy").exists():
+        taxonomy = project.taxonomy()
+        imported.taxonomy = taxonomy
+        return _map_onto(plist, taxonomy, source), None
+    try:
+        taxonomy, mapping = from_headings(
+            [h.path for h in plist.headings],
+            [i.section for i in plist.items],
+            _list_title(plist, list_path),
+            project.settings.skip_headings,
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    if is_chrome(taxonomy.root.title):
+        line = next((h.line for h in plist.headings if h.title == taxonomy.root.title), 0)
+        imported.notes.append(
+            f"{source}:{line}: every paper sits under the heading {taxonomy.root.title!r}, "
+            f"which became the survey's root; give it the survey's title in "
+            f"{project.settings.taxonomy}"
+        )
+    text = to_toml(taxonomy)
+    parse_taxonomy(text, project.settings.taxonomy)  # it must read back
+    imported.taxonomy = taxonomy
+    return mapping, text
+
+
+def _skipped_lines(plist: PaperList, source: str) -> list[str]:
+    """Lines with links but no paper among them (code, projects, datasets, blogs)."""
+    skipped = plist.skipped
+    if len(skipped) <= 5:
+        return [f"{source}:{line}: {title!r} links no paper (not arXiv, nor a paper's page or "
+                "PDF); left out" for line, title in skipped]  # fmt: skip
+    shown = ", ".join(str(line) for line, _ in skipped[:12])
+    return [
+        f"{source}: {len(skipped)} lines link no paper (code, projects, datasets, blogs) and "
+        f"were left out: lines {shown}, …"
+    ]
+
+
+def _read_list(list_path: Path) -> str:
+    try:
+        return list_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise VlabibError(f"{list_path}: cannot read: {why}") from None
+
+
+def _papers(
+    categories: dict[str, list[str]],
+    best: dict[str, ListItem],
+    records: dict[str, Record],
+    notes: list[str],
+) -> list[Paper]:
+    """Each paper from arXiv's record (with the list's venue, code and website, hand-set facts
+    about it), or from its list line alone."""
+    papers = []
+    for key, cats in categories.items():
+        listed = from_list_item(best[key], cats, notes)
+        if key in records:
+            paper = from_record(records[key], cats, notes)
+            extra = {
+                k: listed.fields[k] for k in ("venue", "code", "website") if k in listed.fields
+            }
+            listed = paper.replace(**extra)
+        papers.append(listed)
+    return papers
 
 
 def import_list(
@@ -187,46 +288,32 @@ def import_list(
     *,
     offline: bool = False,
     dry_run: bool = False,
+    arxiv_only: bool = False,
     client: Client | None = None,
     progress: Progress | None = None,
-) -> Summary:
+) -> Imported:
     """Bring a Markdown paper list into refs/: its headings, papers and categories."""
     source = str(list_path)
-    try:
-        text = list_path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise VlabibError(f"{source}: cannot read: {exc.strerror}") from None
-    plist = parse_list(text)
+    plist = parse_list(_read_list(list_path))
+    imported = Imported()
+    items = [i for i in plist.items if i.arxiv_id or not arxiv_only]
+    left_out = len({i.key for i in plist.items if not i.arxiv_id}) if arxiv_only else 0
     base = _snapshot(project)
-    summary = Summary()
-    tax_path = project.path("taxonomy")
-    new_taxonomy = None
-    if tax_path.exists():
-        mapping = _map_onto(plist, project.taxonomy(), source)
-    else:
-        holding = [i.section for i in plist.items if i.arxiv_id]
-        try:
-            taxonomy, mapping = from_headings([h.path for h in plist.headings], holding)
-        except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
-        new_taxonomy = to_toml(taxonomy)
-        parse_taxonomy(new_taxonomy, project.settings.taxonomy)  # it must read back
-    categories, first = _memberships(plist, mapping, summary, source)
-    if offline:
-        papers = [from_list_item(first[i], cats, summary.notes) for i, cats in categories.items()]
-    else:
-        records = (client or Client()).fetch(list(categories), progress)
-        papers = []
-        for ident, cats in categories.items():
-            paper = from_record(records[ident], cats, summary.notes)
-            listed = from_list_item(first[ident], cats)
-            # The list's own venue, code and website are hand-set facts about the paper.
-            extra = {
-                k: listed.fields[k] for k in ("venue", "code", "website") if k in listed.fields
-            }
-            papers.append(paper.replace(**extra))
-    _merge_into(project, papers, summary, base=base, dry_run=dry_run)
+    kept = PaperList(plist.headings, tuple(items))
+    mapping, new_taxonomy = _taxonomy(project, kept, list_path, imported)
+    imported.notes += [f"{source}:{i.line}: {i.problem}" for i in items if i.problem]
+    items = _one_key_per_paper(items, imported.notes, source)
+    categories, best = _memberships(items, mapping)
+    arxiv = [k for k in categories if best[k].arxiv_id]
+    records = {} if offline else (client or Client()).fetch(arxiv, progress)
+    papers = _papers(categories, best, records, imported.notes)
+    if left_out:
+        imported.notes.append(f"{source}: {left_out} papers without an arXiv ID left out")
+    imported.notes += _skipped_lines(plist, source)
+    _merge_into(project, papers, imported, base=base, dry_run=dry_run)
+    imported.papers = papers
+    imported.memberships = sum(len(c) for c in categories.values())
     if new_taxonomy is not None and not dry_run:
-        atomic_write(tax_path, new_taxonomy)
-        summary.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
-    return summary
+        atomic_write(project.path("taxonomy"), new_taxonomy)
+        imported.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
+    return imported

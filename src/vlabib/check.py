@@ -31,12 +31,10 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
                     Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy))
                 )
         if not paper.get("author"):
+            problems.append(Problem(path, paper.line, _no_author(paper), warning=True))
+        if not paper.year:
             problems.append(
-                Problem(
-                    path,
-                    paper.line,
-                    f"entry {paper.key} has no author; complete it with 'vlabib add {paper.key}'",
-                )
+                Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
             )
         if not paper.get("url"):
             problems.append(
@@ -48,6 +46,12 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
         line = _first_difference(text, canonical)
         problems.append(Problem(path, line, "not in canonical format; run 'vlabib fmt'"))
     return sorted(problems)
+
+
+def _no_author(paper: Paper) -> str:
+    if paper.arxiv_id:
+        return f"entry {paper.key} has no author; fill it in with 'vlabib add {paper.key}'"
+    return f"entry {paper.key} has no author; add author = {{Last, First and …}}"
 
 
 def _unknown_category(key: str, cat: str, taxonomy: Taxonomy) -> str:

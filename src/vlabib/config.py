@@ -31,6 +31,8 @@ class Settings:
     generated: str = "latex/generated"
     readme_layout: str = "bullets"
     overleaf: str = ""
+    #: Headings an import leaves out of the taxonomy (beside Contents, News, Citation, …).
+    skip_headings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,7 +112,13 @@ def _settings(data: dict[str, Any], where: str) -> Settings:
         raise ConfigError(
             f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
         )
+    data = dict(data)
     for name, value in data.items():
+        if name == "skip_headings":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f'{where}: skip_headings must be a list of strings: ["…"]')
+            data[name] = tuple(value)
+            continue
         if not isinstance(value, str):
             raise ConfigError(f"{where}: {name} must be a string")
         if name in _FILES + _FOLDERS and not _relative_inside(value):

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 
 from vlabib import ids
 from vlabib.errors import BibError
+from vlabib.keys import is_fallback_key
 from vlabib.model import Paper, is_month, split_keywords
 from vlabib.names import split_names
 from vlabib.tex import encode_non_ascii
@@ -30,7 +31,7 @@ RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 WIDTH = max(len(n) for n in FIELD_ORDER)
 _FIELD_NAMES = frozenset(FIELD_ORDER)
 # An entry imported offline has no author until it is fetched: check reports that.
-REQUIRED = ("title", "year")
+REQUIRED = ("title",)
 REQUIRED_BY_TYPE = {"article": ("journal",), "inproceedings": ("booktitle",)}
 URL_FIELDS = ("url", "code", "website")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
@@ -65,7 +66,7 @@ def validated(
     """
     before = len(problems)
     failed = set(failed)
-    if not (ids.is_arxiv_id(key) or ids.is_doi_key(key)):
+    if not (ids.is_arxiv_id(key) or is_fallback_key(key)):
         problems.append((line, _bad_key(key)))
     fields: dict[str, str] = {}
     for raw_name, value, fline in raw_fields:
@@ -132,7 +133,10 @@ def _bad_key(key: str) -> str:
     try:
         hint = f" (write {ids.parse_arxiv_id(key)})"
     except ids.IdError:
-        hint = " (expected a bare arXiv ID such as 2509.09372 or cs/0112017, or doi:…)"
+        hint = (
+            " (expected a bare arXiv ID such as 2509.09372 or cs/0112017, or a key such as "
+            "doi:10_1145/3610978_3640671 or openreview:1qmmub4zfl)"
+        )
     return f"entry {key} is not a valid arXiv ID{hint}"
 
 

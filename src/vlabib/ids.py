@@ -7,11 +7,20 @@
 from __future__ import annotations
 
 import re
+import urllib.parse
 from collections.abc import Iterable
 
 from vlabib.errors import IdError
 
-__all__ = ["IdError", "doi_key", "id_year_month", "is_arxiv_id", "is_doi_key", "parse_arxiv_id"]
+__all__ = [
+    "IdError",
+    "arxiv_id_in_url",
+    "doi_key",
+    "id_year_month",
+    "is_arxiv_id",
+    "is_doi_key",
+    "parse_arxiv_id",
+]
 
 # New-style IDs: YYMM.NNNN (April 2007 to December 2014) or YYMM.NNNNN (from 2015).
 _NEW = r"(?P<yymm>\d{2}(?:0[1-9]|1[0-2]))\.(?P<num>\d{4,5})"
@@ -21,7 +30,7 @@ _ID = rf"(?:{_NEW}|{_OLD})"
 _VERSION = r"(?:v(?P<version>[1-9]\d*))?"
 
 ID_RE = re.compile(rf"^{_ID}$")
-_PREFIX = r"(?:arxiv:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/)?"
+_PREFIX = r"(?:arxiv:|(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/)?"
 _ARG_RE = re.compile(rf"^{_PREFIX}{_ID}{_VERSION}(?:\.pdf)?/?(?:[?#].*)?$", re.IGNORECASE)
 _DOI_KEY_RE = re.compile(r"^doi:[a-z0-9._/-]+$")
 
@@ -59,6 +68,42 @@ def parse_arxiv_id(arg: str) -> str:
     return f"{name.lower()}{dot}{subject.upper()}/{m.group('oldnum')}"
 
 
+_DOI_ARXIV_RE = re.compile(r"^10\.48550/arxiv\.(.+)$", re.IGNORECASE)
+
+
+def arxiv_id_in_url(url: str) -> str:
+    """The arXiv ID a link points to, or ``""``: abs/pdf/html/format pages on arxiv.org and
+    its hosts (www, export, browse; version and ``.pdf`` dropped), and arXiv's DOIs (10.48550).
+
+    >>> arxiv_id_in_url("http://www.arxiv.org/pdf/2305.17118v2.pdf")
+    '2305.17118'
+    >>> arxiv_id_in_url("https://doi.org/10.48550/arXiv.2406.04339"), arxiv_id_in_url("https://x.org")
+    ('2406.04339', '')
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    host = parts.netloc.lower().split("@")[-1].split(":")[0]
+    if is_arxiv_host(host):
+        candidate = parts.path.lstrip("/")
+    elif host in ("doi.org", "dx.doi.org", "www.doi.org"):
+        m = _DOI_ARXIV_RE.match(urllib.parse.unquote(parts.path.lstrip("/")))
+        if not m:
+            return ""
+        candidate = m.group(1)
+    else:
+        return ""
+    for prefix in ("abs/", "pdf/", "html/", "format/"):
+        candidate = candidate.removeprefix(prefix)
+    try:
+        return parse_arxiv_id(candidate)
+    except IdError:
+        return ""
+
+
+def is_arxiv_host(host: str) -> bool:
+    """``arxiv.org`` and its subdomains (www, export, browse)."""
+    return host == "arxiv.org" or host.endswith(".arxiv.org")
+
+
 def parse_arxiv_ids(args: Iterable[str]) -> list[str]:
     """Parse every argument; one error naming every bad one. Duplicates are dropped."""
     ids: list[str] = []
@@ -92,12 +137,14 @@ def id_year_month(ident: str) -> tuple[int, int]:
 
 def doi_key(doi: str) -> str:
     """The documented fallback key of a paper without arXiv ID: ``doi:`` + the DOI, lower-cased,
-    characters outside ``[a-z0-9._/-]`` replaced by ``_``.
+    characters outside ``[a-z0-9._/-]`` replaced by ``_``, and a dot between digits too, so
+    that no key reads as an arXiv ID (``3219819.3220007``).
 
     >>> doi_key("10.1109/LRA.2025.123(4)")
-    'doi:10.1109/lra.2025.123_4_'
+    'doi:10_1109/lra.2025_123_4_'
     """
-    return "doi:" + re.sub(r"[^a-z0-9._/-]", "_", doi.strip().lower())
+    body = re.sub(r"[^a-z0-9._/-]", "_", doi.strip().lower())
+    return "doi:" + re.sub(r"(?<=\d)\.(?=\d)", "_", body)
 
 
 def is_doi_key(key: str) -> bool:

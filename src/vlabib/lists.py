@@ -1,47 +1,32 @@
-"""Read existing Markdown paper lists: the seed's bullets and ``| Year | Venue | Paper |`` tables.
+"""Read a Markdown paper list as GitHub shows it: markdown-it-py's CommonMark + GFM tokens
+for headings, list items, tables and links; HTML blocks through :mod:`vlabib.listhtml`.
 
->>> item = parse_list("## A\\n- T. <ins>ICRA, 2025</ins> [[Paper](https://arxiv.org/abs/2509.09372)]")
->>> item.items[0].arxiv_id, item.items[0].venue, item.items[0].section
-('2509.09372', 'ICRA', ('A',))
+Headings are ATX headings (blockquotes included) and HTML ``<h1>``…``<h6>`` that open a line;
+paper units are list items, table body rows, HTML ``<tr>`` and ``<li>``. Code blocks, HTML
+comments, blockquotes' links and prose are never papers. What a unit says (title, venue,
+links) is read by :mod:`vlabib.paperline`.
+
+>>> plist = parse_list("# L\\n## A\\n- T. <ins>ICRA, 2025</ins> [[Paper](https://arxiv.org/abs/2509.09372)]")
+>>> plist.items[0].arxiv_id, plist.items[0].venue, plist.items[0].section
+('2509.09372', 'ICRA', ('L', 'A'))
 """
 
 from __future__ import annotations
 
-import re
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
-from vlabib.ids import IdError, parse_arxiv_id
+from vlabib.listhtml import HtmlHeading, scan
+from vlabib.listunits import Builder, Heading, Piece, Unit
+from vlabib.paperline import ListItem, heading_text, read_unit, repair_mojibake, unit_title
 
-_HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BULLET_RE = re.compile(r"^\s*[-*+]\s+(.*)$")
-_INS_RE = re.compile(r"<ins>(.*?)</ins>", re.IGNORECASE)
-_LINK_RE = re.compile(r"\[\[?([^\]]*)\]\((\S+?)\)\]?")
-_ARXIV_URL_RE = re.compile(r"https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/\S+")
-_PREPRINT = {"arxiv", "corr", ""}
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
-
-@dataclass(frozen=True)
-class ListItem:
-    """One paper line of a list, as written there; ``arxiv_id`` is empty for non-arXiv links."""
-
-    arxiv_id: str
-    title: str
-    venue: str
-    year: int | None
-    code: str
-    website: str
-    section: tuple[str, ...]
-    line: int
-
-
-class Heading(NamedTuple):
-    """A heading of a list, and the titles of the headings it sits under (itself last)."""
-
-    level: int
-    title: str
-    line: int
-    path: tuple[str, ...]
+__all__ = ["Heading", "ListItem", "PaperList", "parse_list", "repair_mojibake"]
 
 
 @dataclass(frozen=True)
@@ -50,122 +35,190 @@ class PaperList:
 
     headings: tuple[Heading, ...]
     items: tuple[ListItem, ...]
+    units: int = 0  # paper units read, papers or not
+    skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking no paper
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Windows-1252: ``ðŸš€Survey`` -> ``🚀Survey``."""
-    if text.isascii():
-        return text
-    try:
-        fixed = text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return text
-    return fixed
+@functools.cache
+def _markdown() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    # GitHub's flavour: tables, strikethrough, and bare URLs made into links.
+    return MarkdownIt("gfm-like", {"linkify": True})
 
 
-def _clean_heading(title: str) -> str:
-    title = repair_mojibake(title)
-    # Emoji and symbols decorate headings but are not part of the section's name.
-    return re.sub(r"^[^\w(]+", "", title).strip()
+class _Walker:
+    """Walks the tokens once, keeping the heading path and the units open at each point."""
+
+    def __init__(self) -> None:
+        self.stack: list[tuple[int, str]] = []
+        self.headings: list[Heading] = []
+        self.units: list[Unit] = []
+        self.open: list[Builder | None] = []
+        self.quote = 0
+        self.columns: list[str] = []
+        self.in_head = False
+        self.paragraph = ""
+        self.intro = ""
+
+    @property
+    def path(self) -> tuple[str, ...]:
+        return tuple(t for _, t in self.stack)
+
+    def heading(self, level: int, title: str, line: int, html: bool = False) -> None:
+        while self.stack and self.stack[-1][0] >= level:
+            self.stack.pop()
+        self.stack.append((level, title))
+        self.headings.append(Heading(level, title, line, self.path, html))
+        self.paragraph = self.intro = ""
+
+    def walk(self, tokens: list[Token]) -> None:
+        handlers: dict[str, Callable[[Token, Token], None]] = {
+            "heading_open": self._heading,
+            "blockquote_open": self._quote,
+            "blockquote_close": self._quote,
+            "bullet_list_open": self._list,
+            "ordered_list_open": self._list,
+            "list_item_open": lambda t, _: self._open(t, "list-item"),
+            "list_item_close": lambda t, _: self._close(),
+            "tr_close": lambda t, _: self._close(),
+            "table_open": self._table,
+            "thead_open": self._head,
+            "thead_close": self._head,
+            "tr_open": lambda t, _: None if self.in_head else self._open(t, "table-row"),
+            "td_open": self._cell,
+            "th_open": self._cell,
+            "inline": lambda t, _: self._inline(t),
+            "html_block": lambda t, _: self._html(t),
+        }
+        for i, token in enumerate(tokens):
+            handler = handlers.get(token.type)
+            if handler is not None:
+                handler(token, tokens[i + 1] if i + 1 < len(tokens) else token)
+
+    def _heading(self, token: Token, following: Token) -> None:
+        title = heading_text(following.children or [])
+        self.heading(int(token.tag[1]), title, (token.map or [0])[0] + 1)
+
+    def _quote(self, token: Token, _: Token) -> None:
+        self.quote += 1 if token.type.endswith("open") else -1
+
+    def _list(self, token: Token, _: Token) -> None:
+        if not self.open:
+            self.intro = self.paragraph if len(self.paragraph) <= 300 else ""
+
+    def _table(self, token: Token, _: Token) -> None:
+        self.columns, self.in_head = [], False
+
+    def _head(self, token: Token, _: Token) -> None:
+        self.in_head = token.type == "thead_open"
+
+    def _cell(self, token: Token, _: Token) -> None:
+        if self.open and self.open[-1] is not None:
+            self.open[-1].cell += 1
+
+    def _open(self, token: Token, kind: str) -> None:
+        if self.quote:  # links in blockquotes are not papers
+            self.open.append(None)
+            return
+        line = (token.map or [0])[0] + 1
+        columns = tuple(self.columns) if kind == "table-row" else ()
+        self.open.append(Builder(line, kind, self.path, columns, self.intro))
+
+    def _close(self) -> None:
+        builder = self.open.pop() if self.open else None
+        if builder is not None:
+            self.units.append(builder.unit())
+
+    def _inline(self, token: Token) -> None:
+        children = token.children or []
+        if self.in_head:
+            self.columns.append(heading_text(children))
+        elif self.open and self.open[-1] is not None:
+            _pieces(self.open[-1], children)
+        elif not self.open and not self.quote:
+            self.paragraph = heading_text(children)
+
+    def _html(self, token: Token) -> None:
+        if token.content.lstrip().startswith("<!--"):
+            return  # a comment: what it holds is not on the page
+        for event in scan(token.content, (token.map or [0])[0] + 1):
+            if isinstance(event, HtmlHeading):
+                self.heading(event.level, repair_mojibake(event.title), event.line, html=True)
+            elif not self.quote:
+                self.units.append(Unit(event.line, event.kind, self.path, event.pieces,
+                                       event.links))  # fmt: skip
+
+
+_FLAGS = {"strong": "bold", "em": "italic", "b": "bold", "i": "italic", "ins": "mark"}
+
+
+def _pieces(builder: Builder, children: list[Token]) -> None:
+    """Add an inline token run to *builder*, each text piece with what it sits in."""
+    flags = {"bold": 0, "italic": 0, "mark": 0}
+    links: list[int] = []
+    for child in children:
+        kind = child.type
+        if kind == "link_open":
+            links.append(builder.open_link(str(child.attrs.get("href", ""))))
+        elif kind == "link_close" and links:
+            links.pop()
+        elif kind in ("strong_open", "strong_close", "em_open", "em_close"):
+            flags[_FLAGS[kind.split("_")[0]]] += 1 if kind.endswith("open") else -1
+        elif kind == "html_inline":
+            _html_tag(builder, child.content, flags, links)
+        elif kind in ("text", "code_inline", "softbreak", "hardbreak", "image"):
+            builder.add(_piece(child, flags, links[-1] if links else -1))
+
+
+def _piece(child: Token, flags: dict[str, int], link: int) -> Piece:
+    kind = child.type
+    text = child.content if kind in ("text", "code_inline") else " "
+    src = ""
+    if kind == "image":
+        text, src = (
+            child.content or str(child.attrs.get("alt", "")),
+            str(child.attrs.get("src", "")),
+        )
+    on = {name: count > 0 for name, count in flags.items()}
+    return Piece(repair_mojibake(text), link=link, code=kind == "code_inline",
+                 image=kind == "image", src=src, **on)  # fmt: skip
+
+
+def _html_tag(builder: Builder, html: str, flags: dict[str, int], links: list[int]) -> None:
+    """An inline HTML tag in Markdown text: style tags, line breaks, links and images."""
+    name = html.strip("</> ").split()[0].lower() if html.strip("</> ") else ""
+    if name in _FLAGS:
+        flags[_FLAGS[name]] += -1 if html.startswith("</") else 1
+    elif name == "br":
+        builder.add(Piece(" ", link=links[-1] if links else -1))
+    elif name in ("a", "img"):
+        _html_inline(builder, html, links)
+
+
+def _html_inline(builder: Builder, html: str, links: list[int]) -> None:
+    """An inline ``<a href>`` or ``<img>`` in Markdown text."""
+    for event in scan(f"<li>{html}</li>", builder.line):
+        if isinstance(event, Unit):
+            for link in event.links:
+                links.append(builder.open_link(link.url))
+            for piece in event.pieces:
+                builder.add(Piece(piece.text, link=links[-1] if piece.link >= 0 and links else -1,
+                                  image=piece.image, src=piece.src))  # fmt: skip
+    if html.lstrip().startswith("</a") and links:
+        links.pop()
 
 
 def parse_list(text: str) -> PaperList:
     """Headings and papers of a Markdown list; each paper remembers its heading path."""
-    headings: list[Heading] = []
-    items: list[ListItem] = []
-    stack: list[tuple[int, str]] = []
-    columns: list[str] = []
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = raw.rstrip()
-        m = _HEADING_RE.match(line)
-        if m:
-            level, title = len(m.group(1)), _clean_heading(m.group(2))
-            while stack and stack[-1][0] >= level:
-                stack.pop()
-            stack.append((level, title))
-            headings.append(Heading(level, title, number, tuple(t for _, t in stack)))
-            columns = []
-            continue
-        section = tuple(t for _, t in stack)
-        if line.lstrip().startswith("|"):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if all(re.fullmatch(r":?-+:?", c) for c in cells if c):
-                continue
-            if not columns and any(c.lower() == "paper" for c in cells):
-                columns = [c.lower() for c in cells]
-                continue
-            if columns:
-                item = _table_item(dict(zip(columns, cells, strict=False)), section, number)
-                if item:
-                    items.append(item)
-            continue
-        b = _BULLET_RE.match(line)
-        if b:
-            item = _bullet_item(b.group(1), section, number)
-            if item:
-                items.append(item)
-    return PaperList(tuple(headings), tuple(items))
-
-
-def _arxiv_id(urls: list[str]) -> str:
-    for url in urls:
-        if _ARXIV_URL_RE.match(url):
-            try:
-                return parse_arxiv_id(url)
-            except IdError:
-                continue
-    return ""
-
-
-def _venue_year(text: str) -> tuple[str, int | None]:
-    venue, _, year = text.rpartition(",")
-    if not year.strip().isdigit():
-        venue, year = text, ""
-    venue = venue.strip()
-    return ("" if venue.lower() in _PREPRINT else venue), (int(year) if year.strip() else None)
-
-
-def _bullet_item(body: str, section: tuple[str, ...], number: int) -> ListItem | None:
-    links = {
-        label.strip().lower(): url
-        for label, url in _LINK_RE.findall(body)
-        if url.startswith(("http://", "https://"))
-    }
-    if not links:
-        return None  # an empty bullet, prose, or a table of contents
-    ident = _arxiv_id(list(links.values()))
-    cut = min(
-        (m.start() for m in (_INS_RE.search(body), re.search(r"\[\[", body)) if m),
-        default=len(body),
-    )
-    title = repair_mojibake(body[:cut].strip().rstrip(".").strip())
-    ins = _INS_RE.search(body)
-    venue, year = _venue_year(ins.group(1)) if ins else ("", None)
-    return ListItem(
-        ident, title, venue, year, links.get("code", ""), links.get("website", ""), section, number
-    )
-
-
-def _cell_url(cell: str) -> str:
-    m = _LINK_RE.search(cell)
-    return m.group(2) if m else ""
-
-
-def _table_item(row: dict[str, str], section: tuple[str, ...], number: int) -> ListItem | None:
-    paper = row.get("paper", "")
-    m = re.search(r"\[(.*)\]\((\S+?)\)", paper)
-    if not m:
-        return None
-    ident = _arxiv_id([m.group(2)])
-    venue, _ = _venue_year(row.get("venue", ""))
-    year = row.get("year", "").strip()
-    return ListItem(
-        ident,
-        repair_mojibake(m.group(1).strip()),
-        venue,
-        int(year) if year.isdigit() else None,
-        _cell_url(row.get("code", "")),
-        _cell_url(row.get("website", "")),
-        section,
-        number,
-    )
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    walker = _Walker()
+    walker.walk(_markdown().parse(text))
+    items = []
+    linked = []
+    for unit in walker.units:
+        found = read_unit(unit)
+        items += found
+        if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
+            linked.append((unit.line, unit_title(unit)))
+    return PaperList(tuple(walker.headings), tuple(items), len(walker.units), tuple(sorted(linked)))

@@ -14,11 +14,12 @@ from collections.abc import Iterable
 
 from vlabib.arxiv import Record
 from vlabib.ids import id_year_month
+from vlabib.keys import doi_in_link
 from vlabib.lists import ListItem
 from vlabib.model import Paper, month_name, split_keywords
 from vlabib.names import bibtex_name
 from vlabib.tex import encode, text_to_latex
-from vlabib.texsafe import is_category, is_doi, is_url
+from vlabib.texsafe import is_category, is_doi, to_url
 from vlabib.titles import title_shortname
 
 _GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -95,21 +96,33 @@ def from_record(record: Record, categories: Iterable[str], notes: list[str] | No
 def from_list_item(
     item: ListItem, categories: Iterable[str], notes: list[str] | None = None
 ) -> Paper:
-    """A paper from a list line alone (``import --offline``): no authors until fetched."""
-    key = item.arxiv_id
+    """A paper from a list line alone (``import --offline``, or a paper without an arXiv
+    ID): no authors until fetched, a year only when the line or the ID says it."""
+    key = item.key
     venue = item.venue
     if venue and item.year and not re.search(r"\b(?:19|20)\d\d$", venue):
         venue = f"{venue} {item.year}"
+    if item.arxiv_id:
+        ident: dict[str, str | None] = {
+            **_date_fields(key, ""),
+            "eprint": key,
+            "archiveprefix": "arXiv",
+            "url": f"https://arxiv.org/abs/{key}",
+        }
+    else:
+        ident = {
+            "year": str(item.year) if item.year else None,
+            "doi": doi_in_link(item.url) or None,
+            "url": to_url(item.url) or None,
+        }
+    name = item.shortname or title_shortname(item.title)
     fields: dict[str, str | None] = {
         "title": _latex(key, "title", item.title, notes, math=True, protect=True),
-        **_date_fields(key, ""),
-        "eprint": key,
-        "archiveprefix": "arXiv",
-        "url": f"https://arxiv.org/abs/{key}",
+        **ident,
         "venue": _latex(key, "venue", venue, notes) if venue else None,
-        "shortname": _latex(key, "shortname", title_shortname(item.title), None) or None,
-        "code": item.code if is_url(item.code) else None,
-        "website": item.website if is_url(item.website) else None,
+        "shortname": _latex(key, "shortname", name, None) or None,
+        "code": to_url(item.code) or None,
+        "website": to_url(item.website) or None,
         "keywords": _keywords(categories) or None,
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})

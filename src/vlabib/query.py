@@ -118,3 +118,20 @@ def stats_lines(data: dict[str, Any], leaves: int) -> list[str]:
     lines += ["", f"{'year':<6} {'papers':>6}"]
     lines += [f"{row['year'] or '?':<6} {row['papers']:>6}" for row in data["years"]]
     return lines
+
+
+def import_lines(papers: list[Paper], taxonomy: Taxonomy) -> list[str]:
+    """``import --dry-run``: each paper (key, year, venue, leaves, title), then the tree."""
+    lines = [f"{'key':<24} {'year':<5} {'venue':<14} {'leaves':<24} title"]
+    for paper in papers:
+        r = paper_json(paper)
+        leaves = ",".join(r["categories"])
+        lines.append(
+            f"{r['id'][:24]:<24} {r['year'] or '':<5} {(r['venue'] or '')[:14]:<14} "
+            f"{leaves[:24]:<24} {r['title'][:70]}"
+        )
+    lines += ["", "taxonomy:"]
+    counts = {c.id: c.total for c in node_counts(papers, taxonomy)}
+    for node in taxonomy:
+        lines.append(f"{'  ' * node.depth}{node.title} [{node.id}] {counts[node.id]}")
+    return lines

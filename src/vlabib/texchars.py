@@ -95,6 +95,7 @@ _EMOJI_RANGES = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=8192)
 def is_decoration(ch: str) -> bool:
     """Emoji, pictographs, keycaps and their joiners and variation selectors."""
     cp = ord(ch)

@@ -17,6 +17,7 @@ backslash), not an unknown control sequence, not a raw ``#``, ``%`` or ``&``.
 from __future__ import annotations
 
 import re
+import urllib.parse
 
 
 def _names(words: str) -> frozenset[str]:
@@ -147,6 +148,16 @@ def is_url(value: str) -> bool:
     (True, False, False)
     """
     return len(value) <= 2000 and bool(_URL_RE.match(value))
+
+
+def to_url(text: str) -> str:
+    """*text* as a plain-character http(s) URL (unsafe characters percent-encoded), or ``""``.
+
+    >>> to_url("https://x.org/a b|c"), to_url("ftp://x.org/"), to_url("")
+    ('https://x.org/a%20b%7Cc', '', '')
+    """
+    url = urllib.parse.quote(text.strip(), safe=":/?#[]@!$&'()*+,;=%~-._")
+    return url if is_url(url) else ""
 
 
 def is_doi(value: str) -> bool:

@@ -85,30 +85,64 @@ def add(
 @main.command(name="import")
 @click.argument("paper_list", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--offline", is_flag=True, help="Use only the list's own text; fetch nothing.")
-@click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
+@click.option("--arxiv-only", is_flag=True, help="Leave out papers without an arXiv ID.")
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
 @click.pass_context
 def import_(
-    ctx: click.Context, paper_list: Path, offline: bool, dry_run: bool, refresh: bool
+    ctx: click.Context,
+    paper_list: Path,
+    offline: bool,
+    dry_run: bool,
+    arxiv_only: bool,
+    refresh: bool,
 ) -> None:
-    """Import an existing Markdown paper list (bullet or table layout) into refs/.
+    """Import an existing Markdown paper list, in any layout real lists use, into refs/.
 
-    Headings become the taxonomy (or map onto refs/taxonomy.toml when it exists); each
-    paper is filed under every heading it appears under.
+    Bullets, numbered items, tables, HTML tables and lists, <details> blocks; every arXiv
+    link, and papers without one keyed by their DOI, OpenReview, ACL, CVF… link. Headings
+    become the taxonomy (or map onto refs/taxonomy.toml when it exists).
 
-    Example: vlabib import README.old.md
+    Example: vlabib import README.old.md --dry-run
     """
+    from vlabib import query
     from vlabib.add import import_list
     from vlabib.arxiv import Client
 
-    summary = import_list(
-        project_of(ctx),
+    project = project_of(ctx)
+    imported = import_list(
+        project,
         paper_list,
         offline=offline,
         dry_run=dry_run,
+        arxiv_only=arxiv_only,
         client=Client(refresh=refresh),
+        progress=_bar() if not offline else None,
     )
-    _report(summary, dry_run)
+    for note in imported.notes:
+        click.echo(note, err=True)
+    if dry_run and imported.taxonomy is not None:
+        for line in query.import_lines(imported.papers, imported.taxonomy):
+            click.echo(line)
+    without = sum(not p.arxiv_id for p in imported.papers)
+    click.echo(
+        f"{len(imported.papers)} papers ({without} without an arXiv ID), "
+        f"{imported.memberships} memberships"
+    )
+    click.echo(("dry run: " if dry_run else "") + imported.line())
+
+
+def _bar() -> Callable[[int], None] | None:
+    """Progress on stderr while a long import fetches (only on a terminal)."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"done": 0}
+
+    def update(n: int) -> None:
+        state["done"] += n
+        click.echo(f"\rFetched {state['done']} papers from arXiv", err=True, nl=False)
+
+    return update
 
 
 @main.command()
