@@ -12,12 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from tests.conftest import DATA, Run
 from tests.servers import FakeArxiv, Reply
 from vlabib import bib
 from vlabib.lists import parse_list
 from vlabib.names import display_name
+from vlabib.readme import region
 from vlabib.texread import latex_to_text
 
 SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"
@@ -389,3 +391,88 @@ def test_progress_bar_when_fetching_many(run: Run, monkeypatch: pytest.MonkeyPat
     assert result.exit_code == 0, result.output
     assert "Fetching from arXiv" in result.stderr
     assert result.output.splitlines()[-1] == "added 120, updated 0, unchanged 0"
+
+
+def test_import_dry_run_shows_papers_and_tree_and_writes_nothing(run: Run, survey: Path) -> None:
+    (survey / "refs" / "papers.bib").unlink()
+    (survey / "refs" / "taxonomy.toml").unlink()
+    listing = survey / "list.md"
+    listing.write_text(
+        "# Awesome Token Pruning\n## Contents\n- [Vision](#vision)\n## Vision\n"
+        "- [**Fast Pruning of Tokens.**](https://arxiv.org/abs/2401.00001) ICLR 2024.\n"
+        "- **Old Pruning** [[pdf]](https://openreview.net/forum?id=AbC12) NeurIPS 2022\n"
+        "## Star History\n[![Star](https://api.star-history.com/x.svg)](https://x.org)\n"
+    )
+    before = sorted(p.name for p in survey.rglob("*"))
+    result = run("import", "--offline", "--dry-run", str(listing))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "key                      year  venue          leaves                   title",
+        "2401.00001               2024  ICLR 2024      vision                   "
+        "Fast Pruning of Tokens",
+        "openreview:abc12         2022  NeurIPS 2022   vision                   Old Pruning",
+        "",
+        "taxonomy:",
+        "Token Pruning [token-pruning] 2",
+        "  Vision [vision] 2",
+        "2 papers (1 without an arXiv ID), 2 memberships",
+        "dry run: added 2, updated 0, unchanged 0",
+    ]
+    assert sorted(p.name for p in survey.rglob("*")) == before
+
+
+def test_import_arxiv_only_leaves_the_others_out(run: Run, survey: Path) -> None:
+    (survey / "refs" / "papers.bib").unlink()
+    (survey / "refs" / "taxonomy.toml").unlink()
+    listing = survey / "list.md"
+    listing.write_text(
+        "# L\n## A\n- [Fast Pruning of Tokens](https://arxiv.org/abs/2401.00001)\n## B\n"
+        "- [Old Pruning of Tokens](https://openreview.net/forum?id=AbC12)\n"
+    )
+    result = run("import", "--offline", "--arxiv-only", str(listing))
+    assert result.exit_code == 0, result.output
+    assert f"{listing}: 1 papers without an arXiv ID left out" in result.stderr.splitlines()
+    assert [p.key for p in bib.load(survey / "refs" / "papers.bib")] == ["2401.00001"]
+
+
+HOSTILE_LIST = """# Hostile
+## Attacks
+- [<script>alert(1)</script> Title](https://arxiv.org/abs/2401.00001)
+- [\\<script\\>alert(2)\\</script\\> Title](https://arxiv.org/abs/2401.00006)
+- [A --> B <!-- C](https://arxiv.org/abs/2401.00002)
+- [\\write18{touch pwned} and \\input{/etc/passwd}](https://arxiv.org/abs/2401.00003)
+- [Unbalanced { brace and } } more {](https://arxiv.org/abs/2401.00004)
+
+| Paper | Code |
+|---|---|
+| [Pipes \\| in \\| cells ]] [[x](https://arxiv.org/abs/2401.00005) | - |
+"""
+
+
+def test_hostile_titles_in_a_list_are_text_everywhere(run: Run, survey: Path) -> None:
+    (survey / "refs" / "papers.bib").unlink()
+    (survey / "refs" / "taxonomy.toml").unlink()
+    (survey / "list.md").write_text(HOSTILE_LIST)
+    result = run("import", "--offline", str(survey / "list.md"))
+    assert result.exit_code == 0, result.output
+    papers = {p.key: latex_to_text(p.title) for p in bib.load(survey / "refs" / "papers.bib")}
+    assert papers == {
+        "2401.00001": "alert(1) Title",  # HTML in Markdown is not text (GitHub strips it)
+        "2401.00006": "<script>alert(2)</script> Title",
+        "2401.00002": "A --> B <!-- C",
+        "2401.00003": "\\write18{touch pwned} and \\input{/etc/passwd}",
+        "2401.00004": "Unbalanced { brace and } } more {",
+        "2401.00005": "Pipes | in | cells",
+    }
+    assert run("build").exit_code == 0
+    readme = (survey / "README.md").read_text()
+    body = region(readme).split("\n", 1)[1]  # after the generated header's own comment
+    assert "<script>" not in body
+    assert "-->" not in body
+    html = MarkdownIt("gfm-like").render(readme)
+    assert "&lt;script&gt;alert(2)&lt;/script&gt; Title" in html
+    assert "<script" not in html
+    assert "A --&gt; B &lt;!-- C" in html
+    tex = (survey / "latex" / "generated" / "references.bib").read_text()
+    assert "\\textbackslash{}write18\\textbraceleft{}touch pwned\\textbraceright{}" in tex
+    assert run("check").exit_code == 0

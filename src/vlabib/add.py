@@ -14,11 +14,12 @@ from vlabib.arxiv import Client, Record
 from vlabib.config import Project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write
+from vlabib.headings import from_headings, is_chrome
 from vlabib.ids import parse_arxiv_ids
 from vlabib.lists import ListItem, PaperList, parse_list
 from vlabib.model import Paper
 from vlabib.papers import from_list_item, from_record, merge
-from vlabib.taxonomy import Taxonomy, from_headings, is_chrome, parse_taxonomy, to_toml
+from vlabib.taxonomy import Taxonomy, parse_taxonomy, to_toml
 from vlabib.tex import text_to_latex
 from vlabib.titles import norm_title
 

@@ -277,8 +277,9 @@ def transaction(
     text, it is not parsed again. *create* starts an empty bib when there is none. The file
     is written when a paper changed, or (with *reformat*) when its text is not canonical.
     """
-    # A new survey's refs/ folder does not exist yet: nobody else can be writing there.
-    with locked(path) if path.parent.is_dir() else contextlib.nullcontext():
+    # A new survey's refs/ folder does not exist yet: nobody else can be writing there; and a
+    # dry run writes nothing, not even a lock file.
+    with locked(path) if path.parent.is_dir() and not dry_run else contextlib.nullcontext():
         if create and not path.exists():
             current = Snapshot("", [])
         elif base is not None and _unchanged(path, base.text):

@@ -158,6 +158,8 @@ def _title(unit: Unit, pieces: Sequence[Piece]) -> str:
     quoted = re.search(r'["“]([^"”]{4,})["”]', lead)
     bold = [r for r in _runs(pieces, lambda p: p.bold and not p.image) if _title_like(r)]
     stripped = _tidy(_LEADING_TAG_RE.sub("", lead))
+    if not _title_like(stripped):
+        stripped = _tidy(lead)  # what looked like a tag was the title
     for candidate in (
         *[label for label in labels if _long(label)][:1],
         *([quoted.group(1)] if quoted and _long(quoted.group(1)) else []),
@@ -188,17 +190,24 @@ def _column(unit: Unit, *names: str) -> list[Piece]:
     return []
 
 
+def _marked(marked: str) -> tuple[str, int | None]:
+    """The seed's ``<ins>ICRA, 2025</ins>``: venue and year."""
+    name, _, when = marked.rpartition(",")
+    if not when.strip().isdigit():
+        name, when = marked, ""
+    name = "" if name.strip().lower() in _PREPRINT else name.strip()
+    return name, int(when) if when.strip().isdigit() else None
+
+
 def _venue_year(unit: Unit, title: str) -> tuple[str, int | None]:
     marked = "".join(p.text for p in unit.pieces if p.mark)
     if marked:
-        name, _, when = marked.rpartition(",")
-        if not when.strip().isdigit():
-            name, when = marked, ""
-        name = "" if name.strip().lower() in _PREPRINT else name.strip()
-        return name, int(when) if when.strip().isdigit() else None
+        return _marked(marked)
     columns = ("venue", "pub", "publication", "conference", "journal", "published")
     column = "".join(p.text for p in _column(unit, *columns))
     dated = "".join(p.text for p in _column(unit, "year", "date", "time"))
+    if not _VENUE_RE.search(column):
+        column = ""
     text = column or " ".join(
         p.src.replace("-", " ") if p.image else p.text.replace(title, " ")
         for p in unit.pieces
@@ -285,6 +294,7 @@ def _base(unit: Unit) -> ListItem:
     if unit.kind == "html-tr" and not any(p.bold for p in pieces):
         pieces = [p for p in unit.pieces if p.cell == 0] or pieces  # the model's name
     title = _title(unit, pieces) or _title(unit, list(unit.pieces))
+    title = title or next((li.label for li in unit.links if li.label.strip()), "")
     venue, year = _venue_year(unit, title)
     repo = next((link.url for link in unit.links if _REPO_RE.match(link.url)), "")
     code = _column_link(unit, "code", "github") or _link_of(unit, _CODE_WORDS) or repo
@@ -297,7 +307,8 @@ def _base(unit: Unit) -> ListItem:
 
 def unit_title(unit: Unit) -> str:
     """What a line names, read as a paper's title would be."""
-    return _base(unit).title
+    text = " ".join("".join(p.text for p in unit.pieces if not p.image).split())
+    return _base(unit).title or next((li.label for li in unit.links if li.label), "") or text
 
 
 def _column_link(unit: Unit, *names: str) -> str:
@@ -309,6 +320,8 @@ def read_unit(unit: Unit) -> list[ListItem]:
     """The papers one unit names: one per arXiv ID in its links, or its paper link."""
     ids, broken = _arxiv_links(unit)
     base = _base(unit)
+    if not base.title:
+        base = replace(base, title=f"Untitled (line {unit.line})")
     if ids:
         items = []
         for n, (ident, label) in enumerate(ids):

@@ -73,7 +73,7 @@ def from_record(record: Record, categories: Iterable[str], notes: list[str] | No
         if value and not ok(value) and notes is not None:
             notes.append(f"{key}: arXiv's {what} {value[:60]!r} is not valid; left out")
     fields: dict[str, str | None] = {
-        "title": _latex(key, "title", record.title, notes, math=True, protect=True),
+        "title": _latex(key, "title", record.title, notes, math=True, protect=True, ligatures=True),
         "author": " and ".join(
             _latex(key, "author", bibtex_name(name), notes) for name in record.authors
         )

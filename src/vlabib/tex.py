@@ -31,13 +31,17 @@ class Latex:
     literal_math: bool = False
 
 
-def encode(text: str, *, math: bool = False, protect: bool = False) -> Latex:
+def encode(
+    text: str, *, math: bool = False, protect: bool = False, ligatures: bool = False
+) -> Latex:
     r"""Allow-listed LaTeX for Unicode *text*; never raises.
 
     ``math=True`` keeps ``$…$`` spans as math when every token in them is allowed (and
     prints them literally otherwise); ``protect=True`` braces acronyms, inner-capital words
     and math, so BibTeX styles keep their case (``{VLA}-Adapter``, ``{SmolVLA}``). Greek
-    and sub/superscripts become math, CJK stays UTF-8, emoji are dropped.
+    and sub/superscripts become math, CJK stays UTF-8, emoji are dropped. ``--``, ``---``,
+    ````` `` ````` and ``''`` mean dashes and quotes only with *ligatures* (arXiv's titles are
+    written in TeX); elsewhere they are the characters typed.
 
     >>> latex = encode("Ψ₀ 🤖 $x^^5c$", math=True, protect=True)
     >>> print(latex.text)
@@ -51,15 +55,15 @@ def encode(text: str, *, math: bool = False, protect: bool = False) -> Latex:
     literal = False
     pos = 0
     for span in _MATH_RE.finditer(text) if math and "$" in text else ():
-        out.append(_encode_run(text[pos : span.start()], protect, dropped))
+        out.append(_encode_run(text[pos : span.start()], protect, dropped, ligatures))
         inner = _math_tokens(span.group(1))
         if inner is not None:
             out.append("{$" + inner + "$}" if protect else "$" + inner + "$")
         else:
             literal = True
-            out.append(_encode_run(span.group(), protect, dropped))
+            out.append(_encode_run(span.group(), protect, dropped, ligatures))
         pos = span.end()
-    out.append(_encode_run(text[pos:], protect, dropped))
+    out.append(_encode_run(text[pos:], protect, dropped, ligatures))
     latex = "".join(out)
     if dropped:
         latex = " ".join(latex.split())
@@ -67,13 +71,15 @@ def encode(text: str, *, math: bool = False, protect: bool = False) -> Latex:
     return Latex(latex, shown, literal)
 
 
-def text_to_latex(text: str, *, math: bool = False, protect: bool = False) -> str:
+def text_to_latex(
+    text: str, *, math: bool = False, protect: bool = False, ligatures: bool = False
+) -> str:
     r"""The LaTeX of :func:`encode`, for text whose dropped characters need no notice.
 
     >>> print(text_to_latex("SmolVLA: 50% $x_1$", math=True, protect=True))
     {SmolVLA}: 50\% {$x_1$}
     """
-    return encode(text, math=math, protect=protect).text
+    return encode(text, math=math, protect=protect, ligatures=ligatures).text
 
 
 def _math_tokens(inner: str) -> str | None:
@@ -106,7 +112,17 @@ def _needs_protection(word: str) -> bool:
     )
 
 
-def _encode_run(text: str, protect: bool, dropped: list[str]) -> str:
+_LIGATURE_RE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
+
+
+def _encode_run(text: str, protect: bool, dropped: list[str], ligatures: bool = False) -> str:
+    latex = _encode_words(text, protect, dropped)
+    if not ligatures and ("--" in latex or "``" in latex or "''" in latex):
+        latex = _LIGATURE_RE.sub(lambda m: m.group() + "{}", latex)
+    return latex
+
+
+def _encode_words(text: str, protect: bool, dropped: list[str]) -> str:
     if not protect:
         return _encode_chars(text, dropped)
     out = []

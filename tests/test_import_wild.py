@@ -1,0 +1,110 @@
+"""``vlabib import --offline`` on real paper lists, against their independent answers: every
+arXiv ID filed under its heading, and the papers without an arXiv link kept."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import DATA, runner
+from vlabib import bib
+from vlabib.paperline import clean
+from vlabib.taxonomy import load_taxonomy
+
+WILD = DATA / "lists-wild"
+FILES = sorted(p.name for p in WILD.glob("[0-9][0-9]-*.md"))
+# What each import gives, exactly: papers without an arXiv ID, and taxonomy leaves.
+OUTCOMES = {
+    "01-GT-RIPL-Awesome-LLM-Robotics.md": (12, 10),
+    "02-October2001-Awesome-KV-Cache-Compression.md": (3, 11),
+    "03-Hannibal046-Awesome-LLM.md": (9, 14),
+    "04-Yutong-Zhou-cv-Awesome-Text-to-Image.md": (49, 5),
+    "06-cokeshao-Awesome-Multimodal-Token-Compression.md": (0, 3),
+    "07-zhengli97-Awesome-Prompt-Adapter-Learning-for-VLMs.md": (22, 22),
+    "08-codecaution-Awesome-Mixture-of-Experts-Papers.md": (11, 10),
+    "09-mbreuss-diffusion-literature-for-robotics.md": (38, 12),
+    "10-DWCTOD-CVPR2024-Papers-with-Code-Demo.md": (0, 46),
+    "13-zchoi-Awesome-Embodied-Robotics-and-Agent.md": (48, 15),
+    "14-Zhen-Dong-Awesome-Quantization-Papers.md": (180, 10),
+}
+
+
+def words(title: str) -> str:
+    """A title as the answers and vlabib can both spell it: letters and digits only."""
+    return re.sub(r"[^a-z0-9]", "", clean(title).lower())
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Each list imported (offline) into a survey of its own, once for the module."""
+    out = {}
+    for name in FILES:
+        root = tmp_path_factory.mktemp(name[:2])
+        shutil.copy(WILD / name, root / name)
+        (root / "README.md").write_text(
+            "# Imported\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"
+        )
+        result = runner(root)("import", "--offline", str(root / name))
+        assert result.exit_code == 0, (name, result.output)
+        out[name] = root
+    return out
+
+
+def expected(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(
+        (WILD / "expected" / name.replace(".md", ".json")).read_text()
+    )
+    return data
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_every_arxiv_id_is_filed_under_its_heading(imported: dict[str, Path], name: str) -> None:
+    root = imported[name]
+    papers = {p.key: p for p in bib.load(root / "refs" / "vla.bib")}
+    taxonomy = load_taxonomy(root / "refs" / "taxonomy.toml", "taxonomy.toml")
+    # A node's path of titles below the root, and where the root's own heading ends.
+    paths = {n.id: tuple(words(x.title) for x in taxonomy.path(n.id)) for n in taxonomy}
+    groups = [g for g in expected(name)["groups"] if g["ids"]]
+    heading_paths = [tuple(words(t) for t in g["path"]) for g in groups]
+    root_heading = heading_paths[0]
+    for hp in heading_paths[1:]:
+        n = 0
+        while n < min(len(root_heading), len(hp)) and root_heading[n] == hp[n]:
+            n += 1
+        root_heading = root_heading[:n]
+    for group, hp in zip(groups, heading_paths, strict=True):
+        below = hp[len(root_heading) :]
+        for ident in group["ids"]:
+            assert ident in papers, (ident, group["path"])
+            nodes = [paths[k] for k in papers[ident].categories]
+            general = (*below, words(f"{group['path'][-1]} (general)"))
+            assert below in nodes or general in nodes, (ident, group["path"], nodes)
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_papers_without_arxiv_links_are_kept(imported: dict[str, Path], name: str) -> None:
+    root = imported[name]
+    papers = bib.load(root / "refs" / "vla.bib")
+    others = [p for p in papers if not p.arxiv_id]
+    units = expected(name)["nonarxiv_paper_units"]
+    want, leaves = OUTCOMES[name]
+    assert len(others) == want
+    assert len(others) >= 0.8 * len({u["line"] for u in units})
+    assert all(p.get("url").startswith(("http://", "https://")) for p in others)
+    taxonomy = load_taxonomy(root / "refs" / "taxonomy.toml", "taxonomy.toml")
+    assert len(taxonomy.leaves) == leaves
+
+
+@pytest.mark.parametrize("name", FILES)
+def test_an_imported_list_builds_and_checks(imported: dict[str, Path], name: str) -> None:
+    run = runner(imported[name])
+    assert run("fmt", "--check").exit_code == 0
+    assert run("build").exit_code == 0
+    errors = [ln for ln in run("check").stderr.splitlines() if ln.startswith("Error")]
+    # Titles a list gives two papers by mistake are duplicates check must point out.
+    assert all("nearly the same title" in ln for ln in errors), errors
