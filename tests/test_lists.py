@@ -189,3 +189,17 @@ def test_a_malformed_arxiv_link_keeps_the_paper_and_says_so() -> None:
         "https://arxiv.org/abs/1804.0962 holds no valid arXiv ID; kept keyed by its link, "
         "fix the link"
     )
+
+
+def test_a_table_row_cut_off_by_a_blank_line_is_still_a_row() -> None:
+    text = (
+        "# S\n| Year | Venue | Paper |\n|---|---|---|\n"
+        "| 2025 | SII | [First Paper Here](https://arxiv.org/abs/2401.00001) |\n\n"
+        "| 2025 | CoRL Workshop | [Second Paper Here](https://arxiv.org/abs/2401.00002) |\n"
+    )
+    plist = parse_list(text)
+    assert [(i.key, i.venue, i.year, i.line) for i in plist.items] == [
+        ("2401.00001", "SII", 2025, 4),
+        ("2401.00002", "CoRL Workshop", 2025, 6),
+    ]
+    assert plist.stray_rows == (6,)

@@ -311,6 +311,11 @@ def import_list(
     if left_out:
         imported.notes.append(f"{source}: {left_out} papers without an arXiv ID left out")
     imported.notes += _skipped_lines(plist, source)
+    imported.notes += [
+        f"{source}:{line}: a table row after a blank line (GitHub shows it as text); read as "
+        "a row of the table above — remove the blank line"
+        for line in plist.stray_rows
+    ]
     _merge_into(project, papers, imported, base=base, dry_run=dry_run)
     imported.papers = papers
     imported.memberships = sum(len(c) for c in categories.values())

@@ -99,6 +99,29 @@ def arxiv_id_in_url(url: str) -> str:
         return ""
 
 
+_URL_START_RE = re.compile(r"https?://", re.IGNORECASE)
+
+
+def targets(url: str) -> list[str]:
+    """The URLs in one link target: lists paste two together, or a link inside a link.
+
+    >>> targets("https://neurips.cc/virtual/2023/79171https://arxiv.org/abs/2311.05997")
+    ['https://neurips.cc/virtual/2023/79171', 'https://arxiv.org/abs/2311.05997']
+    """
+    starts = [m.start() for m in _URL_START_RE.finditer(url)]
+    if len(starts) <= 1:
+        return [url]
+    return [url[a:b].strip("[]()<> ") for a, b in zip(starts, [*starts[1:], len(url)], strict=True)]
+
+
+_ARXIV_PAPER_RE = re.compile(r"https?://([\w-]+\.)?arxiv\.org/(abs|pdf|html)/", re.IGNORECASE)
+
+
+def is_arxiv_paper_url(url: str) -> bool:
+    """A link to an arXiv paper's page, whether or not its ID is valid."""
+    return bool(_ARXIV_PAPER_RE.match(url))
+
+
 def is_arxiv_host(host: str) -> bool:
     """``arxiv.org`` and its subdomains (www, export, browse)."""
     return host == "arxiv.org" or host.endswith(".arxiv.org")

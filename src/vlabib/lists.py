@@ -14,6 +14,7 @@ links) is read by :mod:`vlabib.paperline`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -37,6 +38,10 @@ class PaperList:
     items: tuple[ListItem, ...]
     units: int = 0  # paper units read, papers or not
     skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking no paper
+    stray_rows: tuple[int, ...] = ()  # table rows after a blank line, read as rows anyway
+
+
+_ROW_RE = re.compile(r"(?:[ \t]*\|.*\|[ \t]*\n?)+")
 
 
 @functools.cache
@@ -60,6 +65,7 @@ class _Walker:
         self.in_head = False
         self.paragraph = ""
         self.intro = ""
+        self.stray: list[int] = []
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -69,6 +75,7 @@ class _Walker:
         while self.stack and self.stack[-1][0] >= level:
             self.stack.pop()
         self.stack.append((level, title))
+        self.columns = []
         self.headings.append(Heading(level, title, line, self.path, html))
         self.paragraph = self.intro = ""
 
@@ -137,7 +144,24 @@ class _Walker:
         elif self.open and self.open[-1] is not None:
             _pieces(self.open[-1], children)
         elif not self.open and not self.quote:
+            if self.columns and _ROW_RE.fullmatch(token.content):
+                self._stray_rows(token)
             self.paragraph = heading_text(children)
+
+    def _stray_rows(self, token: Token) -> None:
+        """Table rows a blank line cut from their table: GitHub shows them as text, but the
+        list's author meant rows of the table above. They are read as such, and said."""
+        first = (token.map or [0])[0] + 1
+        header = "| " + " | ".join(self.columns) + " |\n|" + "---|" * len(self.columns) + "\n"
+        for n, row in enumerate(token.content.split("\n")):
+            tokens = _markdown().parse(header + row + "\n")
+            cells = [t for t in tokens if t.type == "inline"][len(self.columns) :]
+            builder = Builder(first + n, "table-row", self.path, tuple(self.columns))
+            for cell in cells:
+                builder.cell += 1
+                _pieces(builder, cell.children or [])
+            self.units.append(builder.unit())
+            self.stray.append(first + n)
 
     def _html(self, token: Token) -> None:
         if token.content.lstrip().startswith("<!--"):
@@ -221,4 +245,5 @@ def parse_list(text: str) -> PaperList:
         items += found
         if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
             linked.append((unit.line, unit_title(unit)))
-    return PaperList(tuple(walker.headings), tuple(items), len(walker.units), tuple(sorted(linked)))
+    return PaperList(tuple(walker.headings), tuple(items), len(walker.units),
+                     tuple(sorted(linked)), tuple(walker.stray))  # fmt: skip

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from vlabib.ids import arxiv_id_in_url
+from vlabib.ids import arxiv_id_in_url, is_arxiv_paper_url, targets
 from vlabib.keys import paper_key
 from vlabib.listunits import Piece, Unit
 from vlabib.texchars import is_decoration
@@ -53,8 +53,9 @@ _VENUES = _words_of(
     """
 )
 _VENUE_RE = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _VENUES), key=len, reverse=True)) + r")"
-    r"(?:\s+Workshops?)?(?:[\s,'’-]*((?:19|20)\d\d|\d\d)(?!\d))?(?![\w-])"
+    r"(?<![\w-])((?:"
+    + "|".join(sorted(map(re.escape, _VENUES), key=len, reverse=True))
+    + r")(?:\s+Workshops?)?)(?:[\s,'’-]*((?:19|20)\d\d|\d\d)(?!\d))?(?![\w-])"
 )
 _PREPRINT = {"arxiv", "corr", "preprint", "arxiv preprint", ""}
 _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
@@ -199,15 +200,27 @@ def _marked(marked: str) -> tuple[str, int | None]:
     return name, int(when) if when.strip().isdigit() else None
 
 
+def _from_column(column: str, dated: str) -> tuple[str, int | None] | None:
+    """A venue column's venue, as written (its year apart), or None for a placeholder."""
+    named = _YEAR_RE.sub("", column).strip(" ,'-")
+    if not re.search(r"\w", named):
+        return None
+    when = _YEAR_RE.search(column) or _YEAR_RE.search(dated)
+    return ("" if named.lower() in _PREPRINT else named), int(when.group(1)) if when else None
+
+
 def _venue_year(unit: Unit, title: str) -> tuple[str, int | None]:
     marked = "".join(p.text for p in unit.pieces if p.mark)
     if marked:
         return _marked(marked)
     columns = ("venue", "pub", "publication", "conference", "journal", "published")
-    column = "".join(p.text for p in _column(unit, *columns))
+    column = clean("".join(p.text for p in _column(unit, *columns)))
     dated = "".join(p.text for p in _column(unit, "year", "date", "time"))
-    if not _VENUE_RE.search(column):
-        column = ""
+    if column and not _VENUE_RE.search(column):
+        found = _from_column(column, dated)
+        if found:
+            return found
+        column = ""  # a placeholder ('-'): the line may say it elsewhere, in a badge
     text = column or " ".join(
         p.src.replace("-", " ") if p.image else p.text.replace(title, " ")
         for p in unit.pieces
@@ -256,21 +269,6 @@ def _shortname(unit: Unit, title: str) -> str:
 _REPO_RE = re.compile(r"https?://(?:www\.)?github\.com/[^/]+/[^/#?]+/?$")
 
 
-_URL_START_RE = re.compile(r"https?://", re.IGNORECASE)
-
-
-def targets(url: str) -> list[str]:
-    """The URLs in one link target: lists paste two together, or a link inside a link.
-
-    >>> targets("https://neurips.cc/virtual/2023/79171https://arxiv.org/abs/2311.05997")
-    ['https://neurips.cc/virtual/2023/79171', 'https://arxiv.org/abs/2311.05997']
-    """
-    starts = [m.start() for m in _URL_START_RE.finditer(url)]
-    if len(starts) <= 1:
-        return [url]
-    return [url[a:b].strip("[]()<> ") for a, b in zip(starts, [*starts[1:], len(url)], strict=True)]
-
-
 def _arxiv_links(unit: Unit) -> tuple[list[tuple[str, str]], list[str]]:
     """(ID, label) of every arXiv link, in order; and arXiv links whose ID is not valid."""
     found: dict[str, str] = {}
@@ -280,12 +278,9 @@ def _arxiv_links(unit: Unit) -> tuple[list[tuple[str, str]], list[str]]:
             ident = arxiv_id_in_url(url)
             if ident:
                 found.setdefault(ident, link.label)
-            elif _ARXIV_PAPER_RE.match(url):
+            elif is_arxiv_paper_url(url):
                 broken.append(url)
     return list(found.items()), broken
-
-
-_ARXIV_PAPER_RE = re.compile(r"https?://([\w-]+\.)?arxiv\.org/(abs|pdf|html)/", re.IGNORECASE)
 
 
 def _base(unit: Unit) -> ListItem:
