@@ -313,6 +313,8 @@ def _column_link(unit: Unit, *names: str) -> str:
 
 def read_unit(unit: Unit) -> list[ListItem]:
     """The papers one unit names: one per arXiv ID in its links, or its paper link."""
+    if not unit.links:
+        return []
     ids, broken = _arxiv_links(unit)
     base = _base(unit)
     if not base.title:
