@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The whole suite; TeX Live (and poppler) are installed first if missing, as for 'make tex'.
 test: $(STAMP)
+	bash scripts/texlive.sh --tests
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Make sure the TeX tools vlabib's manuscript needs are installed.
 #   scripts/texlive.sh          what `make tex` needs (DESIGN.md's set)
-#   scripts/texlive.sh --tests  also biblatex, for the test suite's biblatex variant
+#   scripts/texlive.sh --tests  also biblatex (the suite's biblatex variant) and poppler's
+#                               pdftotext/pdffonts (the suite reads the PDFs it compiles)
 # Installs Debian's packages when run as root; otherwise prints the exact command, exit 2.
 set -euo pipefail
 
+# lmodern and cm-super-minimal: Type 1 fonts, so no PDF holds a bitmap (Type 3) font;
+# latex-cjk-*: CJKutf8 and a Type 1 Chinese font, for CJK titles and names.
 packages=(texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures
-  texlive-fonts-recommended latexmk)
-files=(forest.sty tabularx.sty booktabs.sty natbib.sty hyperref.sty xcolor.sty mathptmx.sty
-  plainnat.bst)
+  texlive-fonts-recommended lmodern cm-super-minimal latex-cjk-chinese
+  latex-cjk-chinese-arphic-gbsn00lp latexmk)
+files=(forest.sty array.sty booktabs.sty xtab.sty natbib.sty hyperref.sty xcolor.sty
+  mathptmx.sty lmodern.sty CJKutf8.sty c70gbsn.fd plainnat.bst)
 if [ "${1:-}" = "--tests" ]; then
   packages+=(texlive-bibtex-extra poppler-utils)
   files+=(biblatex.sty)
@@ -16,7 +20,9 @@ fi
 
 have_all() {
   for tool in pdflatex bibtex latexmk; do command -v "$tool" >/dev/null 2>&1 || return 1; done
-  if [ "${1:-}" = "--tests" ]; then command -v pdftotext >/dev/null 2>&1 || return 1; fi
+  if [ "${1:-}" = "--tests" ]; then
+    for tool in pdftotext pdffonts; do command -v "$tool" >/dev/null 2>&1 || return 1; done
+  fi
   for f in "${files[@]}"; do [ -n "$(kpsewhich "$f" 2>/dev/null)" ] || return 1; done
 }
 

@@ -163,13 +163,22 @@ def survey_entries() -> dict[str, str]:
             for p in papers}  # fmt: skip
 
 
-def entry_xml(ident: str, title: str, *, doi: str = "", category: str = "cs.CL") -> str:
-    """An Atom entry with any title, DOI and category (escaped as XML, as arXiv does)."""
+def entry_xml(
+    ident: str,
+    title: str,
+    *,
+    doi: str = "",
+    category: str = "cs.CL",
+    authors: tuple[str, ...] | list[str] = ("Ada Lovelace",),
+) -> str:
+    """An Atom entry with any title, authors, DOI and category (escaped as XML, as arXiv
+    does)."""
     extra = f"<arxiv:doi>{escape(doi)}</arxiv:doi>" if doi else ""
+    names = "".join(f"<author><name>{escape(name)}</name></author>" for name in authors)
     return (
         f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>{escape(title)}</title>"
         "<published>2025-01-02T00:00:00Z</published>"
-        f"<author><name>Ada Lovelace</name></author>{extra}"
+        f"{names}{extra}"
         f'<arxiv:primary_category term="{escape(category, {chr(34): "&quot;"})}"/></entry>'
     )
 

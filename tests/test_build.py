@@ -32,6 +32,8 @@ def golden_files(root: Path) -> dict[str, str]:
     files = {"README-papers.md": region((root / "README.md").read_text())}
     for path in sorted((root / "latex" / "generated").iterdir()):
         files[path.name] = path.read_text()
+    for path in sorted((root / "latex" / "sections").iterdir()):
+        files[f"sections-{path.name}"] = path.read_text()
     files["main.tex"] = (root / "latex" / "main.tex").read_text()
     return files
 
@@ -233,22 +235,68 @@ def test_check_catches_a_cite_the_bib_lacks(built: Path, run: Run) -> None:
         f"latex/main.tex:{line}: \\cite{{9999.99999}}: 9999.99999 is not in the bib"
         in result.stderr
     )
-    edit(main, "\\vlacite{token-eviction}", "\\vlacite{token-evicton}")
-    assert "\\vlacite{token-evicton}: no such taxonomy node" in run("check").stderr
     main.write_text(original)
     assert run("check").exit_code == 0
 
 
-def test_check_warns_about_uncited_papers_and_empty_leaves(built: Path, run: Run) -> None:
-    edit(built / "latex" / "main.tex", "\\vlacite{merging}", "")
-    edit(built / "latex" / "main.tex", "\\vlacite{kv-cache-compression}", "")
+def test_check_follows_the_inputs_and_names_file_and_line(built: Path, run: Run) -> None:
+    """A hand edit anywhere the manuscript reaches: the file, the line, the fix."""
+    prose = built / "latex" / "sections" / "token-eviction.tex"
+    edit(prose, "\\vlacite{token-eviction}", "\\vlacite{token-evicton}")
+    main = built / "latex" / "main.tex"
+    edit(main, "\\input{generated/body}", "\\input{generated/body}\n\\input{generated/table-old}")
+    (built / "latex" / "notes.tex").write_text("% comment \\cite{0000.00000}\n\\cite{1111.11111}\n")
     result = run("check")
-    assert result.exit_code == 0
+    assert result.exit_code == 1
+    line = main.read_text().splitlines().index("\\input{generated/table-old}") + 1
     assert result.stderr == (
-        "Warning: refs/papers.bib:1: 2210.09461 is never cited in the manuscript\n"
-        "Warning: refs/papers.bib:41: 2404.10308 is never cited in the manuscript\n"
+        f"Error: latex/main.tex:{line}: \\input{{generated/table-old}}: vlabib no longer "
+        "writes this file (a renamed or removed taxonomy node?); remove the line\n"
+        "Error: latex/sections/token-eviction.tex:3: \\vlacite{token-evicton}: no such "
+        "taxonomy node (did you mean token-eviction?)\n"
+        "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet\n"
+    )  # notes.tex is not \\input: its cite is not the manuscript's
+
+
+def test_a_renamed_node_leaves_nothing_dangling(built: Path, run: Run) -> None:
+    """Rename a leaf: the body follows, a new prose stub appears, the old prose is kept and
+    flagged, nothing points at the old id."""
+    tax = built / "refs" / "taxonomy.toml"
+    tax.write_text(tax.read_text().replace('id = "merging"', 'id = "token-merging"'))
+    bib_path = built / "refs" / "papers.bib"
+    bib_path.write_text(bib_path.read_text().replace("{merging}", "{token-merging}"))
+    old = built / "latex" / "sections" / "merging.tex"
+    old.write_text(old.read_text() + "Our prose.\n")
+    assert run("build").exit_code == 0
+    body = (built / "latex" / "generated" / "body.tex").read_text()
+    assert "\\input{sections/token-merging}" in body
+    assert "sections/merging}" not in body
+    assert (built / "latex" / "sections" / "token-merging.tex").is_file()
+    assert old.read_text().endswith("Our prose.\n")
+    result = run("check")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == (
+        "Warning: latex/sections/merging.tex: not in the manuscript: its node is not in the "
+        "taxonomy (renamed or removed?); move the prose to the node's new file, or delete it\n"
         "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet\n"
     )
+
+
+def test_check_warns_about_uncited_papers_and_empty_leaves(built: Path, run: Run) -> None:
+    main = built / "latex" / "main.tex"
+    edit(main, "\\input{generated/body}", "\\input{generated/table-surveys}")
+    edit(main, "~\\vlacite{kv-cache-compression}", "")
+    result = run("check")
+    assert result.exit_code == 0
+    warnings = result.stderr.splitlines()
+    assert (
+        warnings[0] == "Warning: latex/sections/evaluation.tex: not in the manuscript: "
+        "no \\input reads it; keep \\input{generated/body} in main.tex"
+    )
+    assert len(warnings) == 8 + 8 + 1  # 8 prose files, 8 papers, 1 empty leaf
+    assert "Warning: refs/papers.bib:1: 2210.09461 is never cited in the manuscript" in warnings
+    assert not any("2412.19442" in w for w in warnings)  # cited in table-surveys
+    assert warnings[-1] == "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet"
 
 
 def test_readme_without_markers_is_a_clear_error(survey: Path, run: Run) -> None:

@@ -17,11 +17,11 @@ from vlabib.names import bibtex_name
 from vlabib.tex import text_to_latex
 from vlabib.texread import latex_to_text
 
-TOOLS = ("pdflatex", "bibtex", "latexmk", "pdftotext")
+TOOLS = ("pdflatex", "bibtex", "latexmk", "pdftotext", "pdffonts")
 
 
 def test_tex_tools_are_installed() -> None:
-    """No silent skips: CI installs TeX Live (scripts/texlive.sh --tests) and must have them."""
+    """No silent skips: `make test` installs TeX Live (scripts/texlive.sh --tests) first."""
     missing = [tool for tool in TOOLS if shutil.which(tool) is None]
     assert not missing, f"install TeX Live: bash scripts/texlive.sh --tests (missing {missing})"
 
@@ -74,17 +74,19 @@ BIBLATEX_MAIN = r"""\documentclass{article}
 \usepackage[T1]{fontenc}
 \usepackage{mathptmx}
 \usepackage[backend=bibtex,style=numeric]{biblatex}
-\usepackage{forest}
-\usepackage{tabularx}
+\usepackage[edges]{forest}
+\usepackage{array}
 \usepackage{booktabs}
-\usepackage{graphicx}
+\usepackage{xtab}
+\usepackage{xcolor}
+\usepackage{CJKutf8}
 \usepackage{hyperref}
 \addbibresource{generated/references.bib}
 \input{generated/cites}
 \begin{document}
 Eviction~\vlacite{token-eviction}; all methods~\vlacite{methods}
 (\vlacount{methods} papers).
-\resizebox{\textwidth}{!}{\input{generated/taxonomy}}
+\input{generated/taxonomy}
 \input{generated/table-methods}
 \printbibliography[keyword=token-eviction,title={Token eviction}]
 \end{document}

@@ -34,7 +34,7 @@ def test_text_to_latex(text: str, latex: str) -> None:
 def test_protection_and_math() -> None:
     title = "VLA-Adapter: SmolVLA stEer F1 3D in $O(n^2)$ A Model"
     assert text_to_latex(title, math=True, protect=True) == (
-        "{VLA}-Adapter: {SmolVLA} {stEer} {F1} {3D} in {$O(n^2)$} A Model"
+        "{VLA-Adapter}: {SmolVLA} {stEer} {F1} {3D} in {$O(n^2)$} A Model"
     )
 
 
@@ -45,8 +45,13 @@ def test_protection_and_math() -> None:
         pytest.param("x² H₂O", "x$^{2}$ {H$_{2}$O}", "x² H₂O", (), id="super-subscript"),
         pytest.param("αβ", "$\\alpha\\beta$", "αβ", (), id="greek-run"),
         pytest.param("漢字 Title", "漢字 Title", "漢字 Title", (), id="cjk-kept"),
-        pytest.param("🎉 SmolVLA：Fast", "{SmolVLA}:Fast", "SmolVLA:Fast", ("🎉",), id="emoji"),
-        pytest.param("1️⃣ Pruning", "1 Pruning", "1 Pruning", (), id="keycap"),
+        pytest.param("🎉 SmolVLA：Fast", "🎉 {SmolVLA}:Fast", "🎉 SmolVLA:Fast", (), id="emoji"),
+        pytest.param("1️⃣ Pruning", "1️⃣ Pruning", "1️⃣ Pruning", (), id="keycap"),
+        pytest.param("Vision-Language-Action", "Vision-Language-Action", "Vision-Language-Action",
+                     (), id="compound-plain"),
+        pytest.param("Align-Then-stEer", "{Align-Then-stEer}", "Align-Then-stEer", (),
+                     id="compound-protected"),
+        pytest.param("a\u202eb", "ab", "ab", (), id="bidi-override"),
         pytest.param("A -- B --- C", "A -{}- B -{}-{}- C", "A -- B --- C", (), id="dashes-typed"),
         pytest.param("``q'' and 'q'", "`{}`q'{}' and 'q'", "``q'' and 'q'", (), id="quotes-typed"),
         pytest.param("“q” – d — …", "\\textquotedblleft{}q\\textquotedblright{} \\textendash{} d "
@@ -55,7 +60,8 @@ def test_protection_and_math() -> None:
     ],
 )  # fmt: skip
 def test_any_title_is_encoded(text: str, latex: str, shown: str, dropped: tuple[str, ...]) -> None:
-    """No title is refused: what LaTeX can say becomes LaTeX, CJK stays, decoration goes."""
+    """No title is refused: what LaTeX can say becomes LaTeX, CJK and emoji stay (the PDF
+    prints CJK and leaves emoji out), invisible controls go."""
     result = encode(text, math=True, protect=True)
     assert result.text == latex
     assert result.dropped == dropped

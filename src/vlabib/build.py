@@ -9,11 +9,11 @@ from pathlib import Path
 
 from vlabib import bib, readme
 from vlabib.config import Project
-from vlabib.errors import ReadmeError
+from vlabib.errors import BibError, ReadmeError
 from vlabib.files import atomic_write, write_if_changed
 from vlabib.model import Paper, Problem
 from vlabib.render import Output, is_generated, render, was_edited
-from vlabib.taxonomy import Taxonomy
+from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
 _OWN_SUFFIXES = (".tex", ".bib", ".md")
@@ -62,8 +62,16 @@ def _stale_generated(project: Project, keep: set[Path]) -> list[Path]:
 
 
 def build(project: Project) -> list[str]:
-    """Write every output whose content changed; the changed paths, relative to the project."""
-    rendered = outputs(project, load(project))
+    """Write every output whose content changed; the changed paths, relative to the project.
+    A paper that no output would show (no category, or an unknown one) stops it first."""
+    survey = load(project)
+    lost = category_problems(survey.papers, survey.taxonomy, project.settings.bib)
+    if lost:
+        raise BibError(
+            "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
+            + "\nnothing was written; fix the categories and run 'vlabib build' again"
+        )
+    rendered = outputs(project, survey)
     root = project.root
     changed = [o.path for o in rendered if o.owned and write_if_changed(root / o.path, o.text)]
     for path in _stale_generated(project, {project.root / o.path for o in rendered}):

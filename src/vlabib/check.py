@@ -3,33 +3,23 @@
 from __future__ import annotations
 
 import difflib
-import re
 from collections import defaultdict
+from pathlib import Path
 
 from vlabib import bib, build
 from vlabib.config import Project
+from vlabib.manuscript import SECTIONS
 from vlabib.model import Paper, Problem
-from vlabib.taxonomy import Taxonomy
-from vlabib.texread import latex_to_text
+from vlabib.taxonomy import Taxonomy, category_problems
+from vlabib.texread import Reference, latex_to_text, references
 from vlabib.titles import norm_title
 
 
 def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
     """Problems in a bib that parsed: categories, duplicates, missing urls, formatting."""
     problems: list[Problem] = []
-    leaves = {leaf.id for leaf in taxonomy.leaves}
+    problems += category_problems(papers, taxonomy, path)
     for paper in papers:
-        if not paper.categories:
-            problems.append(
-                Problem(
-                    path, paper.line, f"entry {paper.key} has no category; add keywords = {{LEAF}}"
-                )
-            )
-        for cat in paper.categories:
-            if cat not in leaves:
-                problems.append(
-                    Problem(path, paper.line, _unknown_category(paper.key, cat, taxonomy))
-                )
         if not paper.get("author"):
             problems.append(Problem(path, paper.line, _no_author(paper), warning=True))
         if not paper.year:
@@ -52,16 +42,6 @@ def _no_author(paper: Paper) -> str:
     if paper.arxiv_id:
         return f"entry {paper.key} has no author; fill it in with 'vlabib add {paper.key}'"
     return f"entry {paper.key} has no author; add author = {{Last, First and …}}"
-
-
-def _unknown_category(key: str, cat: str, taxonomy: Taxonomy) -> str:
-    if cat in taxonomy:
-        leaves = ", ".join(taxonomy.leaves_under(cat))
-        return f"entry {key}: category {cat} is a heading with sub-headings; use one of: {leaves}"
-    ids = [leaf.id for leaf in taxonomy.leaves]
-    close = difflib.get_close_matches(cat, ids, n=1)
-    hint = f"did you mean {close[0]}?" if close else "see refs/taxonomy.toml"
-    return f"entry {key}: unknown category {cat} ({hint})"
 
 
 def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
@@ -117,8 +97,9 @@ def check_project(project: Project) -> list[Problem]:
     survey = build.load(project)
     papers, taxonomy = survey.papers, survey.taxonomy
     problems = lint_bib(survey.bib.text, papers, taxonomy, display)
-    problems += build.drift(project, build.outputs(project, survey))
-    problems += lint_manuscript(project, papers, taxonomy)
+    rendered = build.outputs(project, survey)
+    problems += build.drift(project, rendered)
+    problems += lint_manuscript(project, papers, taxonomy, {o.path for o in rendered})
     for leaf in taxonomy.leaves:
         if not any(leaf.id in p.categories for p in papers):
             problems.append(
@@ -127,56 +108,115 @@ def check_project(project: Project) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.warning, p.path, p.line, p.message))
 
 
-_COMMENT_RE = re.compile(r"(?<!\\)%.*")
-_CITE_RE = re.compile(r"\\([A-Za-z]*cite[A-Za-z]*)\*?\s*(?:\[[^\]]*\]\s*){0,2}\{([^}]*)\}")
-
-
-def lint_manuscript(project: Project, papers: list[Paper], taxonomy: Taxonomy) -> list[Problem]:
-    """``\\cite`` keys the bib lacks, unknown ``\\vlacite`` nodes, papers never cited."""
+def lint_manuscript(
+    project: Project, papers: list[Paper], taxonomy: Taxonomy, will_write: set[str]
+) -> list[Problem]:
+    """What the manuscript refers to, read from ``main.tex`` through every ``\\input`` it
+    reaches: files that are missing, cite keys the bib lacks, unknown taxonomy nodes; then
+    prose files nothing reaches and papers nothing cites. *will_write* holds the outputs
+    ``build`` writes (relative to the project): those are reported as drift, not here."""
     latex = project.path("latex")
-    generated = project.path("generated")
+    main = latex / "main.tex"
+    if not main.is_file():
+        return []
     keys = {p.key for p in papers}
     cited: set[str] = set()
-    problems = []
-    for path in sorted(latex.rglob("*.tex")) if latex.is_dir() else []:
-        if generated in path.parents:
-            continue
+    problems: list[Problem] = []
+    seen = {main}
+    queue = [main]
+    while queue:
+        path = queue.pop(0)
         name = project.rel(path)
         text = path.read_text(encoding="utf-8", errors="replace")
-        for number, line in enumerate(text.splitlines(), 1):
-            for m in _CITE_RE.finditer(_COMMENT_RE.sub("", line)):
-                command, args = m.group(1), [a.strip() for a in m.group(2).split(",")]
-                for arg in filter(None, args):
-                    if command in ("vlacite", "vlacount"):
-                        if arg not in taxonomy:
-                            problems.append(
-                                Problem(
-                                    name, number, f"\\{command}{{{arg}}}: no such taxonomy node"
-                                )
-                            )
-                        else:
-                            for leaf in taxonomy.leaves_under(arg):
-                                cited |= {p.key for p in papers if leaf in p.categories}
-                    elif arg not in keys:
-                        problems.append(
-                            Problem(
-                                name,
-                                number,
-                                f"\\{command}{{{arg}}}: {arg} is not in the bib; "
-                                f"add it with 'vlabib add {arg}'",
-                            )
+        for ref in references(text):
+            where = (name, ref.line)
+            if ref.command in ("input", "include"):
+                target = _tex_file(latex, ref.argument, ref.command)
+                if target is None:
+                    problems.append(
+                        Problem(
+                            *where,
+                            f"\\{ref.command}{{{ref.argument}}}: "
+                            "outside latex/, which the compile may not read",
                         )
-                    else:
-                        cited.add(arg)
-    if latex.is_dir():
-        for paper in papers:
-            if paper.key not in cited:
+                    )
+                elif target.is_file():
+                    if target not in seen:
+                        seen.add(target)
+                        queue.append(target)
+                elif project.rel(target) not in will_write:
+                    problems.append(Problem(*where, _missing_input(ref.command, ref.argument)))
+            elif ref.command in ("vlacite", "vlacount"):
+                if ref.argument not in taxonomy:
+                    problems.append(Problem(*where, _unknown_node(ref, taxonomy)))
+                elif ref.command == "vlacite":
+                    for leaf in taxonomy.leaves_under(ref.argument):
+                        cited |= {p.key for p in papers if leaf in p.categories}
+            elif ref.argument == "*":
+                cited |= keys
+            elif ref.argument not in keys:
                 problems.append(
                     Problem(
-                        project.settings.bib,
-                        paper.line,
-                        f"{paper.key} is never cited in the manuscript",
-                        True,
+                        *where,
+                        f"\\cite{{{ref.argument}}}: {ref.argument} is "
+                        f"not in the bib; add it with 'vlabib add {ref.argument}'",
                     )
                 )
+            else:
+                cited.add(ref.argument)
+    problems += _unused_prose(project, seen, taxonomy)
+    for paper in papers:
+        if paper.key not in cited:
+            problems.append(
+                Problem(
+                    project.settings.bib,
+                    paper.line,
+                    f"{paper.key} is never cited in the manuscript",
+                    True,
+                )
+            )
+    return problems
+
+
+def _tex_file(latex: Path, name: str, command: str) -> Path | None:
+    """The file ``\\input{name}`` reads, as TeX finds it from latex/ (None: outside it)."""
+    path = (latex / name).resolve()
+    if command == "include" or not path.suffix:
+        path = path.with_name(path.name + ".tex")
+    root = latex.resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def _missing_input(command: str, name: str) -> str:
+    if name.startswith("generated/"):
+        return (
+            f"\\{command}{{{name}}}: vlabib no longer writes this file (a renamed or "
+            "removed taxonomy node?); remove the line"
+        )
+    return f"\\{command}{{{name}}}: no such file; create it or remove the line"
+
+
+def _unknown_node(ref: Reference, taxonomy: Taxonomy) -> str:
+    close = difflib.get_close_matches(ref.argument, [n.id for n in taxonomy.nodes], n=1)
+    hint = f" (did you mean {close[0]}?)" if close else "; see refs/taxonomy.toml"
+    return f"\\{ref.command}{{{ref.argument}}}: no such taxonomy node{hint}"
+
+
+def _unused_prose(project: Project, reached: set[Path], taxonomy: Taxonomy) -> list[Problem]:
+    """Prose files in latex/sections/ that the manuscript no longer reads."""
+    folder = project.path("latex") / SECTIONS
+    problems = []
+    for path in sorted(folder.glob("*.tex")) if folder.is_dir() else []:
+        if path.resolve() in reached or path in reached:
+            continue
+        node = path.stem
+        why = (
+            (
+                "its node is not in the taxonomy (renamed or removed?); move the prose to "
+                "the node's new file, or delete it"
+            )
+            if node not in taxonomy
+            else "no \\input reads it; keep \\input{generated/body} in main.tex"
+        )
+        problems.append(Problem(project.rel(path), 0, f"not in the manuscript: {why}", True))
     return problems

@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 import tomllib
 from dataclasses import dataclass, fields
@@ -33,6 +34,10 @@ class Settings:
     overleaf: str = ""
     #: Headings an import leaves out of the taxonomy (beside Contents, News, Citation, …).
     skip_headings: tuple[str, ...] = ()
+    #: Bib fields the manuscript's tables show beside method, venue, year and category.
+    table_fields: tuple[str, ...] = ()
+    #: Empty leaves in the taxonomy figure: "show" (dashed) or "hide".
+    empty_leaves: str = "show"
 
 
 @dataclass(frozen=True)
@@ -114,9 +119,9 @@ def _settings(data: dict[str, Any], where: str) -> Settings:
         )
     data = dict(data)
     for name, value in data.items():
-        if name == "skip_headings":
+        if name in ("skip_headings", "table_fields"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f'{where}: skip_headings must be a list of strings: ["…"]')
+                raise ConfigError(f'{where}: {name} must be a list of strings: ["…"]')
             data[name] = tuple(value)
             continue
         if not isinstance(value, str):
@@ -128,6 +133,11 @@ def _settings(data: dict[str, Any], where: str) -> Settings:
             )
     if data.get("readme_layout", "bullets") not in ("bullets", "table"):
         raise ConfigError(f"{where}: readme_layout must be 'bullets' or 'table'")
+    if data.get("empty_leaves", "show") not in ("show", "hide"):
+        raise ConfigError(f"{where}: empty_leaves must be 'show' or 'hide'")
+    bad = [f for f in data.get("table_fields", ()) if not re.fullmatch(r"[a-z][a-z0-9_-]*", f)]
+    if bad:
+        raise ConfigError(f"{where}: table_fields: {bad[0]!r} is not a bib field name")
     return Settings(**data)
 
 

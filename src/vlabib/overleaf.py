@@ -243,11 +243,12 @@ def pull(project: Project) -> Result:
     result = Result(done or ["up to date with Overleaf"])
     if done:
         # Co-authors may cite papers the bib lacks: say so now, 'vlabib check' will too.
-        from vlabib import bib
+        from vlabib import build
         from vlabib.check import lint_manuscript
 
-        papers = bib.load(project.bib, project.settings.bib)
-        for problem in lint_manuscript(project, papers, project.taxonomy()):
+        survey = build.load(project)
+        will_write = {o.path for o in build.outputs(project, survey)}
+        for problem in lint_manuscript(project, survey.papers, survey.taxonomy, will_write):
             if not problem.warning:
                 result.lines.append(problem.line_text().replace("Error: ", "Warning: ", 1))
     return result

@@ -4,7 +4,7 @@
 >>> r = Record("2509.09372", 2, "VLA-Adapter: An Effective Paradigm", ("Yihao Wang",), "",
 ...            "2025-09-11", "2025-09-22", "cs.RO", "", "", "")
 >>> from_record(r, ["token-pruning"]).fields["title"]
-'{VLA}-Adapter: An Effective Paradigm'
+'{VLA-Adapter}: An Effective Paradigm'
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ def _latex(key: str, what: str, text: str, notes: list[str] | None, **options: b
     latex = encode(text, **options)
     if notes is not None and latex.dropped:
         notes.append(f"{key}: {what}: left out {' '.join(dict.fromkeys(latex.dropped))}")
+    if notes is not None and latex.pdf_only_missing:
+        chars = " ".join(dict.fromkeys(latex.pdf_only_missing))
+        notes.append(f"{key}: {what}: {chars} shown in the README, left out of the PDF "
+                     "(pdflatex has no font for it)")  # fmt: skip
     if notes is not None and latex.literal_math:
         notes.append(f"{key}: {what}: math that LaTeX may not run is kept as plain text")
     return latex.text

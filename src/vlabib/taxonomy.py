@@ -8,6 +8,7 @@ one in :mod:`vlabib.headings`).
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import tomllib
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlabib.errors import ConfigError
+from vlabib.model import Paper, Problem
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID = 64
@@ -228,3 +230,27 @@ def to_toml(taxonomy: Taxonomy, source: str = "the list's headings") -> str:
         if node.depth > 1:
             lines.append(f"parent = {q(node.parent)}")
     return "\n".join(lines) + "\n"
+
+
+def category_problems(papers: Sequence[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Papers no output would show: no category, or one that is not a leaf (with the leaf
+    meant, when one is close)."""
+    leaves = {leaf.id for leaf in taxonomy.leaves}
+    problems = []
+    for paper in papers:
+        if not paper.categories:
+            message = f"entry {paper.key} has no category; add keywords = {{LEAF}}"
+            problems.append(Problem(path, paper.line, message))
+        for cat in paper.categories:
+            if cat not in leaves:
+                problems.append(Problem(path, paper.line, _unknown(paper.key, cat, taxonomy)))
+    return problems
+
+
+def _unknown(key: str, cat: str, taxonomy: Taxonomy) -> str:
+    if cat in taxonomy:
+        leaves = ", ".join(taxonomy.leaves_under(cat))
+        return f"entry {key}: category {cat} is a heading with sub-headings; use one of: {leaves}"
+    close = difflib.get_close_matches(cat, [leaf.id for leaf in taxonomy.leaves], n=1)
+    hint = f"did you mean {close[0]}?" if close else "see refs/taxonomy.toml"
+    return f"entry {key}: unknown category {cat} ({hint})"

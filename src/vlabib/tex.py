@@ -14,12 +14,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from vlabib.texchars import MATH, char_latex
+from vlabib.texchars import MATH, char_latex, is_cjk
 from vlabib.texsafe import is_safe_math
 
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 _MATH_RE = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
-_WORD_RE = re.compile(r"[^\W_]+")
+# A word, or a hyphenated compound (VLA-Adapter): protected whole when any part needs it,
+# since BibTeX's sentence case would lower the parts outside the braces.
+_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+# The same compound in vlabib's LaTeX, some parts braced: {VLA}-Adapter, Align-Then-{stEer}.
+_BRACED_COMPOUND_RE = re.compile(
+    r"(?<![^\s(\[/])(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+)(?:-(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]+))+(?![\w{}])"
+)
 
 
 @dataclass(frozen=True)
@@ -27,8 +33,9 @@ class Latex:
     """Encoded text: the LaTeX, the characters left out, and whether math was unsafe."""
 
     text: str
-    dropped: tuple[str, ...] = ()
+    dropped: tuple[str, ...] = ()  # left out (control and invisible formatting characters)
     literal_math: bool = False
+    pdf_only_missing: tuple[str, ...] = ()  # kept, but the PDF leaves them out (emoji)
 
 
 def encode(
@@ -36,18 +43,19 @@ def encode(
 ) -> Latex:
     r"""Allow-listed LaTeX for Unicode *text*; never raises.
 
-    ``math=True`` keeps ``$…$`` spans as math when every token in them is allowed (and
-    prints them literally otherwise); ``protect=True`` braces acronyms, inner-capital words
-    and math, so BibTeX styles keep their case (``{VLA}-Adapter``, ``{SmolVLA}``). Greek
-    and sub/superscripts become math, CJK stays UTF-8, emoji are dropped. ``--``, ``---``,
-    ````` `` ````` and ``''`` mean dashes and quotes only with *ligatures* (arXiv's titles are
-    written in TeX); elsewhere they are the characters typed.
+        ``math=True`` keeps ``$…$`` spans as math when every token in them is allowed (and
+        prints them literally otherwise); ``protect=True`` braces acronyms, inner-capital words
+        and math, so BibTeX styles keep their case (``{VLA}-Adapter``, ``{SmolVLA}``). Greek
+        and sub/superscripts become math, CJK and emoji stay UTF-8 (:func:`for_pdflatex` says
+    how the manuscript prints them), invisible controls are dropped. ``--``, ``---``,
+        ````` `` ````` and ``''`` mean dashes and quotes only with *ligatures* (arXiv's titles are
+        written in TeX); elsewhere they are the characters typed.
 
-    >>> latex = encode("Ψ₀ 🤖 $x^^5c$", math=True, protect=True)
-    >>> print(latex.text)
-    {$\Psi_{0}$} \$x\textasciicircum{}\textasciicircum{}5c\$
-    >>> latex.dropped, latex.literal_math
-    (('🤖',), True)
+        >>> latex = encode("Ψ₀ 🤖\u202e $x^^5c$", math=True, protect=True)
+        >>> print(latex.text)
+        {$\Psi_{0}$} 🤖 \$x\textasciicircum{}\textasciicircum{}5c\$
+        >>> latex.dropped, latex.literal_math, latex.pdf_only_missing
+        ((), True, ('🤖',))
     """
     text = " ".join(unicodedata.normalize("NFC", text).split())
     dropped: list[str] = []
@@ -68,7 +76,8 @@ def encode(
     if dropped:
         latex = " ".join(latex.split())
     shown = tuple(c for c in dropped if unicodedata.category(c) not in ("Mn", "Me", "Cf", "Cc"))
-    return Latex(latex, shown, literal)
+    missing = tuple(c for c in latex if not c.isascii() and not _printable(c))
+    return Latex(latex, shown, literal, missing)
 
 
 def text_to_latex(
@@ -106,10 +115,30 @@ def _join_math(tokens: list[str]) -> str:
 
 
 def _needs_protection(word: str) -> bool:
-    """Acronyms and inner-capital words keep their case in every bibliography style."""
-    return any(c.isupper() for c in word[1:]) or (
-        word[0].isupper() and any(c.isdigit() for c in word)
+    """Acronyms and inner-capital words keep their case in every bibliography style; a
+    compound keeps all of it when one part must (VLA-Adapter, not VLA-adapter)."""
+    return any(
+        any(c.isupper() for c in part[1:])
+        or (part[:1].isupper() and any(c.isdigit() for c in part))
+        for part in word.split("-")
     )
+
+
+def protect_compounds(latex: str) -> str:
+    r"""Brace a whole hyphenated compound when a part of it is braced, so that sentence case
+    keeps it as written.
+
+    >>> print(protect_compounds(r"{VLA}-Adapter and Align-Then-{stEer} and Vision-Language"))
+    {VLA-Adapter} and {Align-Then-stEer} and Vision-Language
+    """
+
+    def whole(m: re.Match[str]) -> str:
+        compound = m.group()
+        return (
+            "{" + compound.replace("{", "").replace("}", "") + "}" if "{" in compound else compound
+        )
+
+    return _BRACED_COMPOUND_RE.sub(whole, latex)
 
 
 _LIGATURE_RE = re.compile(r"-(?=-)|`(?=`)|'(?=')")
@@ -184,4 +213,50 @@ def encode_non_ascii(latex: str) -> str:
             out.append(encoded)
         else:
             out.append(ch)
+    return "".join(out)
+
+
+def _printable(ch: str) -> bool:
+    """Whether the manuscript prints *ch*: spelled in LaTeX, or CJK through CJKutf8."""
+    return is_cjk(ch) or char_latex(ch)[0] in ("text", "math")
+
+
+def for_pdflatex(latex: str, *, bibtex: bool = False) -> str:
+    r"""vlabib's LaTeX as pdflatex prints it: accents and Greek spelled in LaTeX, CJK runs in
+    ``\vlacjk{…}`` (the CJK environment), and characters no pdflatex font has (emoji, other
+    scripts) left out. With *bibtex*, the result is ASCII: CJK is written in TeX's ``^^``
+    byte notation, which BibTeX passes through as it is.
+
+    >>> print(for_pdflatex("Müller: 中文 🤖 robots"))
+    M{\"u}ller: \vlacjk{中文} robots
+    >>> print(for_pdflatex("中文", bibtex=True))
+    {\vlacjk{^^e4^^b8^^ad^^e6^^96^^87}}
+    """
+    if latex.isascii():
+        return latex
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush() -> None:
+        if run:
+            text = "".join(run)
+            if bibtex:
+                text = "".join(f"^^{b:02x}" for b in text.encode("utf-8"))
+                out.append(r"{\vlacjk{" + text + "}}")
+            else:
+                out.append(r"\vlacjk{" + text + "}")
+            run.clear()
+
+    left_out = False
+    for ch in encode_non_ascii(latex):
+        if ch.isascii():
+            flush()
+            if not (left_out and ch == " " and out and out[-1].endswith(" ")):
+                out.append(ch)
+            left_out = False
+        elif is_cjk(ch):
+            run.append(ch)
+        else:
+            left_out = True
+    flush()
     return "".join(out)

@@ -1,11 +1,12 @@
 """What each Unicode character becomes in LaTeX, and back: vlabib's fixed tables.
 
 Every entry is allow-listed LaTeX (see :mod:`vlabib.texsafe`); a character with no entry is
-either kept as UTF-8 (scripts LaTeX prints through a package, such as CJK) or dropped
-(emoji and pictographs, which decorate titles but say nothing).
+either kept as UTF-8 (CJK, which the manuscript prints through CJKutf8, and emoji, which the
+README shows and the PDF leaves out) or, for control and invisible formatting characters,
+dropped.
 
->>> char_latex("ü"), char_latex("Ψ"), char_latex("₀"), char_latex("中"), char_latex("🤖")
-(('text', '{\\\\"u}'), ('math', '\\\\Psi'), ('math', '_{0}'), ('raw', '中'), ('drop', '🤖'))
+>>> char_latex("ü"), char_latex("Ψ"), char_latex("₀"), char_latex("中"), char_latex("\u202e")
+(('text', '{\\\\"u}'), ('math', '\\\\Psi'), ('math', '_{0}'), ('raw', '中'), ('drop', '\u202e'))
 """
 
 from __future__ import annotations
@@ -141,14 +142,33 @@ def _accented(ch: str) -> tuple[Kind, str] | None:
     return "text", out
 
 
+# Invisible characters that belong to an emoji: the joiner and the variation selectors.
+_EMOJI_FORMAT = frozenset("\u200d\ufe0e\ufe0f")
+
+
 def _other(ch: str) -> tuple[Kind, str]:
-    """Spaces become spaces; decoration and symbols without a spelling go; letters stay."""
+    """Spaces become spaces; control, private-use and invisible formatting characters (a
+    right-to-left override, say) go; letters, symbols and emoji stay as UTF-8."""
     category = unicodedata.category(ch)
     if category.startswith("Z"):
         return "text", " "
-    if category in ("Cc", "Cf", "Sm") or is_decoration(ch):
+    if category in ("Cc", "Cs", "Co", "Cn") or (category == "Cf" and ch not in _EMOJI_FORMAT):
         return "drop", ch
     return "raw", ch
+
+
+# Scripts the manuscript prints through CJKutf8 and its Arphic GB font.
+_CJK_RANGES = (
+    (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F), (0x31F0, 0x31FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
+    (0x20000, 0x2FA1F),
+)  # fmt: skip
+
+
+def is_cjk(ch: str) -> bool:
+    """Han characters, kana, bopomofo and CJK punctuation."""
+    cp = ord(ch)
+    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
 
 
 def _inverse() -> dict[str, str]:

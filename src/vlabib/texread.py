@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vlabib.errors import LatexError
 from vlabib.texchars import ACCENTS, LETTERS, MATH_TEXT, SPECIALS, SUB_TEXT, SUP_TEXT, SYMBOLS
@@ -213,3 +213,79 @@ _READERS = {
     "'": _quote,
     "\\": _macro,
 }
+
+
+class Reference(NamedTuple):
+    """A file, cite key or taxonomy node a hand-written .tex file names, and where."""
+
+    command: str  # input, include, cite (any \...cite... command), vlacite, vlacount
+    argument: str
+    line: int
+
+
+# Commands that take a file, keys or node ids, with the argument specs LaTeX gives them, so
+# that optional arguments are read as such: \cite[p.~3]{key}.
+_CITES = ("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear",
+          "citeyearpar", "citenum", "nocite", "parencite", "textcite", "autocite", "footcite",
+          "fullcite", "smartcite", "supercite", "Cite", "Citep", "Citet", "Citeauthor",
+          "Parencite", "Textcite", "Autocite")  # fmt: skip
+_FILES = ("input", "include", "subfile")
+_NODES = ("vlacite", "vlacount")
+
+
+@functools.cache
+def _walker_context() -> Any:
+    from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import MacroSpec
+
+    _quiet()
+    db = get_default_latex_context_db().filter_context()
+    specs = [MacroSpec(name, "*[[{") for name in _CITES]
+    specs += [MacroSpec(name, "{") for name in (*_FILES, *_NODES)]
+    db.add_context_category("vlabib-references", macros=specs, prepend=True)
+    return db
+
+
+def references(text: str) -> list[Reference]:
+    """Every ``\\input``/``\\include`` file, cite key and ``\\vlacite`` node in *text*, read
+    by a LaTeX parser: comments and verbatim are skipped as TeX skips them."""
+    from pylatexenc.latexwalker import LatexMacroNode, LatexWalker
+
+    walker = LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True)
+    out: list[Reference] = []
+
+    def visit(nodes: Any) -> None:
+        for node in nodes or ():
+            if node is None:
+                continue
+            args = node.nodeargd.argnlist if isinstance(node, LatexMacroNode) and \
+                node.nodeargd else []  # fmt: skip
+            if isinstance(node, LatexMacroNode):
+                _collect(node.macroname, args, walker.pos_to_lineno_colno(node.pos)[0], out)
+            for arg in args:
+                visit(getattr(arg, "nodelist", None))
+            if not isinstance(node, LatexMacroNode):
+                visit(getattr(node, "nodelist", None))
+
+    visit(walker.get_latex_nodes()[0])
+    return out
+
+
+def _collect(name: str, args: list[Any], line: int, out: list[Reference]) -> None:
+    group = args[-1] if args else None
+    if group is None or not group.isNodeType(_group_type()):
+        return  # \input file (without braces) is left to TeX
+    value = group.latex_verbatim()[1:-1]
+    if name in _FILES:
+        out.append(Reference("input" if name != "include" else "include", value.strip(), line))
+    elif name in _NODES or name in _CITES:
+        command = name if name in _NODES else "cite"
+        out += [Reference(command, item.strip(), line) for item in value.split(",") if item.strip()]
+
+
+@functools.cache
+def _group_type() -> type:
+    from pylatexenc.latexwalker import LatexGroupNode
+
+    group: type = LatexGroupNode
+    return group

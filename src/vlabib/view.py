@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from vlabib.model import Paper
@@ -72,16 +72,19 @@ class PaperView:
     year: int | None
     label_tex: str  # method name for figure and tables, LaTeX source
     categories: tuple[str, ...]
+    extra: Mapping[str, str]  # every field, LaTeX source (tables may show any)
 
 
 def paper_view(paper: Paper) -> PaperView:
     venue_tex, year = split_venue(paper.venue, paper.year) if paper.venue else ("", paper.year)
+    authors = paper.authors
     if paper.shortname:
         label = paper.shortname
-    else:
-        authors = paper.authors
-        label = family_name(authors[0]) if authors else "Anonymous"
-        label += r" et~al." if len(authors) > 1 else ""
+    elif authors:
+        label = family_name(authors[0]) + (r" et~al." if len(authors) > 1 else "")
+    else:  # no name and no author: the title's first words, never "Anonymous"
+        words = latex_to_text(paper.title).split()
+        label = text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
     url = paper.get("url") or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     return PaperView(
         key=paper.key,
@@ -93,6 +96,7 @@ def paper_view(paper: Paper) -> PaperView:
         year=year,
         label_tex=label,
         categories=paper.categories,
+        extra=paper.fields,
     )
 
 

@@ -1,0 +1,198 @@
+"""The manuscript of a real survey, compiled for real, read as a publisher's checker and a
+reader would: the Efficient VLA survey at 32 papers (two-level taxonomy) and at 107 papers
+(three levels, one figure per area), frozen under tests/data/."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA, Run, runner
+from tests.servers import FakeArxiv, entry_xml
+from tests.test_latex import compile_pdf, contains, squash
+from vlabib import bib
+from vlabib.texread import latex_to_text
+
+# Overfull boxes of at most this much are invisible; anything wider runs into the margin.
+TOLERANCE_PT = 1.0
+
+
+def overfull(log: str) -> list[str]:
+    return [
+        line
+        for line in log.splitlines()
+        if (m := re.match(r"Overfull \\[hv]box \(([\d.]+)pt too", line))
+        and float(m.group(1)) > TOLERANCE_PT
+    ]
+
+
+def font_types(pdf: Path) -> list[str]:
+    """The 'type' column of pdffonts: Type 1, Type 1C, TrueType, Type 3, …"""
+    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True)
+    return [line[37:55].strip() for line in out.stdout.splitlines()[2:]]
+
+
+def compile_survey(root: Path) -> tuple[str, str, str]:
+    run = runner(root)
+    build = run("build")
+    assert build.exit_code == 0, build.output
+    check = run("check")
+    assert check.exit_code == 0, check.stderr
+    return compile_pdf(root / "latex")
+
+
+@pytest.mark.parametrize(("name", "pages"), [("vla32", 6), ("vla107", 14)])
+def test_a_real_survey_compiles_as_a_publisher_wants(tmp_path: Path, name: str, pages: int) -> None:
+    """0 undefined citations, 0 overfull boxes over 1 pt, 0 floats too large, 0 Type 3
+    fonts, every title in the PDF."""
+    root = tmp_path / name
+    shutil.copytree(DATA / name, root)
+    log, blg, text = compile_survey(root)
+    assert "undefined" not in log.lower()
+    assert "Warning--" not in blg
+    assert overfull(log) == []
+    assert "Float too large" not in log
+    assert "Type 3" not in font_types(root / "latex" / "main.pdf")
+    assert text.count("\f") == pages
+    flat = squash(text)
+    papers = bib.load(root / "refs" / "papers.bib")
+    missing = [p.key for p in papers if not contains(flat, latex_to_text(p.title))]
+    assert missing == []
+    references = (root / "latex" / "generated" / "references.bib").read_text()
+    assert references.isascii()
+
+
+def test_the_big_tree_is_split_one_figure_per_area(tmp_path: Path) -> None:
+    root = tmp_path / "vla107"
+    shutil.copytree(DATA / "vla107", root)
+    assert runner(root)("build").exit_code == 0
+    taxonomy = (root / "latex" / "generated" / "taxonomy.tex").read_text()
+    areas = re.findall(r"\\label\{fig:taxonomy-([a-z-]+)\}", taxonomy)
+    assert taxonomy.count("\\begin{figure*}") == len(areas) > 1
+    assert "\\label{fig:taxonomy}" in taxonomy  # the first figure answers \ref{fig:taxonomy}
+
+
+ANY_TITLE = {
+    "2501.00001": ("机器人操作的视觉语言动作模型 Survey", "Wei Li and 张伟"),
+    "2501.00002": ("Robots 🤖 Are Here: Emoji in Titles", "Ana García"),
+    "2501.00003": ("Ψ₀ and $O(n^2)$ Policies for α-Tuning", "Jürgen Müller and Łukasz Øster"),
+    "2501.00004": ("VLA-Adapter: Align-Then-stEer for Vision-Language Action", "Zoë Ünal"),
+}
+
+
+def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """CJK, emoji, Greek, math and accents: added from arXiv, exact in the README, printed
+    by pdflatex (CJK through CJKutf8, emoji left out), never non-ASCII in the BibTeX input,
+    compounds keep their capitals."""
+    entries = {k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in
+               ANY_TITLE.items()}  # fmt: skip
+    with FakeArxiv(entries) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        added = run("add", *ANY_TITLE, "-c", "evaluation")
+    assert added.exit_code == 0, added.output
+    assert added.stderr == (
+        "2501.00002: title: 🤖 shown in the README, left out of the PDF "
+        "(pdflatex has no font for it)\n"
+    )
+    assert run("build").exit_code == 0
+    readme = (survey / "README.md").read_text()
+    for title, _ in ANY_TITLE.values():
+        assert title.replace("$O(n^2)$", "O(n²)") in readme
+    references = (survey / "latex" / "generated" / "references.bib").read_text()
+    assert references.isascii()
+    assert "{VLA-Adapter}" in references
+    assert "{Align-Then-stEer}" in references
+    log, _blg, text = compile_pdf(survey / "latex")
+    assert "undefined" not in log.lower()
+    assert overfull(log) == []
+    assert "Type 3" not in font_types(survey / "latex" / "main.pdf")
+    flat = " ".join(text.split())
+    assert "VLA-Adapter: Align-Then-stEer" in flat  # not "VLA-adapter", "stEer" as written
+    assert "Robots are here: Emoji in titles" in flat  # sentence case; the emoji left out
+    assert "Jürgen Müller and Łukasz Øster" in flat
+    assert "Zoë Ünal" in flat
+    assert "Ψ0 and O(n2) policies for α-tuning" in flat.replace("Ψ 0", "Ψ0")
+
+
+def test_tables_show_the_fields_the_survey_names(survey: Path, run: Run) -> None:
+    """A survey compares methods by its own attributes: name bib fields, get columns."""
+    (survey / "vlabib.toml").write_text(
+        'bib = "refs/papers.bib"\ntable_fields = ["backbone", "kv_bits"]\n'
+    )
+    papers = survey / "refs" / "papers.bib"
+    papers.write_text(
+        papers.read_text().replace(
+            "  keywords      = {low-rank, quantization},",
+            "  keywords      = {low-rank, quantization},\n  backbone = {Llama-2 7B},\n"
+            "  kv_bits = {2--4},",
+        )
+    )
+    assert run("fmt").exit_code == 0
+    assert run("build").exit_code == 0
+    table = (survey / "latex" / "generated" / "table-methods.tex").read_text()
+    assert "Method & Venue & Year & Category & Backbone & Kv bits \\\\" in table
+    assert (
+        "Palu \\cite{2407.21118} & ICLR & 2025 & Low-Rank, Quantization & Llama-2 7B & 2--4 \\\\"
+        in table
+    )
+    assert "SnapKV \\cite{2404.14469} & arXiv & 2024 & Token Eviction &  &  \\\\" in table
+    log, _, text = compile_pdf(survey / "latex")
+    assert overfull(log) == []
+    assert "llama27b" in squash(text)
+
+
+def test_empty_leaves_are_dashed_or_hidden(survey: Path, run: Run) -> None:
+    assert run("build").exit_code == 0
+    figure = survey / "latex" / "generated" / "taxonomy.tex"
+    assert (
+        "[{Prompt Compression}, vlanode=orange!85!black, text width=0.119\\linewidth, vlaempty"
+        in figure.read_text()
+    )
+    (survey / "vlabib.toml").write_text('bib = "refs/papers.bib"\nempty_leaves = "hide"\n')
+    assert run("build").exit_code == 0
+    assert "Prompt Compression" not in figure.read_text()
+    (survey / "vlabib.toml").write_text('bib = "refs/papers.bib"\nempty_leaves = "no"\n')
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr == "Error: vlabib.toml: empty_leaves must be 'show' or 'hide'\n"
+
+
+def test_a_misspelled_category_stops_build(built: Path, run: Run) -> None:
+    """Nothing is dropped silently: build refuses as check does, with the leaf meant."""
+    papers = built / "refs" / "papers.bib"
+    papers.write_text(
+        papers.read_text().replace(
+            "keywords      = {merging}", "keywords      = {merging-tokens}", 1
+        )
+    )
+    generated = built / "latex" / "generated"
+    before = {p.name: p.read_bytes() for p in generated.iterdir()}
+    readme = (built / "README.md").read_bytes()
+    result = run("build")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: refs/papers.bib:1: entry 2210.09461: unknown category merging-tokens (did you "
+        "mean merging?)\nError: nothing was written; fix the categories and run 'vlabib build' "
+        "again\n"
+    )
+    assert {p.name: p.read_bytes() for p in generated.iterdir()} == before
+    assert (built / "README.md").read_bytes() == readme
+    check = run("check")
+    assert (
+        "Error: refs/papers.bib:1: entry 2210.09461: unknown category merging-tokens "
+        "(did you mean merging?)" in check.stderr
+    )
+
+
+def test_the_figure_is_never_shrunk(tmp_path: Path) -> None:
+    """Readable at print size: no \\resizebox, no font below \\footnotesize (8 pt)."""
+    root = tmp_path / "vla107"
+    shutil.copytree(DATA / "vla107", root)
+    assert runner(root)("build").exit_code == 0
+    figure = (root / "latex" / "generated" / "taxonomy.tex").read_text()
+    for small in ("\\resizebox", "\\scalebox", "\\tiny", "\\scriptsize"):
+        assert small not in figure
