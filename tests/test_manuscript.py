@@ -196,3 +196,23 @@ def test_the_figure_is_never_shrunk(tmp_path: Path) -> None:
     figure = (root / "latex" / "generated" / "taxonomy.tex").read_text()
     for small in ("\\resizebox", "\\scalebox", "\\tiny", "\\scriptsize"):
         assert small not in figure
+
+
+def test_an_old_main_tex_that_boxes_the_figure_gets_a_fix(built: Path, run: Run) -> None:
+    """A main.tex from before the figure was split: the error says what to change."""
+    main = built / "latex" / "main.tex"
+    main.write_text(
+        main.read_text().replace(
+            "\\input{generated/body}",
+            "\\begin{figure*}\\resizebox{\\textwidth}{!}{\\input{generated/taxonomy}}"
+            "\\end{figure*}\n\\input{generated/body}",
+        )
+    )
+    result = run("pdf")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: latex/generated/taxonomy.tex:2: LaTeX Error: Not in outer par mode. "
+        "generated/taxonomy.tex holds its own figure* floats now: \\input it on its own line, "
+        "outside any box or figure (a fresh skeleton: move main.tex away and run 'vlabib "
+        "build') (see latex/main.log)\n"
+    )

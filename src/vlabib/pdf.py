@@ -85,7 +85,13 @@ def _first_error(log: Path, folder: str) -> str:
     if not m:
         return ""
     line = m.group(1).removeprefix("./")
-    return f"{folder}/{line} (see {folder}/{log.name})"
+    hint = ""
+    if "generated/taxonomy.tex" in line and "Not in outer par mode" in line:
+        # A main.tex from before vlabib drew the figure itself (\resizebox{…}{\input…}).
+        hint = (" generated/taxonomy.tex holds its own figure* floats now: \\input it on "
+                "its own line, outside any box or figure (a fresh skeleton: move main.tex "
+                "away and run 'vlabib build')")  # fmt: skip
+    return f"{folder}/{line}{hint} (see {folder}/{log.name})"
 
 
 def _tail(output: bytes) -> str:
