@@ -18,6 +18,8 @@ from vlabib.config import Project
 from vlabib.errors import OverleafError
 
 BRANCH = "master"
+# Every commit vlabib makes on Overleaf starts so; anything else a co-author wrote.
+VLABIB_SUBJECT = "vlabib:"
 MAX_FILE = 50 * 1024 * 1024
 MAX_FILES = 2000
 _ARTIFACTS = (
@@ -120,9 +122,85 @@ def fetch(git: Git, url: str) -> str | None:
         message = git.scrub(out.stderr.decode("utf-8", "replace"))
         if "couldn't find remote ref" in message:
             return None
-        last = message.strip().splitlines()[-1] if message.strip() else str(out.returncode)
-        raise OverleafError(f"cannot fetch from Overleaf ({url}): {last}")
+        raise OverleafError(explain(message, url, bool(git.token)))
     return git.text("rev-parse", f"refs/remotes/overleaf/{BRANCH}")
+
+
+# What git says when the bridge cannot be used, and what to tell the user instead.
+_FAILURES = (
+    (("could not read Username", "could not read Password", "terminal prompts disabled"),
+     "Overleaf asks for a token and none is set: put a git token from Overleaf (Account "
+     "Settings, Git Integration) in OVERLEAF_TOKEN and try again"),
+    (("Authentication failed", "HTTP Basic: Access denied", "403", "401"),
+     "Overleaf refused the token in OVERLEAF_TOKEN: it is wrong or expired; make a new one "
+     "in Overleaf's Account Settings (Git Integration) and try again"),
+    (("not found", "does not appear to be a git repository", "No such file or directory"),
+     "there is no Overleaf project at {url}: check VLABIB_OVERLEAF_URL (or overleaf = under "
+     "[tool.vlabib]); it looks like https://git.overleaf.com/PROJECT_ID"),
+    (("Could not resolve host", "Failed to connect", "Connection refused", "timed out",
+      "Couldn't connect"),
+     "cannot reach {host}: check the network (and the URL {url}), then try again"),
+)  # fmt: skip
+
+
+def explain(message: str, url: str, has_token: bool) -> str:
+    """A whole sentence for a failed fetch or push: what happened and what to do."""
+    host = urllib.parse.urlsplit(url).hostname or url
+    for needles, sentence in _FAILURES:
+        if any(n in message for n in needles):
+            if needles[0] == "could not read Username" and has_token:
+                sentence = _FAILURES[1][1]
+            return sentence.format(url=url, host=host)
+    lines = [ln.strip() for ln in message.strip().splitlines() if ln.strip()]
+    said = " ".join(ln.removeprefix("fatal: ").removeprefix("error: ") for ln in lines[:3])
+    return f"git could not talk to the Overleaf project at {url}: {said or 'no message'}"
+
+
+def push_failure(message: str, url: str, has_token: bool) -> str:
+    """Why Overleaf did not take a push, in a sentence that says what to do."""
+    moved = ("non-fast-forward", "fetch first", "[rejected]")
+    if any(m in message for m in moved):
+        return ("Overleaf changed while vlabib was pushing (a co-author is editing); nothing "
+                "was pushed: run the push again")  # fmt: skip
+    if "remote rejected" in message or "hook declined" in message or "denied" in message:
+        said = [ln for ln in message.splitlines() if "rejected" in ln or "remote:" in ln]
+        return ("Overleaf refused the push; nothing was pushed: "
+                + (" ".join(s.strip() for s in said[:2]) or "no reason given"))  # fmt: skip
+    return explain(message, url, has_token)
+
+
+def vlabib_commit(git: Git, commit: str) -> str | None:
+    """The newest commit in *commit*'s history that vlabib made (``vlabib: …``), or None."""
+    log = git.text("log", "--format=%H %s", commit)
+    for line in log.splitlines():
+        sha, _, subject = line.partition(" ")
+        if subject.startswith(VLABIB_SUBJECT):
+            return sha
+    return None
+
+
+def touched_on_overleaf(git: Git, commit: str | None, path: str) -> bool:
+    """Whether a commit not made by vlabib ever changed *path* up to *commit*."""
+    if commit is None:
+        return False
+    subjects = git.text("log", "--format=%s", commit, "--", path).splitlines()
+    return any(not s.startswith(VLABIB_SUBJECT) for s in subjects)
+
+
+def overleaf_lines(git: Git, commit: str | None, path: str) -> frozenset[int]:
+    """The lines (1-based) of *path* at *commit* last written by a commit not vlabib's."""
+    if commit is None or not touched_on_overleaf(git, commit, path):
+        return frozenset()
+    porcelain = git.run("blame", "--line-porcelain", commit, "--", path).decode("utf-8", "replace")
+    lines = set()
+    final = 0
+    for row in porcelain.splitlines():
+        head, _, rest = row.partition(" ")
+        if len(head) == 40 and rest[:1].isdigit():
+            final = int(rest.split()[1])
+        elif head == "summary" and not rest.startswith(VLABIB_SUBJECT):
+            lines.add(final)
+    return frozenset(lines)
 
 
 def head(git: Git) -> str | None:
@@ -221,17 +299,24 @@ def local_files(project: Project) -> dict[str, bytes]:
     return files
 
 
-def merge3(git: Git, base: bytes, ours: bytes, theirs: bytes) -> bytes | None:
+def merge3(git: Git, base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:
+    """A three-way merge of text; with conflicts, both wordings between standard markers
+    (``<<<<<<< here`` … ``>>>>>>> overleaf``). The result and whether it merged cleanly."""
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
-        for name, data in (("ours", ours), ("base", base), ("theirs", theirs)):
+        for name, data in (("here", ours), ("base", base), ("overleaf", theirs)):
             p = Path(tmp) / name
             p.write_bytes(data)
             paths.append(str(p))
         proc = subprocess.run(
-            ["git", "merge-file", "-p", *paths], capture_output=True, env=git.env, timeout=60
+            ["git", "merge-file", "-p", "-L", "here", "-L", "last sync", "-L", "overleaf", *paths],
+            capture_output=True,
+            env=git.env,
+            timeout=60,
         )
-    return proc.stdout if proc.returncode == 0 else None
+    if proc.returncode < 0 or proc.returncode > 127:
+        raise OverleafError("git merge-file failed; nothing was changed")
+    return proc.stdout, proc.returncode == 0
 
 
 def identity(git: Git) -> None:

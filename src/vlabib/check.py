@@ -115,55 +115,32 @@ def lint_manuscript(
     reaches: files that are missing, cite keys the bib lacks, unknown taxonomy nodes; then
     prose files nothing reaches and papers nothing cites. *will_write* holds the outputs
     ``build`` writes (relative to the project): those are reported as drift, not here."""
-    latex = project.path("latex")
-    main = latex / "main.tex"
+    main = project.path("latex") / "main.tex"
     if not main.is_file():
         return []
+    refs, seen, problems = _follow_inputs(project, main, will_write)
     keys = {p.key for p in papers}
     cited: set[str] = set()
-    problems: list[Problem] = []
-    seen = {main}
-    queue = [main]
-    while queue:
-        path = queue.pop(0)
-        name = project.rel(path)
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for ref in references(text):
-            where = (name, ref.line)
-            if ref.command in ("input", "include"):
-                target = _tex_file(latex, ref.argument, ref.command)
-                if target is None:
-                    problems.append(
-                        Problem(
-                            *where,
-                            f"\\{ref.command}{{{ref.argument}}}: "
-                            "outside latex/, which the compile may not read",
-                        )
-                    )
-                elif target.is_file():
-                    if target not in seen:
-                        seen.add(target)
-                        queue.append(target)
-                elif project.rel(target) not in will_write:
-                    problems.append(Problem(*where, _missing_input(ref.command, ref.argument)))
-            elif ref.command in ("vlacite", "vlacount"):
-                if ref.argument not in taxonomy:
-                    problems.append(Problem(*where, _unknown_node(ref, taxonomy)))
-                elif ref.command == "vlacite":
-                    for leaf in taxonomy.leaves_under(ref.argument):
-                        cited |= {p.key for p in papers if leaf in p.categories}
-            elif ref.argument == "*":
-                cited |= keys
-            elif ref.argument not in keys:
-                problems.append(
-                    Problem(
-                        *where,
-                        f"\\cite{{{ref.argument}}}: {ref.argument} is "
-                        f"not in the bib; add it with 'vlabib add {ref.argument}'",
-                    )
+    for name, ref in refs:
+        if ref.command in ("vlacite", "vlacount"):
+            if ref.argument not in taxonomy:
+                problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy)))
+            elif ref.command == "vlacite":
+                for leaf in taxonomy.leaves_under(ref.argument):
+                    cited |= {p.key for p in papers if leaf in p.categories}
+        elif ref.argument == "*":
+            cited |= keys
+        elif ref.argument in keys:
+            cited.add(ref.argument)
+        else:
+            problems.append(
+                Problem(
+                    name,
+                    ref.line,
+                    f"\\cite{{{ref.argument}}}: {ref.argument} "
+                    f"is not in the bib; add it with 'vlabib add {ref.argument}'",
                 )
-            else:
-                cited.add(ref.argument)
+            )
     problems += _unused_prose(project, seen, taxonomy)
     for paper in papers:
         if paper.key not in cited:
@@ -176,6 +153,51 @@ def lint_manuscript(
                 )
             )
     return problems
+
+
+def _follow_inputs(
+    project: Project, main: Path, will_write: set[str]
+) -> tuple[list[tuple[str, Reference]], set[Path], list[Problem]]:
+    """Every file ``main.tex`` reaches through ``\\input``/``\\include``: their cites and
+    node references, the files reached, and the inputs that are missing or leave latex/."""
+    latex = project.path("latex")
+    refs: list[tuple[str, Reference]] = []
+    problems: list[Problem] = []
+    seen, queue = {main}, [main]
+    while queue:
+        path = queue.pop(0)
+        name = project.rel(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += _conflict_markers(name, text)
+        for ref in references(text):
+            if ref.command not in ("input", "include"):
+                refs.append((name, ref))
+                continue
+            target = _tex_file(latex, ref.argument, ref.command)
+            if target is None:
+                problems.append(
+                    Problem(
+                        name,
+                        ref.line,
+                        f"\\{ref.command}{{{ref.argument}}}: "
+                        "outside latex/, which the compile may not read",
+                    )
+                )
+            elif target.is_file():
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+            elif project.rel(target) not in will_write:
+                problems.append(Problem(name, ref.line, _missing_input(ref.command, ref.argument)))
+    return refs, seen, problems
+
+
+def _conflict_markers(name: str, text: str) -> list[Problem]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(("<<<<<<< ", ">>>>>>> ")):
+            return [Problem(name, number, "an unresolved conflict from 'vlabib overleaf pull': "
+                            "keep the wording you want, delete the marker lines")]  # fmt: skip
+    return []
 
 
 def _tex_file(latex: Path, name: str, command: str) -> Path | None:

@@ -289,3 +289,42 @@ def _group_type() -> type:
 
     group: type = LatexGroupNode
     return group
+
+
+# What Overleaf's "New Project" main.tex holds: a preamble, a title block, empty headings.
+_TEMPLATE_MACROS = frozenset(
+    ("documentclass", "usepackage", "title", "author", "date", "maketitle", "section")
+) | {"tableofcontents"}
+
+
+def is_blank_template(text: str) -> bool:
+    """Whether a .tex file is an untouched new-project template: no prose, no figures, no
+    citations — only the document class, packages, title, author, date, ``\\maketitle`` and
+    empty section headings (read by a LaTeX parser; comments do not count)."""
+    from pylatexenc.latexwalker import (
+        LatexCharsNode,
+        LatexCommentNode,
+        LatexEnvironmentNode,
+        LatexMacroNode,
+        LatexWalker,
+    )
+
+    def blank(nodes: Any) -> bool:
+        for node in nodes or ():
+            if node is None or isinstance(node, LatexCommentNode):
+                continue
+            if isinstance(node, LatexCharsNode):
+                if node.chars.strip():
+                    return False
+            elif isinstance(node, LatexMacroNode):
+                if node.macroname not in _TEMPLATE_MACROS:
+                    return False
+            elif isinstance(node, LatexEnvironmentNode):
+                if node.environmentname != "document" or not blank(node.nodelist):
+                    return False
+            else:
+                return False
+        return True
+
+    walker = LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True)
+    return blank(walker.get_latex_nodes()[0])

@@ -18,41 +18,65 @@ def overleaf() -> None:
     """
 
 
-def _overleaf(ctx: click.Context, action: str) -> None:
+def _overleaf(ctx: click.Context, action: str, **options: object) -> None:
     from vlabib import overleaf as sync
+    from vlabib.errors import OverleafError
 
-    result = getattr(sync, action)(project_of(ctx))
+    result = getattr(sync, action)(project_of(ctx), **options)
     for line in result.lines:
         click.echo(line)
+    if result.errors:
+        raise OverleafError("\n".join(result.errors))
+
+
+_DRY = click.option(
+    "--dry-run", is_flag=True, help="Show what would change on each side; change nothing."
+)
+_OURS = click.option("--ours", "ours", multiple=True, metavar="FILE",
+                     help="This checkout's version of FILE wins (repeatable).")  # fmt: skip
+_THEIRS = click.option("--theirs", "theirs", multiple=True, metavar="FILE",
+                       help="Overleaf's version of FILE wins (repeatable).")  # fmt: skip
 
 
 @overleaf.command()
+@_DRY
+@_OURS
+@_THEIRS
 @click.pass_context
-def push(ctx: click.Context) -> None:
+def push(ctx: click.Context, dry_run: bool, ours: tuple[str, ...], theirs: tuple[str, ...]) -> None:
     """Send latex/ to Overleaf as one commit (only what changed).
 
-    Overleaf's newer edits are brought here first; an Overleaf-side edit of a generated
-    file stops the push. Never forces.
+    Overleaf's newer edits are brought here first. A push never deletes a file written on
+    Overleaf, takes back lines written there, or replaces a generated file a co-author edited
+    unless you name the file with --ours; it never forces. Into a new project it replaces
+    Overleaf's untouched template.
 
-    Example: vlabib overleaf push
+    Example: vlabib overleaf push --dry-run
     """
-    _overleaf(ctx, "push")
+    _overleaf(ctx, "push", dry_run=dry_run, ours=ours, theirs=theirs)
 
 
 @overleaf.command()
+@_DRY
+@_OURS
+@_THEIRS
 @click.pass_context
-def pull(ctx: click.Context) -> None:
+def pull(ctx: click.Context, dry_run: bool, ours: tuple[str, ...], theirs: tuple[str, ...]) -> None:
     """Bring co-authors' edits on Overleaf into latex/.
+
+    Edits on both sides are merged; where both changed the same lines, both wordings are
+    written between conflict markers (<<<<<<< … >>>>>>>) for you to choose, and push waits
+    until they are gone. Generated files are never taken from Overleaf.
 
     Example: vlabib overleaf pull && vlabib check
     """
-    _overleaf(ctx, "pull")
+    _overleaf(ctx, "pull", dry_run=dry_run, ours=ours, theirs=theirs)
 
 
 @overleaf.command()
 @click.pass_context
 def status(ctx: click.Context) -> None:
-    """Show what changed here and on Overleaf since the last sync.
+    """Show, per file, what changed here and on Overleaf and what pull and push would do.
 
     Example: vlabib overleaf status
     """
