@@ -1,7 +1,12 @@
-"""`make bench`: vlabib against its peers on one 10,000-entry bib, in one run.
+"""`make bench`: vlabib against its peers on realistic surveys of 1k, 10k and 100k papers,
+in one run (see bench/data.py for what "realistic" means here).
 
-Reports median wall time and peak memory (max RSS of the process) over N runs, and the
-ratios the targets are stated in. Writes nothing outside a temporary directory.
+For each size it times vlabib's fmt, build, check and list, and the peers reading and
+writing the same file: bibtexparser 2, pybtex and bibtex-tidy (npm). Then `import` of a
+5,000-paper Markdown list (offline) and `add` of 1,000 IDs against a loopback arXiv (its
+requests counted, its pacing measured). It prints the median wall time and peak memory
+(max RSS) of each, the growth factor per 10x, and the targets stated as ratios to the peers
+measured in this same run. Writes nothing outside a temporary directory.
 """
 
 from __future__ import annotations
@@ -9,138 +14,217 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import random
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path[:0] = [str(HERE), str(ROOT)]
+
+import data  # noqa: E402
+
 BIN = Path(sys.executable).parent
-WORDS = ["efficient", "vision", "language", "action", "model", "robot", "manipulation", "token", "pruning", "caching", "quantization", "distillation", "policy", "diffusion", "transformer", "learning", "scalable", "generalist", "real-time", "inference", "embodied", "reasoning", "benchmark", "dataset", "adaptive", "sparse", "mixture", "experts"]
-NAMES = ["Wei Li", "Yu Wang", "Marcel Rühle", "Ömer Yağmurlu", "Peter de With", "Jiaming Liu",
-         "Chelsea Finn", "Sergey Levine", "Hao Zhao", "Donglin Wang", "Ana García", "Zoë Kravitz"]  # fmt: skip
-VENUES = ["NeurIPS 2024", "ICLR 2025", "CoRL 2025", "ICRA 2025", "IEEE RA-L 2025", "CVPR 2025"]
+VLABIB = str(BIN / "vlabib")
+TIDY = ROOT / ".bench" / "node_modules" / ".bin" / "bibtex-tidy"
+PEERS = {
+    "bibtexparser": "import sys, bibtexparser\n"
+    "from bibtexparser.middlewares import default_unparse_stack\n"
+    "lib = bibtexparser.parse_file(sys.argv[1])\n"
+    "bibtexparser.write_file(sys.argv[2], lib,"
+    " unparse_stack=default_unparse_stack(allow_inplace_modification=True))\n",
+    "pybtex": "import sys\nfrom pybtex.database import parse_file\n"
+    "parse_file(sys.argv[1], bib_format='bibtex').to_file(sys.argv[2], bib_format='bibtex')\n",
+}
+PEER_TIMEOUT = 600.0  # seconds; a peer slower than this is reported as such
 
 
-def make_bib(n: int, seed: int = 20251124) -> str:
-    """A canonical bib of *n* papers, the same for the same seed."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from vlabib import bib
-    from vlabib.model import Paper
-    from vlabib.names import bibtex_name
-    from vlabib.taxonomy import load_taxonomy
-    from vlabib.tex import text_to_latex
-
-    rng = random.Random(seed)
-    leaves = [leaf.id for leaf in load_taxonomy(ROOT / "refs" / "taxonomy.toml", "t").leaves]
-    papers = []
-    for i in range(n):
-        yymm = f"{rng.randint(20, 25):02d}{rng.randint(1, 12):02d}"
-        key = f"{yymm}.{i:05d}"
-        name = rng.choice(["Smol", "Tiny", "Fast", "Lite", "Spec", "Flow"]) + f"VLA{i}"
-        title = f"{name}: " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize()
-        fields = {
-            "title": text_to_latex(title, protect=True),
-            "author": " and ".join(
-                text_to_latex(bibtex_name(rng.choice(NAMES))) for _ in range(rng.randint(2, 9))
-            ),
-            "year": f"20{yymm[:2]}",
-            "month": ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"][int(yymm[2:]) - 1],
-            "eprint": key,
-            "archiveprefix": "arXiv",
-            "primaryclass": rng.choice(["cs.RO", "cs.CV", "cs.LG"]),
-            "url": f"https://arxiv.org/abs/{key}",
-            "shortname": name,
-            "keywords": ", ".join(sorted(set(rng.sample(leaves, rng.randint(1, 3))))),
-        }
-        if rng.random() < 0.4:
-            fields["venue"] = rng.choice(VENUES)
-        if rng.random() < 0.5:
-            fields["code"] = f"https://github.com/lab{i}/{name.lower()}"
-        papers.append(Paper(key, "misc", fields))
-    return bib.write_string(papers)
+def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
+             timeout: float | None = None) -> tuple[float, float, int, str] | None:  # fmt: skip
+    """Wall seconds, peak RSS (MB), exit code and stderr of one run; None after *timeout*."""
+    with tempfile.TemporaryFile() as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        timer = threading.Timer(timeout, proc.kill) if timeout else None
+        if timer:
+            timer.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if timer:
+            timer.cancel()
+            if proc.returncode < 0:
+                return None
+        err.seek(0)
+        return seconds, usage.ru_maxrss / 1024, proc.returncode, err.read().decode("utf-8", "replace")
 
 
-def measure(cmd: list[str], cwd: Path, runs: int, env: dict[str, str] | None = None) -> tuple[float, float]:
-    """Median wall seconds and max peak RSS (MB) over *runs* runs of *cmd*."""
+def measure(cmd: list[str], cwd: Path, runs: int, ok: tuple[int, ...] = (0,),
+            timeout: float | None = None) -> tuple[float, float] | None:  # fmt: skip
+    """Median wall seconds and max peak RSS (MB) over *runs* runs; None after a timeout."""
     times, peaks = [], []
     for _ in range(runs):
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        times.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024)
-        if os.waitstatus_to_exitcode(status) != 0:
-            err = proc.stderr.read().decode() if proc.stderr else ""
-            raise SystemExit(f"{' '.join(cmd)} failed:\n{err}")
+        done = run_once(cmd, cwd, timeout=timeout)
+        if done is None:
+            return None
+        seconds, peak, code, stderr = done
+        if code not in ok:
+            if timeout:  # a peer: report it, do not stop the run
+                print(f"# {' '.join(cmd[-4:])} failed ({code}): {stderr.strip()[-300:]}")
+                return None
+            raise SystemExit(f"{' '.join(cmd)} failed ({code}):\n{stderr[-2000:]}")
+        times.append(seconds)
+        peaks.append(peak)
     return statistics.median(times), max(peaks)
 
 
-PEER = """
-import sys, bibtexparser
-from bibtexparser.middlewares import default_unparse_stack
-lib = bibtexparser.parse_file(sys.argv[1])
-bibtexparser.write_file(sys.argv[2], lib)
-"""
+def project(work: Path, bib_text: str) -> None:
+    (work / "refs").mkdir(parents=True)
+    shutil.copy(data.TAXONOMY, work / "refs" / "taxonomy.toml")
+    (work / "refs" / "papers.bib").write_text(bib_text, encoding="utf-8")
+    (work / "README.md").write_text("# Bench\n\n<!-- vlabib:begin papers -->\n"
+                                    "<!-- vlabib:end papers -->\n")  # fmt: skip
+    (work / "vlabib.toml").write_text('bib = "refs/papers.bib"\n')
+
+
+def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | None]:
+    survey = data.survey(n)
+    work = tmp / f"n{n}"
+    project(work, survey.bib)
+    subprocess.run([VLABIB, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+    check = subprocess.run([VLABIB, "check"], cwd=work, capture_output=True, text=True)
+    found = check.stderr.count("nearly the same title")
+    print(f"# {n:,} papers: {len(survey.bib) / 2**20:.1f} MiB bib; {survey.planted} near-duplicate "
+          f"titles planted, check reports {found}", flush=True)  # fmt: skip
+    rows: dict[str, tuple[float, float] | None] = {}
+    for command in ("fmt", "build", "check", "list"):
+        # check exits 1: it finds the planted duplicates, as it must.
+        rows[f"vlabib {command}"] = measure([VLABIB, command], work, runs, ok=(0, 1))
+    src = work / "refs" / "papers.bib"
+    for name, script in PEERS.items():
+        (work / f"peer_{name}.py").write_text(script)
+        rows[name] = measure([sys.executable, f"peer_{name}.py", str(src), f"out-{name}.bib"], work,
+                             runs, timeout=PEER_TIMEOUT)  # fmt: skip
+    shutil.copy(src, work / "tidy.bib")
+    rows["bibtex-tidy"] = measure([str(TIDY), "tidy.bib", "-o", "tidy.out.bib"], work, runs,
+                                  timeout=PEER_TIMEOUT)  # fmt: skip
+    shutil.rmtree(work)
+    return rows
+
+
+def bench_import(tmp: Path, runs: int) -> tuple[float, float] | None:
+    survey = data.survey(5000, seed=7)
+    work = tmp / "import"
+    work.mkdir()
+    (work / "list.md").write_text(survey.markdown, encoding="utf-8")
+    times = []
+    for n in range(runs):
+        target = work / f"p{n}"
+        target.mkdir()
+        (target / "README.md").write_text("# X\n\n<!-- vlabib:begin papers -->\n"
+                                          "<!-- vlabib:end papers -->\n")  # fmt: skip
+        (target / "vlabib.toml").write_text('bib = "refs/papers.bib"\n')
+        result = measure([VLABIB, "import", "--offline", str(work / "list.md")], target, 1)
+        assert result is not None
+        times.append(result)
+    return statistics.median(t for t, _ in times), max(m for _, m in times)
+
+
+def bench_add(tmp: Path, delay: float) -> tuple[float, float, int, float]:
+    """1,000 IDs against a loopback arXiv: time, peak MB, requests, smallest request gap."""
+    from tests.servers import FakeArxiv
+
+    work = tmp / "add"
+    project(work, "")
+    ids = [f"2501.{10000 + i}" for i in range(1000)]
+    with FakeArxiv({}, any_id=True) as server:
+        env = {**os.environ, "VLABIB_ARXIV_API": server.api, "VLABIB_ARXIV_DELAY": str(delay),
+               "VLABIB_CACHE_DIR": str(tmp / "cache")}  # fmt: skip
+        done = run_once([VLABIB, "add", *ids, "-c", "quantization"], work, env=env)
+        assert done is not None
+        seconds, peak, code, stderr = done
+        if code != 0:
+            raise SystemExit(f"vlabib add failed:\n{stderr[-2000:]}")
+        at = [r.at for r in server.requests]
+    gaps = [b - a for a, b in zip(at, at[1:], strict=False)]
+    return seconds, peak, len(at), min(gaps) if gaps else 0.0
+
+
+def fmt_row(name: str, cells: list[tuple[float, float] | None]) -> str:
+    shown = [f"{c[0]:>8.2f} s {c[1]:>7.0f} MB" if c else f"{'failed or > 600 s':>19}"
+             for c in cells]  # fmt: skip
+    return f"| {name:<24} | " + " | ".join(shown) + " |"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("-n", type=int, default=10_000, help="papers in the generated bib")
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--delay", type=float, default=0.2, help="arXiv pacing for the add run")
     args = parser.parse_args()
-    tidy = ROOT / ".bench" / "node_modules" / ".bin" / "bibtex-tidy"
-    if not tidy.exists():
+    if not TIDY.exists():
         raise SystemExit("bibtex-tidy is missing: run 'make bench' (it installs it with npm)")
-    vlabib = str(BIN / "vlabib")
-    with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
-        (work / "refs").mkdir()
-        shutil.copy(ROOT / "refs" / "taxonomy.toml", work / "refs" / "taxonomy.toml")
-        (work / "refs" / "vla.bib").write_text(make_bib(args.n), encoding="utf-8")
-        (work / "README.md").write_text("# Bench\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n")
-        (work / "vlabib.toml").write_text("")
-        subprocess.run([vlabib, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
-        (work / "peer.py").write_text(PEER)
-        shutil.copy(work / "refs" / "vla.bib", work / "tidy.bib")
-        rows = {
-            "vlabib fmt": measure([vlabib, "fmt"], work, args.runs),
-            "vlabib build": measure([vlabib, "build"], work, args.runs),
-            "vlabib check": measure([vlabib, "check"], work, args.runs),
-            "bibtexparser parse+write": measure(
-                [sys.executable, "peer.py", "refs/vla.bib", "out.bib"], work, args.runs
-            ),
-            "bibtex-tidy": measure([str(tidy), "tidy.bib", "-o", "tidy.out.bib"], work, args.runs),
-            "vlabib --help": measure([vlabib, "--help"], work, args.runs * 2),
-            "vlabib build (survey, no-op)": measure([vlabib, "build"], ROOT, args.runs * 2),
-        }
-    t = {k: v[0] for k, v in rows.items()}
-    peak = max(v[1] for k, v in rows.items() if k.startswith("vlabib"))
-    print(f"# vlabib bench: {args.n:,} entries, median of {args.runs} runs")
-    print(f"# {platform.node()}: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")  # fmt: skip
+    sizes = [int(s) for s in args.sizes.split(",")]
+    runs = {1000: 5, 10000: 3}
+    print(f"# vlabib bench, {time.strftime('%Y-%m-%d')}: {platform.processor() or platform.machine()}, "
+          f"{os.cpu_count()} cores, Python {platform.python_version()}; median of 5 runs at 1k, "
+          "3 at 10k, 1 at 100k", flush=True)  # fmt: skip
+    with tempfile.TemporaryDirectory() as name:
+        tmp = Path(name)
+        table = {n: bench_size(n, runs.get(n, 1), tmp) for n in sizes}
+        imported = bench_import(tmp, 3)
+        added = bench_add(tmp, args.delay)
+        help_time = measure([VLABIB, "--help"], tmp, 10)
     print()
-    print(f"| {'command':<30} | {'median s':>9} | {'peak MB':>8} |")
-    print(f"|{'-' * 32}|{'-' * 11}|{'-' * 10}|")
-    for name, (secs, mb) in rows.items():
-        print(f"| {name:<30} | {secs:>9.3f} | {mb:>8.1f} |")
-    checks = [
-        ("build / bibtexparser parse+write", t["vlabib build"] / t["bibtexparser parse+write"], 0.75),
-        ("fmt / bibtex-tidy", t["vlabib fmt"] / t["bibtex-tidy"], 0.25),
-        ("peak memory of vlabib (MB)", peak, 300),
-        ("vlabib --help (s)", t["vlabib --help"], 0.150),
-        ("no-op build of the survey (s)", t["vlabib build (survey, no-op)"], 0.3),
-    ]
+    print("| command                  | " + " | ".join(f"{n:>17,}" for n in sizes) + " | growth per 10x |")
+    print("|--------------------------|" + "|".join("-" * 21 for _ in sizes) + "|----------------|")
+    for name in table[sizes[0]]:
+        cells = [table[n][name] for n in sizes]
+        growth = [f"{b[0] / a[0]:.1f}x" for a, b in zip(cells, cells[1:], strict=False) if a and b]
+        print(fmt_row(name, cells) + f" {', '.join(growth):>14} |")
     print()
-    print(f"| {'target':<34} | {'value':>8} | {'limit':>7} | met |")
-    print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|-----|")
-    for name, value, limit in checks:
-        print(f"| {name:<34} | {value:>8.3f} | {limit:>7.3f} | {'yes' if value <= limit else 'NO':<3} |")
-    if not all(v <= lim for _, v, lim in checks):
+    print(f"import --offline, 5,000-paper list: {imported[0]:.2f} s, {imported[1]:.0f} MB")  # type: ignore[index]
+    print(f"add, 1,000 IDs (loopback arXiv, {args.delay} s pacing): {added[0]:.2f} s, "
+          f"{added[1]:.0f} MB, {added[2]} requests, smallest gap between requests "
+          f"{added[3]:.3f} s")  # fmt: skip
+    assert help_time is not None
+    targets(table, sizes, help_time[0], added, args.delay)
+
+
+def targets(table: dict[int, dict[str, tuple[float, float] | None]], sizes: list[int],
+            help_s: float, added: tuple[float, float, int, float], delay: float) -> None:  # fmt: skip
+    checks: list[tuple[str, float, float]] = []
+    if 10000 in table:
+        t = {k: v[0] for k, v in table[10000].items() if v}
+        checks += [
+            ("10k: build / bibtexparser", t["vlabib build"] / t["bibtexparser"], 0.75),
+            ("10k: check / bibtexparser", t["vlabib check"] / t["bibtexparser"], 1.0),
+            ("10k: fmt / bibtex-tidy", t["vlabib fmt"] / t["bibtex-tidy"], 0.25),
+            ("10k: peak memory of vlabib (MB)",
+             max(v[1] for k, v in table[10000].items() if v and k.startswith("vlabib")), 300),
+        ]  # fmt: skip
+    if 10000 in table and 100000 in table:
+        for name in ("fmt", "build", "check", "list"):
+            a, b = table[10000][f"vlabib {name}"], table[100000][f"vlabib {name}"]
+            if a and b:
+                checks.append((f"100k / 10k: vlabib {name}", b[0] / a[0], 12.0))
+    checks.append(("vlabib --help (s)", help_s, 0.150))
+    print()
+    print(f"| {'target':<38} | {'value':>8} | {'limit':>7} | met |")
+    print(f"|{'-' * 40}|{'-' * 10}|{'-' * 9}|-----|")
+    failed = False
+    rows = [(name, value, f"<= {limit:g}", value <= limit) for name, value, limit in checks]
+    # Pacing, measured where arXiv would see it: the gaps between requests' arrivals.
+    rows.append(("add: smallest request gap / pacing", added[3] / delay, ">= 0.95",
+                 added[3] / delay >= 0.95))  # fmt: skip
+    for name, value, limit_text, met in rows:
+        failed |= not met
+        print(f"| {name:<38} | {value:>8.3f} | {limit_text:>7} | {'yes' if met else 'NO':<3} |")
+    if failed:
         sys.exit(1)
 
 

@@ -3,9 +3,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import DATA
 from vlabib import bib
 from vlabib.errors import BibError
 from vlabib.model import Paper
@@ -247,3 +248,25 @@ def test_split_names(value: str, names: list[str]) -> None:
     from vlabib.names import split_names
 
     assert split_names(value) == names
+
+
+def _reference_difference(text: str, canonical: str) -> int:
+    """The first differing line as check found it by writing the whole canonical text."""
+    if text == canonical:
+        return 0
+    have, want = text.splitlines(), canonical.splitlines()
+    for number, (a, b) in enumerate(zip(have, want, strict=False), 1):
+        if a != b:
+            return number
+    return min(len(have), len(want)) + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 10_000), st.sampled_from(["", "x", "\n", " ", "\n\n", "}"]),
+       st.integers(0, 3))  # fmt: skip
+def test_first_difference_finds_the_line_writing_would(pos: int, insert: str, cut: int) -> None:
+    papers = bib.load(DATA / "survey" / "refs" / "papers.bib")
+    canonical = bib.write_string(papers)
+    pos %= len(canonical) + 1
+    text = canonical[:pos] + insert + canonical[pos + cut :]
+    assert bib.first_difference(text, papers) == _reference_difference(text, canonical)

@@ -74,7 +74,9 @@ def _merge_into(
 ) -> None:
     """Merge *new* into the bib in one transaction; *force* sets fields the user gave."""
     display = project.settings.bib
-    with bib.transaction(project.bib, display, base=base, create=True, dry_run=dry_run) as change:
+    with bib.transaction(
+        project.bib, display, base=base, create=True, dry_run=dry_run, root=project.root
+    ) as change:
         for paper in new:
             old = change.papers.get(paper.key)
             merged = paper if old is None else merge(old, paper)
@@ -320,6 +322,6 @@ def import_list(
     imported.papers = papers
     imported.memberships = sum(len(c) for c in categories.values())
     if new_taxonomy is not None and not dry_run:
-        atomic_write(project.path("taxonomy"), new_taxonomy)
+        atomic_write(project.path("taxonomy"), new_taxonomy, root=project.root)
         imported.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
     return imported

@@ -14,7 +14,6 @@ Facts it rests on (see DESIGN.md): ``id_list`` needs ``max_results`` or it silen
 
 from __future__ import annotations
 
-import os
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -25,7 +24,7 @@ from pathlib import Path
 from vlabib.cache import Cache, cache_root
 from vlabib.errors import NetworkError
 from vlabib.ids import IdError, parse_arxiv_id
-from vlabib.web import Http, env_float
+from vlabib.web import Http, env_float, env_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
@@ -115,11 +114,13 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.endpoint = endpoint or os.environ.get("VLABIB_ARXIV_API") or DEFAULT_API
+        self.endpoint = endpoint or env_url("VLABIB_ARXIV_API", DEFAULT_API)
         self.http = Http(
             "arXiv",
             delay=env_float("VLABIB_ARXIV_DELAY", 3.0) if delay is None else delay,
-            timeout=env_float("VLABIB_ARXIV_TIMEOUT", 30.0) if timeout is None else timeout,
+            timeout=env_float("VLABIB_ARXIV_TIMEOUT", 30.0, positive=True)
+            if timeout is None
+            else timeout,
             sleep=sleep,
             clock=clock,
         )

@@ -13,15 +13,18 @@ formatter. Every change to the file goes through :func:`transaction`.
 from __future__ import annotations
 
 import contextlib
+import gc
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vlabib.bibwrite import first_difference as first_difference
+from vlabib.bibwrite import write_string as write_string
 from vlabib.errors import BibError
-from vlabib.fields import WIDTH, field_order, raw_value, validated
-from vlabib.files import atomic_write, locked
+from vlabib.fields import raw_value, validated
+from vlabib.files import atomic_write, locked, unchanged
 from vlabib.model import Paper, is_month
 
 if TYPE_CHECKING:
@@ -203,20 +206,6 @@ def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Pape
     return validated(key, block.entry_type, fields, line, problems, failed)
 
 
-def write_string(papers: Iterable[Paper]) -> str:
-    """The canonical text: entries sorted by key, fields in canonical order, aligned."""
-    blocks = []
-    for paper in sorted(papers, key=lambda p: p.key):
-        lines = [f"@{paper.type}{{{paper.key},"]
-        for name in field_order(tuple(paper.fields)):
-            value = paper.fields[name]
-            text = value if name == "month" and is_month(value) else "{" + value + "}"
-            lines.append(f"  {name:<{WIDTH}} = {text},")
-        lines.append("}")
-        blocks.append("\n".join(lines))
-    return "\n\n".join(blocks) + "\n" if blocks else ""
-
-
 @dataclass(frozen=True)
 class Snapshot:
     """The bib as read: its text and its papers."""
@@ -241,7 +230,16 @@ def read(path: Path, display: str | None = None) -> Snapshot:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise BibError(f"{name}:{line}: not UTF-8 text; save the file as UTF-8") from None
-    return Snapshot(text, parse_string(text, name))
+    text = text.replace("\r\n", "\n")  # a CRLF file reads as LF; writes keep its CRLF
+    # The papers live as long as the command: the cyclic collector need not walk them
+    # again and again (at 100,000 entries that walk costs more than the parse).
+    gc.disable()
+    try:
+        papers = parse_string(text, name)
+    finally:
+        gc.enable()
+    gc.freeze()
+    return Snapshot(text, papers)
 
 
 def load(path: Path, display: str | None = None) -> list[Paper]:
@@ -268,6 +266,7 @@ def transaction(
     create: bool = False,
     dry_run: bool = False,
     reformat: bool = False,
+    root: Path | None = None,
 ) -> Iterator[Change]:
     """The one way the bib changes: lock, read once, let the caller edit the papers, write
     canonically, read the result back, replace the file atomically. An exception in the
@@ -276,13 +275,14 @@ def transaction(
     *base* is a snapshot read earlier (before a fetch, say): if the file still holds its
     text, it is not parsed again. *create* starts an empty bib when there is none. The file
     is written when a paper changed, or (with *reformat*) when its text is not canonical.
+    A symlinked bib is written through to its target inside *root* (the survey).
     """
     # A new survey's refs/ folder does not exist yet: nobody else can be writing there; and a
     # dry run writes nothing, not even a lock file.
     with locked(path) if path.parent.is_dir() and not dry_run else contextlib.nullcontext():
         if create and not path.exists():
             current = Snapshot("", [])
-        elif base is not None and _unchanged(path, base.text):
+        elif base is not None and unchanged(path, base.text):
             current = base
         else:
             current = read(path, display)
@@ -293,22 +293,17 @@ def transaction(
         parse_string(change.text, display)  # whatever is written must read back
         wanted = change.papers != read_papers or reformat
         if wanted and not dry_run and change.text != current.text:
-            atomic_write(path, change.text)
+            atomic_write(path, change.text, root=root)
             change.written = True
 
 
-def _unchanged(path: Path, text: str) -> bool:
-    try:
-        return path.read_bytes() == text.encode("utf-8")
-    except OSError:
-        return False
-
-
-def format_file(path: Path, display: str, *, check_only: bool = False) -> bool:
+def format_file(
+    path: Path, display: str, *, check_only: bool = False, root: Path | None = None
+) -> bool:
     """Rewrite the bib canonically; True when it was (or, with *check_only*, would be) changed."""
     if check_only:
         current = read(path, display)
-        return write_string(current.papers) != current.text
-    with transaction(path, display, reformat=True) as change:
+        return first_difference(current.text, current.papers) != 0
+    with transaction(path, display, reformat=True, root=root) as change:
         pass
     return change.written

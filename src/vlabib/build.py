@@ -10,7 +10,7 @@ from pathlib import Path
 from vlabib import bib, readme
 from vlabib.config import Project
 from vlabib.errors import BibError, ReadmeError
-from vlabib.files import atomic_write, write_if_changed
+from vlabib.files import read_source, read_text, unchanged, write_all
 from vlabib.model import Paper, Problem
 from vlabib.render import Output, is_generated, render, was_edited
 from vlabib.taxonomy import Taxonomy, category_problems
@@ -37,7 +37,7 @@ def load(project: Project) -> Survey:
     snapshot = bib.read(project.bib, project.settings.bib)
     taxonomy = project.taxonomy()
     try:
-        text = project.path("readme").read_text(encoding="utf-8")
+        text = read_source(project.path("readme"), project.settings.readme, ReadmeError)
     except FileNotFoundError:
         raise ReadmeError(f"{project.settings.readme}: no such file") from None
     return Survey(snapshot, taxonomy, text)
@@ -73,15 +73,19 @@ def build(project: Project) -> list[str]:
         )
     rendered = outputs(project, survey)
     root = project.root
-    changed = [o.path for o in rendered if o.owned and write_if_changed(root / o.path, o.text)]
-    for path in _stale_generated(project, {project.root / o.path for o in rendered}):
+    writes = [
+        (root / o.path, o.text)
+        for o in rendered
+        if o.owned and not unchanged(root / o.path, o.text)
+    ]
+    # The skeleton (main.tex, prose stubs) is the authors': written only when missing.
+    writes += [(root / o.path, o.text) for o in rendered
+               if not o.owned and not (root / o.path).exists()]  # fmt: skip
+    stale = _stale_generated(project, {root / o.path for o in rendered})
+    write_all(writes, root=root)  # every output staged before the first is replaced
+    for path in stale:
         path.unlink()
-        changed.append(f"{project.rel(path)} (removed)")
-    for out in rendered:
-        if not out.owned and not (project.root / out.path).exists():
-            atomic_write(project.root / out.path, out.text)
-            changed.append(out.path)
-    return changed
+    return [project.rel(p) for p, _ in writes] + [f"{project.rel(p)} (removed)" for p in stale]
 
 
 def drift(project: Project, rendered: list[Output]) -> list[Problem]:
@@ -91,7 +95,7 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
         if not out.owned:
             continue
         try:
-            have = (project.root / out.path).read_text(encoding="utf-8")
+            have = read_text(project.root / out.path)
         except FileNotFoundError:
             problems.append(Problem(out.path, 0, "missing; run 'vlabib build'"))
             continue

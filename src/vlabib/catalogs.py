@@ -16,7 +16,7 @@ from typing import Any
 from vlabib.cache import Cache, cache_root
 from vlabib.errors import NetworkError
 from vlabib.venues import Claim
-from vlabib.web import Http, env_float
+from vlabib.web import Http, env_float, env_url
 
 S2_API = "https://api.semanticscholar.org/graph/v1"
 DBLP_API = "https://dblp.org"
@@ -127,9 +127,9 @@ class Catalogs:
         refresh: bool = False,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.s2_api = (os.environ.get("VLABIB_S2_API") or S2_API).rstrip("/")
-        self.dblp_api = (os.environ.get("VLABIB_DBLP_API") or DBLP_API).rstrip("/")
-        timeout = env_float("VLABIB_TIMEOUT", 30.0)
+        self.s2_api = env_url("VLABIB_S2_API", S2_API).rstrip("/")
+        self.dblp_api = env_url("VLABIB_DBLP_API", DBLP_API).rstrip("/")
+        timeout = env_float("VLABIB_TIMEOUT", 30.0, positive=True)
         # Semantic Scholar: 1 request a second (with or without a key); DBLP asks for restraint.
         self.s2 = Http(
             "Semantic Scholar",

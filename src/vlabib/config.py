@@ -14,6 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from vlabib.errors import ConfigError
+from vlabib.files import read_source
 from vlabib.taxonomy import Taxonomy, load_taxonomy
 
 # Settings naming a file vlabib reads, and those naming a folder.
@@ -102,12 +103,14 @@ def find_project(start: Path) -> Project:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    from vlabib.taxonomy import toml_error
+
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(read_source(path, path.name, ConfigError))
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path.name}: {exc}") from None
-    except OSError as exc:
-        raise ConfigError(f"{path.name}: cannot read: {exc.strerror}") from None
+        raise ConfigError(toml_error(path.name, exc)) from None
+    except FileNotFoundError:
+        raise ConfigError(f"{path.name}: cannot read: it vanished") from None
 
 
 def _settings(data: dict[str, Any], where: str) -> Settings:

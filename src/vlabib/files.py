@@ -1,4 +1,6 @@
-"""Safe file writes: atomic replace, write-if-changed, and the bib's lock."""
+"""Safe file writes: every file replaced whole, several files staged before any is replaced,
+symlinks written through (inside the survey only), line endings kept, and the bib's lock.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +8,78 @@ import contextlib
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from vlabib.errors import VlabibError
 
+_TMP_SUFFIX = ".tmp"
 
-def atomic_write(path: Path, text: str) -> None:
-    """Replace *path* with *text* so that readers see the old file or the new, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+
+def atomic_write(path: Path, text: str, *, root: Path | None = None) -> None:
+    """Replace *path* with *text* so that readers see the old file or the new, never a mix.
+    A symlink is written through to its target when that lies inside *root*."""
+    write_all([(path, text)], root=root)
+
+
+def write_all(writes: Sequence[tuple[Path, str]], *, root: Path | None = None) -> None:
+    """Replace several files, all or none as far as the disk allows: each new text is first
+    written and flushed beside its target; only when every one is staged are they renamed
+    into place (renames within a directory do not fail for want of space)."""
+    staged: list[tuple[str, Path]] = []
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
+        for path, text in writes:
+            target = _target(path, root)
+            staged.append((_stage(target, _with_newlines(target, text)), target))
+    except BaseException:
+        for tmp, _ in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        raise
+    for n, (tmp, target) in enumerate(staged):
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            for rest, _ in staged[n:]:
+                with contextlib.suppress(OSError):
+                    os.unlink(rest)
+            raise VlabibError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    for folder in {target.parent for _, target in staged}:
+        _sync_dir(folder)
+
+
+def _target(path: Path, root: Path | None) -> Path:
+    """Where writing *path* lands: a symlink's target when it stays inside *root*."""
+    if not path.is_symlink():
+        return path
+    target = path.resolve()
+    if root is not None and target.is_relative_to(root.resolve()):
+        return target
+    where = f"outside {root}" if root is not None else "a link vlabib does not follow here"
+    raise VlabibError(f"{path}: a symlink to {target}, {where}; vlabib writes only inside the "
+                      "survey: make it a regular file, or point it inside")  # fmt: skip
+
+
+def _with_newlines(path: Path, text: str) -> str:
+    """*text* with the line endings the file already has (CRLF stays CRLF)."""
+    try:
+        with path.open("rb") as f:
+            first = f.readline(1 << 16)
+    except OSError:
+        return text
+    if first.endswith(b"\r\n") and "\r\n" not in text:
+        return text.replace("\n", "\r\n")
+    return text
+
+
+def _stage(path: Path, text: str) -> str:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=path.parent)
+    except OSError as exc:
+        raise VlabibError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
             f.flush()
             os.fsync(f.fileno())
@@ -25,7 +87,6 @@ def atomic_write(path: Path, text: str) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -34,8 +95,12 @@ def atomic_write(path: Path, text: str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return tmp
+
+
+def _sync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        dir_fd = os.open(folder, os.O_RDONLY)
         try:
             os.fsync(dir_fd)
         finally:
@@ -48,20 +113,58 @@ def _umask() -> int:
     return mask
 
 
-def write_if_changed(path: Path, text: str) -> bool:
-    """Write *text* unless *path* already holds it; True when the file changed."""
+def read_source(path: Path, display: str, error: type[VlabibError] = VlabibError) -> str:
+    """A file vlabib reads as input: UTF-8 (a BOM ignored), CRLF read as LF. A file that is
+    not UTF-8, or cannot be read, is *error* naming the file (and the line); a missing one
+    raises FileNotFoundError for the caller to explain."""
     try:
-        if path.read_text(encoding="utf-8") == text:
-            return False
-    except (FileNotFoundError, UnicodeDecodeError):
-        pass
-    atomic_write(path, text)
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise
+    except OSError as exc:
+        raise error(f"{display}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(f"{display}:{line}: not UTF-8 text; save the file as UTF-8") from None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def read_text(path: Path) -> str:
+    """A text file as vlabib compares it: UTF-8, CRLF read as LF."""
+    return path.read_text(encoding="utf-8").replace("\r\n", "\n")
+
+
+def unchanged(path: Path, text: str) -> bool:
+    """Whether *path* already holds *text* (line endings aside)."""
+    try:
+        return read_text(path) == text
+    except (FileNotFoundError, UnicodeDecodeError, IsADirectoryError, NotADirectoryError):
+        return False
+
+
+def write_if_changed(path: Path, text: str, *, root: Path | None = None) -> bool:
+    """Write *text* unless *path* already holds it; True when the file changed."""
+    if unchanged(path, text):
+        return False
+    atomic_write(path, text, root=root)
     return True
+
+
+def leftovers(path: Path) -> list[Path]:
+    """Temporary files an interrupted write of *path* left beside it (a SIGKILL between
+    staging and renaming); nothing else writes files by that name."""
+    try:
+        return sorted(path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"))
+    except OSError:
+        return []
 
 
 @contextlib.contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on *path* (a sibling ``.NAME.lock`` file) for a read-modify-write."""
+    """Hold an exclusive lock on *path* (a sibling ``.NAME.lock`` file) for a read-modify-write;
+    temporary files that an interrupted write left are removed under it."""
     lock = path.with_name(f".{path.name}.lock")
     try:
         fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
@@ -69,6 +172,9 @@ def locked(path: Path) -> Iterator[None]:
         raise VlabibError(f"{lock}: cannot create lock file: {exc.strerror}") from None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        for stale in leftovers(path):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         yield
     finally:
         os.close(fd)

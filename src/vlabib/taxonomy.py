@@ -17,10 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlabib.errors import ConfigError
+from vlabib.files import read_source
 from vlabib.model import Paper, Problem
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ID = 64
+# Deeper trees are not drawn or read well; a deeper one is almost surely a mistake.
+MAX_DEPTH = 12
 Spec = tuple[str, str, str | None, str]  # (id, title, parent or None, blurb)
 
 
@@ -139,7 +142,7 @@ class Taxonomy:
 def load_taxonomy(path: Path, display: str) -> Taxonomy:
     """Read the taxonomy file; errors name the line of the offending node."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_source(path, display, ConfigError)
     except FileNotFoundError:
         raise ConfigError(
             f"{display}: no such file; describe the survey's headings there"
@@ -147,12 +150,20 @@ def load_taxonomy(path: Path, display: str) -> Taxonomy:
     return parse_taxonomy(text, display)
 
 
+def toml_error(display: str, exc: tomllib.TOMLDecodeError) -> str:
+    """``refs/taxonomy.toml:3: …`` from tomllib's "… (at line 3, column 7)"."""
+    m = re.search(r"\(at line (\d+), column \d+\)$", str(exc))
+    what = str(exc)[: m.start()].strip() if m else str(exc)
+    where = f"{display}:{m.group(1)}" if m else display
+    return f"{where}: not valid TOML: {what[:1].lower()}{what[1:]}"
+
+
 def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
     """A :class:`Taxonomy` from taxonomy TOML: root ``id``/``title`` and ``[[node]]`` tables."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{display}: {exc}") from None
+        raise ConfigError(toml_error(display, exc)) from None
 
     def fail(node_id: str, message: str) -> ConfigError:
         m = re.search(rf'^\s*id\s*=\s*"{re.escape(node_id)}"', text, re.MULTILINE)
@@ -170,13 +181,16 @@ def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
     nodes = data.get("node", [])
     if not isinstance(nodes, list) or not all(isinstance(n, dict) for n in nodes):
         raise ConfigError(f"{display}: nodes are written [[node]] (a list of tables), not [node]")
-    seen = {root_id}
+    seen = {root_id: 0}  # id: depth
     specs: list[Spec] = []
     for node in nodes:
         problem, spec = _node_spec(node, seen)
         if problem:
             raise fail(str(node.get("id")), problem)
-        seen.add(spec[0])
+        seen[spec[0]] = seen[spec[2]] + 1 if spec[2] else 1
+        if seen[spec[0]] > MAX_DEPTH:
+            raise fail(spec[0], f"node {spec[0]} is {seen[spec[0]]} levels deep; a taxonomy "
+                       f"may have at most {MAX_DEPTH} levels below its root")  # fmt: skip
         specs.append(spec)
     return Taxonomy.build(root_id, root_title, specs)
 
@@ -188,7 +202,7 @@ def _bad_id(what: str, value: object) -> str:
     )
 
 
-def _node_spec(node: dict[str, object], seen: set[str]) -> tuple[str, Spec]:
+def _node_spec(node: dict[str, object], seen: Mapping[str, int]) -> tuple[str, Spec]:
     """A ``[[node]]`` table as a spec, or what is wrong with it."""
     nid, title, parent, blurb = (node.get(k) for k in ("id", "title", "parent", "blurb"))
     empty: Spec = ("", "", None, "")

@@ -46,7 +46,7 @@ def _decoder() -> LatexNodes2Text:
     return LatexNodes2Text(latex_context=db, math_mode="verbatim", strict_latex_spaces=True)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 20)  # every title, name and venue of a large survey
 def latex_to_text(latex: str) -> str:
     """Unicode text of a LaTeX string: ``M{\\"u}ller`` -> ``Müller``; simple math as text
     (``$\\pi_0$`` -> ``π₀``), other math verbatim.

@@ -115,7 +115,9 @@ def update(
             report.applied += 1
             report.lines.append(f"{key}: venue {decision.venue} ({', '.join(decision.sources)})")
             changes[key]["venue"] = text_to_latex(decision.venue)
-    with bib.transaction(project.bib, display, base=base, dry_run=dry_run) as change:
+    with bib.transaction(
+        project.bib, display, base=base, dry_run=dry_run, root=project.root
+    ) as change:
         for key, fields in changes.items():
             current = change.papers.get(key)
             if fields and current is not None:

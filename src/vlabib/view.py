@@ -114,19 +114,24 @@ def sections(
     papers: Sequence[Paper], taxonomy: Taxonomy, taken_slugs: Sequence[str] = ()
 ) -> list[Section]:
     """Every taxonomy node with its papers, newest first; slugs unique after *taken_slugs*."""
-    by_leaf: dict[str, list[Paper]] = {leaf.id: [] for leaf in taxonomy.leaves}
-    for paper in papers:
+    # One sort, newest first; each node keeps that order (rank) for its own papers.
+    ordered = newest_first(list(papers))
+    rank = {p.key: n for n, p in enumerate(ordered)}
+    by_leaf: dict[str, list[str]] = {leaf.id: [] for leaf in taxonomy.leaves}
+    for paper in ordered:
         for cat in paper.categories:
             if cat in by_leaf:
-                by_leaf[cat].append(paper)
-    views = {p.key: paper_view(p) for p in papers}
+                by_leaf[cat].append(paper.key)
+    views = {p.key: paper_view(p) for p in ordered}
     slugs = unique_slugs([n.title for n in taxonomy], taken_slugs)
     out = []
     for node, slug in zip(taxonomy, slugs, strict=True):
-        members: dict[str, Paper] = {}
-        for leaf in taxonomy.leaves_under(node.id):
-            for paper in by_leaf.get(leaf, []):
-                members[paper.key] = paper
-        ordered = [views[p.key] for p in newest_first(list(members.values()))]
-        out.append(Section(node, slug, ordered, text_to_latex(node.title)))
+        leaves = taxonomy.leaves_under(node.id)
+        if len(leaves) == 1:
+            keys = by_leaf.get(leaves[0], [])
+        else:
+            keys = sorted(
+                {k for leaf in leaves for k in by_leaf.get(leaf, ())}, key=rank.__getitem__
+            )
+        out.append(Section(node, slug, [views[k] for k in keys], text_to_latex(node.title)))
     return out

@@ -5,15 +5,20 @@ what went wrong and what to do.
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
 import json
+import math
 import os
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from typing import Any
 
 from vlabib.errors import NetworkError
 
@@ -48,6 +53,9 @@ class Http:
         self.explain_400: Callable[[bytes], object] | None = None
         self.delay = delay
         self.timeout = timeout
+        # A server may trickle a byte at a time, each within *timeout*: a whole answer
+        # gets this long at most.
+        self.deadline = max(timeout * 4, 60.0)
         self.attempts = attempts
         self.max_wait = max_wait
         self.sleep = sleep
@@ -85,14 +93,17 @@ class Http:
             req = urllib.request.Request(url, data=body, headers=sent)
             retry_after: float | None = None
             try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    payload: bytes = resp.read()
+                payload = _fetch(req, self.timeout, self.deadline, self.service)
                 if payload.strip() == b"Rate exceeded.":
                     problem = "answered 'Rate exceeded.'"
                 else:
                     return payload
             except urllib.error.HTTPError as exc:
-                payload = exc.read()
+                if exc.code in _REDIRECTS:
+                    raise NetworkError(f"{self.service} redirected {url} in a loop (or more "
+                                       f"than {_MAX_REDIRECTS} times); check the endpoint's "
+                                       "environment variable") from None  # fmt: skip
+                payload = _read_capped(exc, self.service)
                 if exc.code not in self.RETRY_STATUS:
                     if exc.code == 400 and self.explain_400 is not None:
                         self.explain_400(payload)  # raises with the service's own words
@@ -101,8 +112,9 @@ class Http:
                     ) from None
                 problem = f"answered HTTP {exc.code} {exc.reason}"
                 retry_after = _retry_after(exc.headers.get("Retry-After"))
-            except TimeoutError:
-                problem = f"did not answer within {self.timeout:g} s"
+            except TimeoutError as exc:
+                late = str(exc).startswith(_LATE)
+                problem = str(exc) if late else f"did not answer within {self.timeout:g} s"
             except urllib.error.URLError as exc:
                 reason = exc.reason
                 if isinstance(reason, ConnectionRefusedError):
@@ -127,6 +139,105 @@ class Http:
         raise NetworkError(f"{self.service} {problem} ({self.attempts} attempts); try again later")
 
 
+# The largest answer vlabib reads: arXiv's feed for 100 papers is about 300 KB.
+MAX_BYTES = 64 * 1024 * 1024
+_MAX_REDIRECTS = 5
+_LATE = "did not finish answering"
+_REDIRECTS = (301, 302, 303, 307, 308)
+
+
+class _Watched(threading.local):
+    """Where this thread's current request records its socket, for the watchdog."""
+
+    holder: dict[str, socket.socket] | None = None
+
+
+_WATCHED = _Watched()
+
+
+def _watch(sock: socket.socket) -> None:
+    if _WATCHED.holder is not None:
+        _WATCHED.holder["sock"] = sock
+
+
+class _HTTPConnection(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+
+class _HTTPSConnection(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _watch(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPConnection, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_HTTPSConnection, req)
+
+
+class _Redirects(urllib.request.HTTPRedirectHandler):
+    """Redirects within http(s) only, and a few of them."""
+
+    max_redirections = _MAX_REDIRECTS
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:  # fmt: skip
+        scheme = urllib.parse.urlsplit(newurl).scheme.lower()
+        if scheme not in ("http", "https"):
+            raise NetworkError(f"{req.full_url} redirects to {newurl[:200]}, which is not an "
+                               "http(s) URL; vlabib does not follow it")  # fmt: skip
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, _Redirects)
+
+
+def _fetch(req: urllib.request.Request, timeout: float, deadline: float, service: str) -> bytes:
+    """The whole body of a 2xx answer, read within *deadline* seconds and *MAX_BYTES*."""
+    late = threading.Event()
+    holder: dict[str, socket.socket] = {}
+
+    def cut() -> None:  # the watchdog: shut the socket under a trickling server
+        late.set()
+        sock = holder.get("sock")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    _WATCHED.holder = holder
+    timer = threading.Timer(deadline, cut)
+    timer.daemon = True
+    timer.start()
+    try:
+        with _OPENER.open(req, timeout=timeout) as resp:
+            return _read_capped(resp, service)
+    except (OSError, http.client.HTTPException):
+        if late.is_set():
+            raise TimeoutError(f"{_LATE} within {deadline:g} s") from None
+        raise
+    finally:
+        timer.cancel()
+        _WATCHED.holder = None
+
+
+def _read_capped(resp: Any, service: str) -> bytes:
+    chunks, size = [], 0
+    while chunk := resp.read(1 << 16):
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise NetworkError(f"{service} sent more than {MAX_BYTES // 2**20} MiB; vlabib "
+                               "reads no answer that large (check the endpoint)")  # fmt: skip
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 def _retry_after(value: str | None) -> float | None:
     if not value:
         return None
@@ -139,11 +250,26 @@ def _retry_after(value: str | None) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float, *, positive: bool = False) -> float:
+    """A number of seconds from the environment: finite, not negative (*positive*: above 0)."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
-        raise NetworkError(f"{name}={value!r} is not a number of seconds") from None
+        number = math.nan
+    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+        least = "more than 0" if positive else "0 or more"
+        raise NetworkError(f"{name}={value[:40]!r} is not a number of seconds ({least})")
+    return number
+
+
+def env_url(name: str, default: str) -> str:
+    """An endpoint from the environment: an http(s) URL with a host."""
+    value = os.environ.get(name) or default
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise NetworkError(f"{name}={value[:80]!r} is not an http(s) URL; unset it to use "
+                           f"{default}")  # fmt: skip
+    return value

@@ -5,7 +5,9 @@ only place that imports click; each command imports the library modules it needs
 
 from __future__ import annotations
 
+import errno
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +33,48 @@ class Group(click.Group):
             return super().invoke(ctx)
         except VlabibError as exc:
             raise UserError(redact(str(exc))) from None
-        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+        except (click.ClickException, click.exceptions.Exit):
             raise
+        except (KeyboardInterrupt, click.Abort):
+            click.echo(f"Error: interrupted; {_ATOMIC}", err=True)
+            raise click.exceptions.Exit(130) from None  # the shell's status for SIGINT
+        except OSError as exc:
+            if exc.filename is None and exc.errno in _STDOUT_ERRNOS:
+                _stdout_failed(exc)
+            raise _bug(exc) from None
         except Exception as exc:
-            # A bug, not bad input: one line asking for a report, the traceback on request.
-            if os.environ.get("VLABIB_DEBUG"):
-                raise
-            raise UserError(
-                redact(
-                    f"internal error ({type(exc).__name__}: {exc}); nothing was written. Please "
-                    "report it with the command you ran (VLABIB_DEBUG=1 shows the traceback)"
-                )
-            ) from None
+            raise _bug(exc) from None
+
+
+# Every file vlabib writes is replaced whole (written beside it, then renamed).
+_ATOMIC = "every file is either fully written or as it was"
+# What writing to a closed pipe, a full device or a vanished terminal raises.
+_STDOUT_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF)
+
+
+def _stdout_failed(exc: OSError) -> None:
+    """The report could not be printed; the work itself is done (or was never started).
+    A reader that stopped reading (``vlabib list | head``) is not an error at all."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
+    except (OSError, ValueError, AttributeError):
+        pass
+    if exc.errno == errno.EPIPE:
+        raise click.exceptions.Exit(0)
+    raise UserError(f"cannot write to standard output ({exc.strerror}); {_ATOMIC}")
+
+
+def _bug(exc: Exception) -> Exception:
+    """A bug, not bad input: one line asking for a report, the traceback on request."""
+    if os.environ.get("VLABIB_DEBUG"):
+        return exc
+    return UserError(
+        redact(
+            f"internal error ({type(exc).__name__}: {exc}); {_ATOMIC}. Please report it with "
+            "the command you ran (VLABIB_DEBUG=1 shows the traceback)"
+        )
+    )
 
 
 def project_of(ctx: click.Context) -> Project:

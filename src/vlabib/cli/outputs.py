@@ -23,7 +23,7 @@ def fmt(ctx: click.Context, check_only: bool) -> None:
 
     project = project_of(ctx)
     name = project.settings.bib
-    changed = bib.format_file(project.bib, name, check_only=check_only)
+    changed = bib.format_file(project.bib, name, check_only=check_only, root=project.root)
     if check_only and changed:
         raise UserError(f"{name}: not in canonical format; run 'vlabib fmt'")
     click.echo(f"{name}: {'reformatted' if changed else 'already canonical'}")
