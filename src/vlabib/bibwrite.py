@@ -39,23 +39,29 @@ def write_string(papers: Iterable[Paper]) -> str:
 
 def first_difference(text: str, papers: Iterable[Paper]) -> int:
     """The first line (1-based) where *text* differs from the canonical text of *papers*,
-    or 0 when it is canonical; entry by entry, without writing the whole canonical text."""
+    or 0 when it is canonical; entry by entry, without writing the whole canonical text.
+    (As comparing the two texts' lines would say; a text that stops early differs on the
+    line after its last.)"""
     pos = 0
     for n, block in enumerate(_blocks(papers)):
         chunk = ("\n\n" if n else "") + block
         if not text.startswith(chunk, pos):
-            return _line_of_difference(text, pos, chunk)
+            return _line_of_difference(text, pos, chunk, final=False)
         pos += len(chunk)
     ending = "\n" if pos else ""
     if text[pos:] == ending:
         return 0
-    return _line_of_difference(text, pos, ending)
+    return _line_of_difference(text, pos, ending, final=True)
 
 
-def _line_of_difference(text: str, pos: int, want: str) -> int:
-    line = text.count("\n", 0, pos) + 1
-    have = text[pos : pos + len(want) + 1]
-    for offset, (a, b) in enumerate(zip(have.split("\n"), want.split("\n"), strict=False)):
+def _line_of_difference(text: str, pos: int, want: str, *, final: bool) -> int:
+    start = text.rfind("\n", 0, pos) + 1
+    before = text.count("\n", 0, start)
+    have_lines = text[start:].splitlines()
+    want_lines = (text[start:pos] + want).splitlines()
+    for n, (a, b) in enumerate(zip(have_lines, want_lines, strict=False)):
         if a != b:
-            return line + offset
-    return line + min(have.count("\n"), want.count("\n"))
+            return before + n + 1
+    # One is a prefix of the other, line for line: the shorter one ends first.
+    shorter = min(len(have_lines), len(want_lines)) if final else len(have_lines)
+    return before + shorter + 1

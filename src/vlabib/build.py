@@ -16,7 +16,7 @@ from vlabib.render import Output, is_generated, render, was_edited
 from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
-_OWN_SUFFIXES = (".tex", ".bib", ".md")
+_OWN_SUFFIXES = (".tex", ".bib", ".bst", ".md")
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ GAP = 0.031  # a level's l sep, inner seps and rules
 SAFETY = 0.012
 LINE_PT = 9.6  # \footnotesize baselineskip
 PAGE_PT = 500.0  # what one figure may take: a page's text, less the caption
+MAX_LINES = 12  # a leaf's methods box lists this many lines, then says how many more
+MAX_FIGURES = 6  # more pages of tree than this, and the figure is drawn in brief
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Box:
     colour: str
     children: tuple[Box, ...]
     methods: str  # LaTeX: ``SmolVLA~\\cite{2506.01844}, …``; "" for inner nodes
+    listing: tuple[str, ...] = ()  # in a brief figure: the leaves under an area
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class Figure:
     root: Box
     widths: tuple[float, ...]  # text width of each level below the root, in \linewidths
     area: str  # "" for the whole taxonomy
+    part: tuple[int, int] = (1, 1)  # k of n, when one node's children fill several pages
+    brief: bool = False  # areas and their leaves only: the whole tree needs too many pages
 
     def methods_width(self, depth: int) -> float:
         """What is left of the line for the methods of a leaf at *depth*."""
@@ -87,10 +92,34 @@ def _height(box: Box, fig: Figure) -> float:
     own = _lines(len(box.section.node.title), width) * LINE_PT + 6
     if box.children:
         return max(own, sum(_height(c, fig) + 2.5 for c in box.children))
-    if box.methods:
-        chars = len(", ".join(f"{p.label_tex} [00]" for p in box.section.papers))
-        own = max(own, _lines(chars, fig.methods_width(box.depth)) * LINE_PT + 6)
+    if box.methods or box.listing:
+        chars = sum(cost for _, cost in _items(box))
+        lines = min(MAX_LINES, _lines(chars, fig.methods_width(box.depth)))
+        own = max(own, lines * LINE_PT + 6)
     return own
+
+
+def _items(box: Box) -> list[tuple[str, int]]:
+    """What a list box shows, and the characters each takes in print."""
+    if box.listing:
+        return [(name, len(name) + 2) for name in box.listing]
+    return [(f"{p.label_tex}~\\cite{{{p.key}}}", len(f"{p.label_tex} [00], "))
+            for p in box.section.papers]  # fmt: skip
+
+
+def shown_methods(box: Box, width: float) -> str:
+    """A list box's text: every item, or as many as MAX_LINES hold and the count of the
+    rest (the area's table lists every paper)."""
+    budget = MAX_LINES * width * CHARS - 12
+    shown: list[str] = []
+    used = 0
+    items = _items(box)
+    for text, cost in items:
+        if used + cost > budget and shown:
+            return ", ".join(shown) + f", and {len(items) - len(shown)} more"
+        shown.append(text)
+        used += cost
+    return ", ".join(shown)
 
 
 def _tree(sections: dict[str, Section], node_id: str, depth: int, colour: str) -> Box:
@@ -116,11 +145,52 @@ def figures(sections: Sequence[Section]) -> list[Figure]:
         fig = todo.pop(0)
         if _height(fig.root, fig) <= PAGE_PT or not fig.root.children:
             done.append(fig)
-            continue
-        for child in fig.root.children:
-            sub = _rebase(child, 0)
-            todo.append(Figure(sub, _widths([sub]), child.section.node.id))
-    return done
+        elif fig.area and not any(c.children for c in fig.root.children):
+            done += _parts(fig)  # a level of leaves taller than a page: in parts
+        else:
+            for child in fig.root.children:
+                sub = _rebase(child, 0)
+                todo.append(Figure(sub, _widths([sub]), child.section.node.id))
+    return done if len(done) <= MAX_FIGURES else _brief(whole)
+
+
+def _brief(whole: Box) -> list[Figure]:
+    """The taxonomy in brief, when drawing it whole takes too many pages: each area with
+    the leaves under it (and their paper counts) in one list box."""
+
+    def leaves(box: Box) -> list[Box]:
+        return [box] if not box.children else [x for c in box.children for x in leaves(c)]
+
+    def listing(area: Box) -> tuple[str, ...]:
+        if not area.children:
+            return (f"{len(area.section.papers)} papers",)
+        return tuple(f"{x.section.title_tex} ({len(x.section.papers)})" for x in leaves(area))
+
+    areas = tuple(Box(a.section, 1, a.colour, (), "", listing(a)) for a in whole.children)
+    root = Box(whole.section, 0, whole.colour, areas, "")
+    fig = Figure(root, _widths([root]), "", brief=True)
+    if _height(root, fig) <= PAGE_PT:
+        return [fig]
+    return [Figure(f.root, f.widths, "", f.part, brief=True) for f in _parts(fig)]
+
+
+def _parts(fig: Figure) -> list[Figure]:
+    """A node whose leaves fill more than a page, as several figures of its leaves."""
+    groups: list[list[Box]] = [[]]
+    height = 0.0
+    for child in fig.root.children:
+        h = _height(child, fig) + 2.5
+        if groups[-1] and height + h > PAGE_PT:
+            groups.append([])
+            height = 0.0
+        groups[-1].append(child)
+        height += h
+    root = fig.root
+    return [
+        Figure(Box(root.section, 0, root.colour, tuple(group), ""), fig.widths, fig.area,
+               (k, len(groups)))
+        for k, group in enumerate(groups, 1)
+    ]  # fmt: skip
 
 
 def _rebase(box: Box, depth: int) -> Box:
@@ -142,13 +212,13 @@ def forest(fig: Figure) -> str:
         else:
             width = fig.widths[box.depth - 1]
             kind = "vlaarea" if box.depth == 1 and not fig.area else "vlanode"
-            empty = box.section.node.is_leaf and not box.methods
+            empty = box.section.node.is_leaf and not box.methods and not box.listing
             style = f"{kind}={box.colour}, text width={width}\\linewidth"
             style += ", vlaempty" if empty else ""
         lines.append(f"{pad}[{{{title}}}, {style}")
-        if box.methods:
+        if box.methods or box.listing:
             width = fig.methods_width(box.depth)
-            lines.append(f"{pad}  [{{{box.methods}}}, vlapapers={box.colour}, "
+            lines.append(f"{pad}  [{{{shown_methods(box, width)}}}, vlapapers={box.colour}, "
                          f"text width={width}\\linewidth]")  # fmt: skip
         for child in box.children:
             visit(child)

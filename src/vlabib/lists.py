@@ -52,6 +52,21 @@ def _markdown() -> MarkdownIt:
     return MarkdownIt("gfm-like", {"linkify": True})
 
 
+@functools.cache
+def _blocks_only() -> MarkdownIt:
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("gfm-like")
+    md.core.ruler.disable(["inline", "text_join"], ignoreInvalid=True)
+    return md
+
+
+def html_block_lines(text: str) -> set[int]:
+    """The (0-based) lines where an HTML block starts in a Markdown text, as GitHub reads
+    it: a comment on its own line outside code, say (block structure only; fast)."""
+    return {t.map[0] for t in _blocks_only().parse(text) if t.type == "html_block" and t.map}
+
+
 class _Walker:
     """Walks the tokens once, keeping the heading path and the units open at each point."""
 

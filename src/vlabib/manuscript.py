@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from importlib.resources import files as files_of
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
@@ -14,8 +15,11 @@ from vlabib import bib
 from vlabib.config import Settings
 from vlabib.figure import figures, forest
 from vlabib.model import Paper
+from vlabib.names import family_name
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex import for_pdflatex, protect_compounds
+from vlabib.texread import latex_to_text
+from vlabib.titles import norm_title
 from vlabib.view import Section, split_venue
 
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
@@ -63,9 +67,18 @@ def _figures(secs: Sequence[Section], hide_empty: bool) -> list[_FigureView]:
     for n, fig in enumerate(figures(shown)):
         labels = r"\label{fig:taxonomy}" if n == 0 else ""
         caption = f"Taxonomy of {root}."
+        if fig.brief:
+            k, total = fig.part
+            caption = (
+                f"Taxonomy of {root} in brief: its areas and the leaves under each, "
+                f"with their papers{f' (part {k} of {total})' if total > 1 else ''}."
+            )
+            labels += rf"\label{{fig:taxonomy-{k}}}" if k > 1 else ""
         if fig.area:
-            labels += rf"\label{{fig:taxonomy-{fig.area}}}"
-            caption = f"Taxonomy of {root}: {fig.root.section.title_tex}."
+            k, n = fig.part
+            labels += rf"\label{{fig:taxonomy-{fig.area}{'' if k == 1 else f'-{k}'}}}"
+            part = f" (part {k} of {n})" if n > 1 else ""
+            caption = f"Taxonomy of {root}: {fig.root.section.title_tex}{part}."
         views.append(_FigureView(forest(fig), caption, labels))
     return views
 
@@ -113,9 +126,11 @@ def files(
         "taxonomy.tex": template(
             "taxonomy.tex", figures=_figures(secs, settings.empty_leaves == "hide")
         ),
-        "cites.tex": template("cites.tex", sections=secs),
+        "cites.tex": template("cites.tex", sections=secs, cite_lists=_cite_lists(papers, secs)),
         "references.bib": bib.write_string(exported(papers)),
         "body.tex": template("body.tex", sections=secs, heading=heading),
+        # plainnat, able to tell apart more than 26 references with one author-year label
+        "vlabibnat.bst": (files_of("vlabib") / "templates" / "vlabibnat.bst").read_text("utf-8"),
     }
     for area in taxonomy.areas:
         own[f"table-{area.id}.tex"] = _table(by_id[area.id], taxonomy, by_id,
@@ -126,6 +141,28 @@ def files(
         stub = for_pdflatex(template("section.tex", s=s))
         out.append(File(f"{SECTIONS}/{s.node.id}.tex", stub, owned=False))
     return out
+
+
+def _cite_lists(papers: Sequence[Paper], secs: Sequence[Section]) -> dict[str, str]:
+    """Each node's keys in about the order the bibliography numbers them (by authors, year,
+    title, as plainnat sorts): natbib's sort&compress sorts a long list unsorted into it
+    by insertion, and runs out of TeX's memory past a thousand keys in random order."""
+    rank = {p.key: n for n, p in enumerate(sorted(papers, key=_sort_label))}
+    return {s.node.id: ",".join(sorted((p.key for p in s.papers), key=rank.__getitem__))
+            for s in secs}  # fmt: skip
+
+
+def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
+    """plainnat's sort key, near enough: the short label (Li, Li and Wang, Li et al), all
+    the authors, the year, the key."""
+    names = [norm_title(latex_to_text(family_name(a))) for a in paper.authors]
+    if not names:
+        short = norm_title(latex_to_text(paper.shortname or paper.title))
+    elif len(names) > 2:
+        short = f"{names[0]} et al"
+    else:
+        short = " and ".join(names)
+    return short, " ".join(names), str(paper.year or ""), paper.key
 
 
 def exported(papers: Sequence[Paper]) -> list[Paper]:

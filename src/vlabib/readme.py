@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from vlabib.errors import ReadmeError
+from vlabib.lists import html_block_lines
 
 REGION = "papers"
 BEGIN = "<!-- vlabib:begin {} -->"
@@ -18,18 +19,67 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
 def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
-    """Start and end offsets of the region's content, and its 1-based begin line."""
+    """Start and end offsets of the region's content, and its 1-based begin line. A marker
+    counts only on a line of its own, outside code (as GitHub shows an HTML comment)."""
     begin, end = BEGIN.format(name), END.format(name)
-    if text.count(begin) != 1 or text.count(end) != 1:
+    begins, ignored = _marker_lines(text, begin, None)
+    if len(begins) == 1:
+        ends, more = _marker_lines(text, end, begins[0])
+        ignored += more
+    else:
+        ends = []
+    if len(begins) != 1 or len(ends) != 1:
+        where = "".join(f"; line {n} is ignored ({why})" for n, why in ignored)
         raise ReadmeError(
             f"README must hold the marker lines {begin} and {end} once each, "
-            "where the paper list goes"
+            f"where the paper list goes{where}"
         )
-    start = text.index(begin) + len(begin)
-    stop = text.index(end)
-    if stop < start:
-        raise ReadmeError(f"README: {end} comes before {begin}; swap them")
-    return start, stop, text[:start].count("\n") + 1
+    start = _offset(text, begins[0]) + len(text.split("\n", begins[0] + 1)[begins[0]].rstrip())
+    stop = _offset(text, ends[0])
+    stop += len(text[stop:].split("\n", 1)[0]) - len(text[stop:].split("\n", 1)[0].lstrip())
+    return start, stop, begins[0] + 1
+
+
+def _offset(text: str, line: int) -> int:
+    pos = 0
+    for _ in range(line):
+        pos = text.index("\n", pos) + 1
+    return pos
+
+
+def _marker_lines(
+    text: str, marker: str, after: int | None
+) -> tuple[list[int], list[tuple[int, str]]]:
+    """0-based lines holding *marker* as an HTML comment of their own, and (1-based) the
+    lines that mention it otherwise, with why they do not count."""
+    found, ignored = [], []
+    pos = text.find(marker)
+    while pos != -1:
+        number = text.count("\n", 0, pos)
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        line = text[line_start : len(text) if line_end == -1 else line_end]
+        if line.strip() != marker:
+            ignored.append((number + 1, "the marker shares its line with other text"))
+        elif after is not None and number < after:
+            ignored.append((number + 1, "it comes before the begin marker"))
+        elif not _outside_code(text, number, after):
+            ignored.append((number + 1, "it is inside code"))
+        else:
+            found.append(number)
+        pos = text.find(marker, pos + len(marker))
+    return found, ignored
+
+
+def _outside_code(text: str, line: int, after: int | None) -> bool:
+    """Whether the marker on *line* is an HTML block of its own. For the end marker (*after*
+    is the begin line) only the region between them is read, and only when it has a fence:
+    what vlabib writes there has none."""
+    start = 0 if after is None else _offset(text, after + 1)
+    chunk = text[start : _offset(text, line + 1) if line + 1 <= text.count("\n") else len(text)]
+    if after is not None and "```" not in chunk and "~~~" not in chunk and "    <!--" not in chunk:
+        return True
+    return (line - (0 if after is None else after + 1)) in html_block_lines(chunk)
 
 
 def splice(text: str, body: str, name: str = REGION) -> str:

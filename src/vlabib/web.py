@@ -68,6 +68,35 @@ class Http:
             self.sleep(wait)
         self._last = self.clock()
 
+    def _http_error(self, exc: urllib.error.HTTPError, url: str) -> tuple[str, float | None]:
+        """What an HTTP error answer means: a problem worth a retry (and how long to wait),
+        or, raised, one that is not."""
+        if exc.code in _REDIRECTS:
+            raise NetworkError(f"{self.service} redirected {url} in a loop (or more than "
+                               f"{_MAX_REDIRECTS} times); check the endpoint's environment "
+                               "variable") from None  # fmt: skip
+        payload = _read_capped(exc, self.service)
+        if exc.code not in self.RETRY_STATUS:
+            if exc.code == 400 and self.explain_400 is not None:
+                self.explain_400(payload)  # raises with the service's own words
+            raise NetworkError(
+                f"{self.service} answered HTTP {exc.code} {exc.reason} for {url}"
+            ) from None
+        return f"answered HTTP {exc.code} {exc.reason}", _retry_after(
+            exc.headers.get("Retry-After")
+        )
+
+    def _unreachable(self, exc: urllib.error.URLError, url: str) -> str:
+        reason = exc.reason
+        if isinstance(reason, ConnectionRefusedError):
+            raise NetworkError(
+                f"cannot reach {self.service} at {url}: connection refused "
+                "(check the network, or the endpoint's environment variable)"
+            ) from None
+        if isinstance(reason, TimeoutError):
+            return f"did not answer within {self.timeout:g} s"
+        return f"could not be reached ({reason})"
+
     def request(
         self,
         url: str,
@@ -99,33 +128,12 @@ class Http:
                 else:
                     return payload
             except urllib.error.HTTPError as exc:
-                if exc.code in _REDIRECTS:
-                    raise NetworkError(f"{self.service} redirected {url} in a loop (or more "
-                                       f"than {_MAX_REDIRECTS} times); check the endpoint's "
-                                       "environment variable") from None  # fmt: skip
-                payload = _read_capped(exc, self.service)
-                if exc.code not in self.RETRY_STATUS:
-                    if exc.code == 400 and self.explain_400 is not None:
-                        self.explain_400(payload)  # raises with the service's own words
-                    raise NetworkError(
-                        f"{self.service} answered HTTP {exc.code} {exc.reason} for {url}"
-                    ) from None
-                problem = f"answered HTTP {exc.code} {exc.reason}"
-                retry_after = _retry_after(exc.headers.get("Retry-After"))
+                problem, retry_after = self._http_error(exc, url)
             except TimeoutError as exc:
                 late = str(exc).startswith(_LATE)
                 problem = str(exc) if late else f"did not answer within {self.timeout:g} s"
             except urllib.error.URLError as exc:
-                reason = exc.reason
-                if isinstance(reason, ConnectionRefusedError):
-                    raise NetworkError(
-                        f"cannot reach {self.service} at {url}: connection refused "
-                        "(check the network, or the endpoint's environment variable)"
-                    ) from None
-                if isinstance(reason, TimeoutError):
-                    problem = f"did not answer within {self.timeout:g} s"
-                else:
-                    problem = f"could not be reached ({reason})"
+                problem = self._unreachable(exc, url)
             except (http.client.HTTPException, ConnectionError) as exc:
                 problem = f"broke the connection ({type(exc).__name__})"
             if attempt + 1 == self.attempts:
@@ -136,7 +144,8 @@ class Http:
                     f"{self.service} {problem} and asks to wait {wait:.0f} s; try again later"
                 )
             self.sleep(wait)
-        raise NetworkError(f"{self.service} {problem} ({self.attempts} attempts); try again later")
+        tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
+        raise NetworkError(f"{self.service} {problem} ({tries}); try again later")
 
 
 # The largest answer vlabib reads: arXiv's feed for 100 papers is about 300 KB.
@@ -217,7 +226,10 @@ def _fetch(req: urllib.request.Request, timeout: float, deadline: float, service
     timer.start()
     try:
         with _OPENER.open(req, timeout=timeout) as resp:
-            return _read_capped(resp, service)
+            body = _read_capped(resp, service)
+        if late.is_set():  # the watchdog cut it short: what was read is not the answer
+            raise TimeoutError(f"{_LATE} within {deadline:g} s")
+        return body
     except (OSError, http.client.HTTPException):
         if late.is_set():
             raise TimeoutError(f"{_LATE} within {deadline:g} s") from None
