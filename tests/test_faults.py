@@ -460,3 +460,32 @@ def test_ctrl_c_is_an_error_line(survey: Path) -> None:
         _, err = proc.communicate(timeout=30)
     assert (proc.returncode, err.decode()) == (130, f"Error: interrupted; {ATOMIC}\n")
     assert snapshot(survey) == before
+
+
+def test_a_bib_that_would_not_read_back_is_told_by_entry(
+    survey: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never a line number in a file that was never written."""
+    from vlabib import bib as bibmodule
+    from vlabib.errors import BibError
+
+    real = bibmodule.parse_string
+    before = snapshot(survey)
+
+    def fussy(text: str, path: str = "refs/vla.bib") -> list[object]:
+        if "2501.00001" in text:
+            line = text.split("\n").index("  title         = {Paper 2501.00001},") + 1
+            raise BibError(f"{path}:{line}: entry 2501.00001: field title: not allowed")
+        return real(text, path)  # type: ignore[return-value]
+
+    monkeypatch.setattr(bibmodule, "parse_string", fussy)
+    with FakeArxiv({}, any_id=True) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        result = run("add", "2501.00001", "-c", "evaluation")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: entry 2501.00001: field title: not allowed\n"
+        "Error: nothing was written to refs/papers.bib: vlabib would not be able to read it "
+        "back; please report this with the command you ran\n"
+    )
+    assert snapshot(survey) == before

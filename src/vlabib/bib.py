@@ -257,6 +257,23 @@ class Change:
     written: bool = False
 
 
+def _unwritable(message: str, text: str, display: str) -> str:
+    """A read-back failure, told by entry: ``display:LINE:`` means a line of *text*."""
+    lines = text.split("\n")
+    out = []
+    for problem in message.split("\n"):
+        m = re.match(rf"{re.escape(display)}:(\d+): (.*)", problem)
+        if m:
+            number = int(m.group(1))
+            key = next((ln[ln.index("{") + 1 : -1] for ln in reversed(lines[:number])
+                        if ln.startswith("@")), "?")  # fmt: skip
+            said = m.group(2)
+            problem = said if said.startswith(f"entry {key}") else f"entry {key}: {said}"
+        out.append(problem)
+    return ("\n".join(out) + f"\nnothing was written to {display}: vlabib would not be able to "
+            "read it back; please report this with the command you ran")  # fmt: skip
+
+
 @contextlib.contextmanager
 def transaction(
     path: Path,
@@ -290,7 +307,11 @@ def transaction(
         change = Change(dict(read_papers), current.text)
         yield change
         change.text = write_string(change.papers.values())
-        parse_string(change.text, display)  # whatever is written must read back
+        try:
+            parse_string(change.text, display)  # whatever is written must read back
+        except BibError as exc:
+            # Its lines are in a text that was never written: name the entries instead.
+            raise BibError(_unwritable(str(exc), change.text, display)) from None
         wanted = change.papers != read_papers or reformat
         if wanted and not dry_run and change.text != current.text:
             atomic_write(path, change.text, root=root)
