@@ -270,3 +270,27 @@ def test_first_difference_finds_the_line_writing_would(pos: int, insert: str, cu
     pos %= len(canonical) + 1
     text = canonical[:pos] + insert + canonical[pos + cut :]
     assert bib.first_difference(text, papers) == _reference_difference(text, canonical)
+
+
+def test_a_large_bib_is_read_once_and_remembered_safely(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parse is remembered by the text's hash in the user's cache: the same text reads
+    back the same papers, a changed text is parsed again, and a damaged entry is ignored."""
+    from vlabib import bibcache
+
+    monkeypatch.setattr(bibcache, "_REMEMBER_FROM", 0)
+    monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "papers.bib"
+    source = (DATA / "survey" / "refs" / "papers.bib").read_text()
+    path.write_text(source)
+    first = bib.read(path).papers
+    (remembered,) = (tmp_path / "cache" / "parsed").glob("*.json")
+    assert bib.read(path).papers == first
+    remembered.write_text("[[1, 2]]")  # damaged: read as a miss, parsed again
+    assert bib.read(path).papers == first
+    path.write_text(source.replace("{ICLR 2025}", "{ICLR 2026}"))
+    assert [p.venue for p in bib.read(path).papers if p.key == "2407.21118"] == ["ICLR 2026"]
+    path.write_text(source.replace("{Palu:", "{\\input{x} Palu:"))
+    with pytest.raises(BibError):  # a hostile text is never remembered as sound
+        bib.read(path)

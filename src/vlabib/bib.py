@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vlabib.bibcache import remembered_parse
 from vlabib.bibwrite import first_difference as first_difference
 from vlabib.bibwrite import write_string as write_string
 from vlabib.errors import BibError
@@ -235,7 +236,7 @@ def read(path: Path, display: str | None = None) -> Snapshot:
     # again and again (at 100,000 entries that walk costs more than the parse).
     gc.disable()
     try:
-        papers = parse_string(text, name)
+        papers = remembered_parse(text, name, parse_string)
     finally:
         gc.enable()
     gc.freeze()

@@ -18,8 +18,6 @@ from vlabib.model import Paper
 from vlabib.names import family_name
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex import for_pdflatex, protect_compounds
-from vlabib.texread import latex_to_text
-from vlabib.titles import norm_title
 from vlabib.view import Section, split_venue
 
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
@@ -153,11 +151,11 @@ def _cite_lists(papers: Sequence[Paper], secs: Sequence[Section]) -> dict[str, s
 
 
 def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
-    """plainnat's sort key, near enough: the short label (Li, Li and Wang, Li et al), all
-    the authors, the year, the key."""
-    names = [norm_title(latex_to_text(family_name(a))) for a in paper.authors]
+    """plainnat's sort key, near enough (an order natbib sorts quickly, not the exact one):
+    the short label (Li, Li and Wang, Li et al), all the authors, the year, the key."""
+    names = [family_name(a).lower() for a in paper.authors]
     if not names:
-        short = norm_title(latex_to_text(paper.shortname or paper.title))
+        short = (paper.shortname or paper.title).lower()
     elif len(names) > 2:
         short = f"{names[0]} et al"
     else:

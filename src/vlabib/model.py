@@ -7,6 +7,7 @@ data. Frozen, no I/O; the taxonomy is in :mod:`vlabib.taxonomy`.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -36,9 +37,9 @@ class Paper:
     def title(self) -> str:
         return self.get("title")
 
-    @property
-    def authors(self) -> list[str]:
-        return split_names(self.get("author"))
+    @functools.cached_property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(split_names(self.get("author")))
 
     @property
     def year(self) -> int | None:
@@ -50,7 +51,7 @@ class Paper:
         m = self.get("month").lower()
         return _MONTHS.index(m) + 1 if m in _MONTHS else None
 
-    @property
+    @functools.cached_property
     def categories(self) -> tuple[str, ...]:
         return split_keywords(self.get("keywords"))
 

@@ -7,6 +7,7 @@ hand edit inside them looks like to ``check``.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from vlabib.errors import ReadmeError
@@ -18,6 +19,7 @@ END = "<!-- vlabib:end {} -->"
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
+@functools.lru_cache(maxsize=4)  # build and check ask about the same README several times
 def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
     """Start and end offsets of the region's content, and its 1-based begin line. A marker
     counts only on a line of its own, outside code (as GitHub shows an HTML comment)."""

@@ -80,9 +80,12 @@ _MD_SPECIAL_RE = re.compile(
     r"([\\`*_\[\]<>|#~]|&(?=#?\w+;)|:(?=//)|(?<=\bwww)\.|^[-+](?=\s|$))",
     re.IGNORECASE,
 )
+# "1. x" at the start would open an ordered list.
+_MD_ORDINAL_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _URL_UNSAFE_RE = re.compile(r"""[\s()<>\[\]|"'\x00-\x1f\x7f]""")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def md_text(text: str) -> str:
     """Markdown-safe inline text: no markup, HTML, entity or table cell break survives.
 
@@ -90,7 +93,7 @@ def md_text(text: str) -> str:
     'A \\\\*bold\\\\* \\\\<b\\\\>\\\\|x\\\\</b\\\\> \\\\&amp; 2 & 3'
     """
     text = _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
-    return re.sub(r"^(\d{1,9})([.)])(?=\s|$)", r"\1\\\2", text)
+    return _MD_ORDINAL_RE.sub(r"\1\\\2", text) if text[:1].isdigit() else text
 
 
 def md_url(url: str) -> str:
