@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -100,6 +101,7 @@ def lint_manuscript(
     if not main.is_file():
         return []
     refs, seen, problems = _follow_inputs(project, main, will_write)
+    prefix = project.settings.cite_prefix
     keys = {p.key for p in papers}
     by_leaf: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
@@ -107,10 +109,10 @@ def lint_manuscript(
             by_leaf[cat].append(paper.key)
     cited: set[str] = set()
     for name, ref in refs:
-        if ref.command in ("vlacite", "vlacount"):
+        if ref.command in ("nodecite", "nodecount"):
             if ref.argument not in taxonomy:
-                problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy)))
-            elif ref.command == "vlacite":
+                problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy, prefix)))
+            elif ref.command == "nodecite":
                 for leaf in taxonomy.leaves_under(ref.argument):
                     cited.update(by_leaf[leaf])
         elif ref.argument == "*":
@@ -156,7 +158,8 @@ def _follow_inputs(
         problems += _conflict_markers(name, text)
         # vlabib's own files are read by their known shape (a hand edit of one is drift).
         own = name in will_write and name.startswith(project.settings.generated + "/")
-        for ref in _own_references(text) if own else references(text):
+        prefix = project.settings.cite_prefix
+        for ref in _own_references(text, prefix) if own else references(text, prefix):
             if ref.command not in ("input", "include"):
                 refs.append((name, ref))
                 continue
@@ -179,21 +182,26 @@ def _follow_inputs(
     return refs, seen, problems
 
 
-_OWN_REF_RE = re.compile(r"\\(input|cite|vlacite|vlacount)\{([^}]*)\}")
 _COMMENT_RE = re.compile(r"(?<!\\)%.*")
 
 
-def _own_references(text: str) -> list[Reference]:
+def _own_references(text: str, prefix: str) -> list[Reference]:
     """The references in a file vlabib generated, read by its known shape: ``\\input`` and
     ``\\cite`` lists outside comments."""
+    pattern = _own_pattern(prefix)
     out = []
     for line, content in enumerate(text.split("\n"), 1):
         if "\\" not in content:
             continue
-        for m in _OWN_REF_RE.finditer(_COMMENT_RE.sub("", content)):
-            command = m.group(1)
+        for m in pattern.finditer(_COMMENT_RE.sub("", content)):
+            command = m.group(1).replace(prefix + "c", "nodec")
             out += [Reference(command, a.strip(), line) for a in m.group(2).split(",") if a.strip()]
     return out
+
+
+@functools.cache
+def _own_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"\\(input|cite|{prefix}cite|{prefix}count)\{{([^}}]*)\}}")
 
 
 def _conflict_markers(name: str, text: str) -> list[Problem]:
@@ -222,10 +230,11 @@ def _missing_input(command: str, name: str) -> str:
     return f"\\{command}{{{name}}}: no such file; create it or remove the line"
 
 
-def _unknown_node(ref: Reference, taxonomy: Taxonomy) -> str:
+def _unknown_node(ref: Reference, taxonomy: Taxonomy, prefix: str) -> str:
     close = difflib.get_close_matches(ref.argument, [n.id for n in taxonomy.nodes], n=1)
     hint = f" (did you mean {close[0]}?)" if close else "; see refs/taxonomy.toml"
-    return f"\\{ref.command}{{{ref.argument}}}: no such taxonomy node{hint}"
+    macro = ref.command.replace("node", prefix, 1)
+    return f"\\{macro}{{{ref.argument}}}: no such taxonomy node{hint}"
 
 
 def _unused_prose(project: Project, reached: set[Path], taxonomy: Taxonomy) -> list[Problem]:

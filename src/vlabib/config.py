@@ -1,7 +1,7 @@
 """Where a survey's files are: ``[tool.vlabib]`` in pyproject.toml, or ``vlabib.toml``.
 
 >>> Settings().bib
-'refs/vla.bib'
+'refs/papers.bib'
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ _FOLDERS = ("latex", "generated")
 class Settings:
     """``[tool.vlabib]`` in pyproject.toml (or the top level of vlabib.toml); paths are relative."""
 
-    bib: str = "refs/vla.bib"
+    bib: str = "refs/papers.bib"
     taxonomy: str = "refs/taxonomy.toml"
     readme: str = "README.md"
     latex: str = "latex"
@@ -39,6 +39,10 @@ class Settings:
     table_fields: tuple[str, ...] = ()
     #: Empty leaves in the taxonomy figure: "show" (dashed) or "hide".
     empty_leaves: str = "show"
+    #: The manuscript's macros: \\PREFIXcite{NODE} and \\PREFIXcount{NODE}.
+    cite_prefix: str = "survey"
+    #: The manuscript's title; by default "A Survey on" the taxonomy's root title.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,18 +92,29 @@ class Project:
 
 
 def find_project(start: Path) -> Project:
-    """The nearest directory at or above *start* with vlabib settings, else *start* itself."""
+    """The survey *start* is in: the nearest directory at or above it with vlabib settings
+    (``vlabib.toml``, or ``[tool.vlabib]`` in pyproject.toml)."""
+    project = nearest_project(start)
+    if project is None:
+        raise ConfigError(
+            f"no survey here: neither {start} nor a folder above it has a vlabib.toml (or "
+            "[tool.vlabib] in pyproject.toml); start one with 'vlabib init --title \"…\"'"
+        )
+    return project
+
+
+def nearest_project(start: Path) -> Project | None:
     start = start.resolve()
     for folder in (start, *start.parents):
         own = folder / "vlabib.toml"
         if own.is_file():
-            return Project(folder, _settings(_read_toml(own), own.name))
+            return Project(folder, parse_settings(_read_toml(own), own.name))
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             data = _read_toml(pyproject)
             if "vlabib" in data.get("tool", {}):
-                return Project(folder, _settings(data["tool"]["vlabib"], "[tool.vlabib]"))
-    return Project(start, Settings())
+                return Project(folder, parse_settings(data["tool"]["vlabib"], "[tool.vlabib]"))
+    return None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -113,7 +128,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path.name}: cannot read: it vanished") from None
 
 
-def _settings(data: dict[str, Any], where: str) -> Settings:
+def parse_settings(data: dict[str, Any], where: str) -> Settings:
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
     if unknown:
@@ -136,6 +151,9 @@ def _settings(data: dict[str, Any], where: str) -> Settings:
             )
     if data.get("readme_layout", "bullets") not in ("bullets", "table"):
         raise ConfigError(f"{where}: readme_layout must be 'bullets' or 'table'")
+    if not re.fullmatch(r"[a-z]{1,20}", data.get("cite_prefix", "survey")):
+        raise ConfigError(f"{where}: cite_prefix must be 1 to 20 lower-case letters (a TeX "
+                          "macro name), such as \"survey\"")  # fmt: skip
     if data.get("empty_leaves", "show") not in ("show", "hide"):
         raise ConfigError(f"{where}: empty_leaves must be 'show' or 'hide'")
     bad = [f for f in data.get("table_fields", ()) if not re.fullmatch(r"[a-z][a-z0-9_-]*", f)]

@@ -5,6 +5,7 @@ written only when missing, the skeleton ``main.tex`` and one prose file per node
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files as files_of
@@ -17,7 +18,7 @@ from vlabib.figure import figures, forest
 from vlabib.model import Paper
 from vlabib.names import family_name
 from vlabib.taxonomy import Taxonomy
-from vlabib.tex import for_pdflatex, protect_compounds
+from vlabib.tex import for_pdflatex, protect_compounds, text_to_latex
 from vlabib.view import Section, split_venue
 
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
@@ -120,6 +121,8 @@ def files(
     """Every manuscript file: ``generated/…`` (vlabib's) and the skeleton (the authors')."""
     by_id = {s.node.id: s for s in secs}
     generated = PurePosixPath(settings.generated).relative_to(settings.latex)
+    template = functools.partial(template, p=settings.cite_prefix)  # the survey's macros
+
     own = {
         "taxonomy.tex": template(
             "taxonomy.tex", figures=_figures(secs, settings.empty_leaves == "hide")
@@ -134,7 +137,9 @@ def files(
         own[f"table-{area.id}.tex"] = _table(by_id[area.id], taxonomy, by_id,
                                              settings.table_fields, template)  # fmt: skip
     out = [File(str(generated / name), for_pdflatex(text)) for name, text in sorted(own.items())]
-    out.append(File("main.tex", for_pdflatex(template("main.tex", root=secs[0])), owned=False))
+    title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
+    main = template("main.tex", root=secs[0], title=title)
+    out.append(File("main.tex", for_pdflatex(main), owned=False))
     for s in secs[1:]:
         stub = for_pdflatex(template("section.tex", s=s))
         out.append(File(f"{SECTIONS}/{s.node.id}.tex", stub, owned=False))

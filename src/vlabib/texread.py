@@ -218,7 +218,7 @@ _READERS = {
 class Reference(NamedTuple):
     """A file, cite key or taxonomy node a hand-written .tex file names, and where."""
 
-    command: str  # input, include, cite (any \...cite... command), vlacite, vlacount
+    command: str  # input, include, cite (any \...cite... command), nodecite, nodecount
     argument: str
     line: int
 
@@ -230,29 +230,30 @@ _CITES = ("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyea
           "fullcite", "smartcite", "supercite", "Cite", "Citep", "Citet", "Citeauthor",
           "Parencite", "Textcite", "Autocite")  # fmt: skip
 _FILES = ("input", "include", "subfile")
-_NODES = ("vlacite", "vlacount")
 
 
 @functools.cache
-def _walker_context() -> Any:
+def _walker_context(prefix: str = "survey") -> Any:
     from pylatexenc.latexwalker import get_default_latex_context_db
     from pylatexenc.macrospec import MacroSpec
 
     _quiet()
     db = get_default_latex_context_db().filter_context()
     specs = [MacroSpec(name, "*[[{") for name in _CITES]
-    specs += [MacroSpec(name, "{") for name in (*_FILES, *_NODES)]
+    specs += [MacroSpec(name, "{") for name in (*_FILES, prefix + "cite", prefix + "count")]
     db.add_context_category("vlabib-references", macros=specs, prepend=True)
     return db
 
 
-def references(text: str) -> list[Reference]:
-    """Every ``\\input``/``\\include`` file, cite key and ``\\vlacite`` node in *text*, read
-    by a LaTeX parser: comments and verbatim are skipped as TeX skips them."""
+def references(text: str, prefix: str = "survey") -> list[Reference]:
+    """Every ``\\input``/``\\include`` file, cite key and node of the survey's own macros
+    (``\\PREFIXcite``, ``\\PREFIXcount``, as ``nodecite``/``nodecount``) in *text*, read by a
+    LaTeX parser: comments and verbatim are skipped as TeX skips them."""
     from pylatexenc.latexwalker import LatexMacroNode, LatexWalker
 
-    walker = LatexWalker(text, latex_context=_walker_context(), tolerant_parsing=True)
+    walker = LatexWalker(text, latex_context=_walker_context(prefix), tolerant_parsing=True)
     out: list[Reference] = []
+    macros = {prefix + "cite": "nodecite", prefix + "count": "nodecount"}
 
     def visit(nodes: Any) -> None:
         for node in nodes or ():
@@ -261,7 +262,8 @@ def references(text: str) -> list[Reference]:
             args = node.nodeargd.argnlist if isinstance(node, LatexMacroNode) and \
                 node.nodeargd else []  # fmt: skip
             if isinstance(node, LatexMacroNode):
-                _collect(node.macroname, args, walker.pos_to_lineno_colno(node.pos)[0], out)
+                line = walker.pos_to_lineno_colno(node.pos)[0]
+                _collect(macros.get(node.macroname, node.macroname), args, line, out)
             for arg in args:
                 visit(getattr(arg, "nodelist", None))
             if not isinstance(node, LatexMacroNode):
@@ -278,8 +280,8 @@ def _collect(name: str, args: list[Any], line: int, out: list[Reference]) -> Non
     value = group.latex_verbatim()[1:-1]
     if name in _FILES:
         out.append(Reference("input" if name != "include" else "include", value.strip(), line))
-    elif name in _NODES or name in _CITES:
-        command = name if name in _NODES else "cite"
+    elif name in ("nodecite", "nodecount") or name in _CITES:
+        command = name if name.startswith("node") else "cite"
         out += [Reference(command, item.strip(), line) for item in value.split(",") if item.strip()]
 
 

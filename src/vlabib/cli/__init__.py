@@ -78,7 +78,14 @@ def _bug(exc: Exception) -> Exception:
 
 
 def project_of(ctx: click.Context) -> Project:
-    project: Project = ctx.find_root().obj
+    """The survey the command runs in, found by walking up from the start directory."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, Project):
+        try:
+            root.obj = find_project(root.obj)
+        except VlabibError as exc:
+            raise UserError(str(exc)) from None
+    project: Project = root.obj
     return project
 
 
@@ -98,10 +105,10 @@ def main(ctx: click.Context, directory: Path | None) -> None:
 
     Example: vlabib stats
     """
-    ctx.obj = find_project(directory or Path.cwd())
+    ctx.obj = directory or Path.cwd()  # the survey is looked up when a command needs it
 
 
 # The commands register themselves on `main` when their modules are imported.
-from vlabib.cli import browse, changes, outputs, sync  # noqa: E402
+from vlabib.cli import browse, changes, outputs, start, sync  # noqa: E402
 
-__all__ = ["browse", "changes", "main", "outputs", "project_of", "sync"]
+__all__ = ["browse", "changes", "main", "outputs", "project_of", "start", "sync"]

@@ -1,0 +1,34 @@
+"""``vlabib init``: start a new survey."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from vlabib.cli import main
+
+
+@main.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--title", required=True, help='The survey\'s title, e.g. "Efficient LLM Inference".')
+@click.pass_context
+def init(ctx: click.Context, directory: Path | None, title: str) -> None:
+    """Start a new survey in DIRECTORY (default: here).
+
+    Writes vlabib.toml, an empty refs/papers.bib, an example refs/taxonomy.toml, a README
+    with the paper list's markers, the manuscript skeleton under latex/, a Makefile, a
+    GitHub workflow (.github/workflows/vlabib.yml) and .pre-commit-config.yaml; then
+    build, check and pdf work at once. Nothing that exists is overwritten.
+
+    Example: vlabib init --title "Efficient LLM Inference"
+    """
+    from vlabib.scaffold import init as scaffold
+
+    start: Path = ctx.find_root().obj
+    folder = directory if directory is None or directory.is_absolute() else start / directory
+    written = scaffold(folder or start, title)
+    for name in written:
+        click.echo(f"wrote {name}")
+    click.echo("next: vlabib add ARXIV_ID -c first-family (or vlabib import LIST.md), then "
+               "vlabib build")  # fmt: skip
