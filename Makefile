@@ -15,6 +15,8 @@ $(STAMP): pyproject.toml
 # The whole suite; TeX Live (and poppler) are installed first if missing, as for 'make tex'.
 test: $(STAMP)
 	bash scripts/texlive.sh --tests
+	bash scripts/node-tools.sh
+	bash scripts/browser.sh
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Make sure the TeX tools vlabib's manuscript needs are installed.
-#   scripts/texlive.sh          what `make tex` needs (DESIGN.md's set)
+#   scripts/texlive.sh          what `make tex` needs
 #   scripts/texlive.sh --tests  also biblatex (the suite's biblatex variant) and poppler's
 #                               pdftotext/pdffonts (the suite reads the PDFs it compiles)
 # Installs Debian's packages when run as root; otherwise prints the exact command, exit 2.

@@ -200,7 +200,7 @@ def test_check_catches_a_hand_edit_in_the_readme(built: Path, run: Run) -> None:
     result = run("check")
     assert result.exit_code == 1
     assert "README.md:" in result.stderr
-    assert "the paper list was edited by hand" in result.stderr
+    assert "the generated paper list was edited by hand here" in result.stderr
     assert run("build").exit_code == 0
     assert run("check").exit_code == 0
 
@@ -242,7 +242,7 @@ def test_check_catches_a_cite_the_bib_lacks(built: Path, run: Run) -> None:
 def test_check_follows_the_inputs_and_names_file_and_line(built: Path, run: Run) -> None:
     """A hand edit anywhere the manuscript reaches: the file, the line, the fix."""
     prose = built / "latex" / "sections" / "token-eviction.tex"
-    edit(prose, "\\vlacite{token-eviction}", "\\vlacite{token-evicton}")
+    edit(prose, "\\surveycite{token-eviction}", "\\surveycite{token-evicton}")
     main = built / "latex" / "main.tex"
     edit(main, "\\input{generated/body}", "\\input{generated/body}\n\\input{generated/table-old}")
     (built / "latex" / "notes.tex").write_text("% comment \\cite{0000.00000}\n\\cite{1111.11111}\n")
@@ -252,7 +252,7 @@ def test_check_follows_the_inputs_and_names_file_and_line(built: Path, run: Run)
     assert result.stderr == (
         f"Error: latex/main.tex:{line}: \\input{{generated/table-old}}: vlabib no longer "
         "writes this file (a renamed or removed taxonomy node?); remove the line\n"
-        "Error: latex/sections/token-eviction.tex:3: \\vlacite{token-evicton}: no such "
+        "Error: latex/sections/token-eviction.tex:3: \\surveycite{token-evicton}: no such "
         "taxonomy node (did you mean token-eviction?)\n"
         "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet\n"
     )  # notes.tex is not \\input: its cite is not the manuscript's
@@ -285,7 +285,7 @@ def test_a_renamed_node_leaves_nothing_dangling(built: Path, run: Run) -> None:
 def test_check_warns_about_uncited_papers_and_empty_leaves(built: Path, run: Run) -> None:
     main = built / "latex" / "main.tex"
     edit(main, "\\input{generated/body}", "\\input{generated/table-surveys}")
-    edit(main, "~\\vlacite{kv-cache-compression}", "")
+    edit(main, "~\\surveycite{*}", "")
     result = run("check")
     assert result.exit_code == 0
     warnings = result.stderr.splitlines()

@@ -84,8 +84,8 @@ BIBLATEX_MAIN = r"""\documentclass{article}
 \addbibresource{generated/references.bib}
 \input{generated/cites}
 \begin{document}
-Eviction~\vlacite{token-eviction}; all methods~\vlacite{methods}
-(\vlacount{methods} papers).
+Eviction~\surveycite{token-eviction}; all methods~\surveycite{methods}
+(\surveycount{methods} papers).
 \input{generated/taxonomy}
 \input{generated/table-methods}
 \printbibliography[keyword=token-eviction,title={Token eviction}]

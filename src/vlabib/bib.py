@@ -309,7 +309,8 @@ def transaction(
         yield change
         change.text = write_string(change.papers.values())
         try:
-            parse_string(change.text, display)  # whatever is written must read back
+            if change.text != current.text:  # whatever is written must read back
+                parse_string(change.text, display)
         except BibError as exc:
             # Its lines are in a text that was never written: name the entries instead.
             raise BibError(_unwritable(str(exc), change.text, display)) from None
@@ -317,6 +318,21 @@ def transaction(
         if wanted and not dry_run and change.text != current.text:
             atomic_write(path, change.text, root=root)
             change.written = True
+
+
+def canonical_diff(path: Path, display: str, limit: int = 40) -> list[str]:
+    """The first differences between the bib and its canonical form, as a unified diff
+    (at most *limit* lines; the rest is counted)."""
+    import difflib
+
+    current = read(path, display)
+    lines = list(difflib.unified_diff(current.text.splitlines(), write_string(current.papers)
+                                      .splitlines(), f"{display} (as it is)",
+                                      f"{display} (canonical)", lineterm=""))  # fmt: skip
+    if len(lines) > limit:
+        rest = sum(1 for ln in lines[limit:] if ln.startswith(("+", "-")))
+        lines = [*lines[:limit], f"… and {rest} more changed lines; 'vlabib fmt' makes them all"]
+    return lines
 
 
 def format_file(

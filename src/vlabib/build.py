@@ -61,9 +61,10 @@ def _stale_generated(project: Project, keep: set[Path]) -> list[Path]:
     return stale
 
 
-def build(project: Project) -> list[str]:
+def build(project: Project, *, force: bool = False) -> list[str]:
     """Write every output whose content changed; the changed paths, relative to the project.
-    A paper that no output would show (no category, or an unknown one) stops it first."""
+    A paper that no output would show (no category, or an unknown one) stops it first, and
+    so does a paper typed into the README's list by hand (unless *force*: it is dropped)."""
     survey = load(project)
     lost = category_problems(survey.papers, survey.taxonomy, project.settings.bib)
     if lost:
@@ -71,6 +72,11 @@ def build(project: Project) -> list[str]:
             "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
             + "\nnothing was written; fix the categories and run 'vlabib build' again"
         )
+    typed = [] if force else hand_edits(project, survey)
+    if typed:
+        raise ReadmeError("\n".join(p.line_text().removeprefix("Error: ") for p in typed)
+                          + "\nnothing was written; or run 'vlabib build --force' to drop "
+                          "them from the list")  # fmt: skip
     rendered = outputs(project, survey)
     root = project.root
     writes = [
@@ -101,14 +107,32 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
             continue
         if have == out.text:
             continue
-        explain = _readme_drift if out.region else _file_drift
-        problems.append(explain(out.path, have))
+        if out.region:
+            problems.append(_readme_drift(out.path, have, out.text))
+        else:
+            problems.append(_file_drift(out.path, have))
     for path in _stale_generated(project, {project.root / o.path for o in rendered}):
         problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
     return problems
 
 
-def _readme_drift(name: str, have: str) -> Problem:
+def hand_edits(project: Project, survey: Survey) -> list[Problem]:
+    """Papers typed into the generated list by hand, each with the command that adds it."""
+    try:
+        edited = was_edited(readme.region(survey.readme))
+    except ReadmeError:
+        return []
+    if not edited:
+        return []
+    keys = {p.key for p in survey.papers}
+    leaves = {leaf.title.casefold(): leaf.id for leaf in survey.taxonomy.leaves}
+    name, bib_name = project.settings.readme, project.settings.bib
+    return [Problem(name, p.line, f"{p.key} was added to the generated list by hand; the list "
+                    f"is made from {bib_name}: {readme.add_command(p, bib_name)}")
+            for p in readme.hand_added(survey.readme, keys, leaves)]  # fmt: skip
+
+
+def _readme_drift(name: str, have: str, want: str = "") -> Problem:
     try:
         _, _, line = readme.region_bounds(have)
     except ReadmeError as exc:
@@ -116,10 +140,12 @@ def _readme_drift(name: str, have: str) -> Problem:
     if not readme.region(have).strip():
         return Problem(name, line, "the paper list has not been generated yet; run 'vlabib build'")
     if was_edited(readme.region(have)):
+        where = readme.first_difference(have, want) if want else line
         return Problem(
             name,
-            line,
-            "the paper list was edited by hand; move the change into refs/ and run 'vlabib build'",
+            where,
+            "the generated paper list was edited by hand here; make the change in refs/ "
+            "(vlabib add, or the bib and taxonomy files) and run 'vlabib build'",
         )
     return Problem(name, line, "the paper list is stale; run 'vlabib build'")
 

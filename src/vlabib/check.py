@@ -81,6 +81,7 @@ def check_project(project: Project) -> list[Problem]:
     problems = lint_bib(survey.bib.text, papers, taxonomy, display)
     rendered = build.outputs(project, survey)
     problems += build.drift(project, rendered)
+    problems += build.hand_edits(project, survey)
     problems += lint_manuscript(project, papers, taxonomy, {o.path for o in rendered})
     for leaf in taxonomy.leaves:
         if not any(leaf.id in p.categories for p in papers):
@@ -110,7 +111,9 @@ def lint_manuscript(
     cited: set[str] = set()
     for name, ref in refs:
         if ref.command in ("nodecite", "nodecount"):
-            if ref.argument not in taxonomy:
+            if ref.argument == "*":  # the whole survey
+                cited |= keys if ref.command == "nodecite" else set()
+            elif ref.argument not in taxonomy:
                 problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy, prefix)))
             elif ref.command == "nodecite":
                 for leaf in taxonomy.leaves_under(ref.argument):

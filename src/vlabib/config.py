@@ -1,7 +1,7 @@
 """Where a survey's files are: ``[tool.vlabib]`` in pyproject.toml, or ``vlabib.toml``.
 
 >>> Settings().bib
-'refs/papers.bib'
+'refs/vla.bib'
 """
 
 from __future__ import annotations
@@ -19,14 +19,14 @@ from vlabib.taxonomy import Taxonomy, load_taxonomy
 
 # Settings naming a file vlabib reads, and those naming a folder.
 _FILES = ("bib", "taxonomy", "readme")
-_FOLDERS = ("latex", "generated")
+_FOLDERS = ("latex", "generated", "site")
 
 
 @dataclass(frozen=True)
 class Settings:
     """``[tool.vlabib]`` in pyproject.toml (or the top level of vlabib.toml); paths are relative."""
 
-    bib: str = "refs/papers.bib"
+    bib: str = "refs/vla.bib"  # kept for existing surveys; 'vlabib init' writes refs/papers.bib
     taxonomy: str = "refs/taxonomy.toml"
     readme: str = "README.md"
     latex: str = "latex"
@@ -43,6 +43,8 @@ class Settings:
     cite_prefix: str = "survey"
     #: The manuscript's title; by default "A Survey on" the taxonomy's root title.
     title: str = ""
+    #: Where the survey's website goes ("" for none).
+    site: str = "site"
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ FIELD_ORDER = (
     "title", "author", "editor", "booktitle", "journal", "volume", "number", "pages",
     "publisher", "year", "month", "eprint", "archiveprefix", "primaryclass", "doi", "url",
     "venue", "shortname", "code", "website", "journalref", "arxivcomment", "keywords",
+    "abstract",
 )  # fmt: skip
 RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 WIDTH = max(len(n) for n in FIELD_ORDER)

@@ -88,11 +88,17 @@ def survey_title(title: str) -> str:
 
     >>> survey_title("Awesome Efficient LLM Inference"), survey_title("Awesome")
     ('Efficient LLM Inference', 'Awesome')
+    >>> survey_title("02-October2001-Awesome-KV-Cache-Compression")
+    'KV Cache Compression'
     """
     words = title.split()
+    folded = [unicodedata.normalize("NFKC", w).lower() for w in words]
     if len(words) == 1 and re.search(r"[-_]", title):
-        words = [w for w in re.split(r"[-_]+", title) if w]  # a repository's name
-    if len(words) > 1 and unicodedata.normalize("NFKC", words[0]).lower() == "awesome":
+        words = [w for w in re.split(r"[-_]+", title) if w]  # a repository's or file's name
+        folded = [w.lower() for w in words]
+        if "awesome" in folded[:-1]:  # 02-owner-Awesome-KV-Cache: what follows "Awesome"
+            words = words[len(folded) - folded[::-1].index("awesome") :]
+    elif len(words) > 1 and folded[0] == "awesome":
         words = words[1:]
     return " ".join(words) or title
 

@@ -168,10 +168,11 @@ def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
     return short, " ".join(names), str(paper.year or ""), paper.key
 
 
-def exported(papers: Sequence[Paper]) -> list[Paper]:
+def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]:
     """The manuscript's bib: vlabib's own fields out; a published paper an @inproceedings or
     @article with its venue in booktitle or journal, dated by the venue's year alone; ASCII
-    only (see :func:`~vlabib.tex.for_pdflatex`), compounds braced whole ({VLA-Adapter})."""
+    only (see :func:`~vlabib.tex.for_pdflatex`; *ascii_only* False keeps UTF-8, for readers
+    who copy an entry), compounds braced whole ({VLA-Adapter})."""
     out = []
     for paper in papers:
         changes: dict[str, str | None] = {name: None for name in PRIVATE_FIELDS}
@@ -189,7 +190,7 @@ def exported(papers: Sequence[Paper]) -> list[Paper]:
             # Styles sort by author; without one, by key (else the order, and the .bbl,
             # change with every run).
             changes["key"] = paper.shortname or paper.title
-        fields = {name: for_pdflatex(value, bibtex=True)
+        fields = {name: for_pdflatex(value, bibtex=True) if ascii_only else value
                   for name, value in paper.replace(**changes).fields.items()}  # fmt: skip
         if "title" in fields:
             fields["title"] = protect_compounds(fields["title"])

@@ -93,6 +93,7 @@ def from_record(record: Record, categories: Iterable[str], notes: list[str] | No
         "journalref": _optional(record.journal_ref),
         "arxivcomment": _optional(record.comment),
         "keywords": _keywords(categories) or None,
+        "abstract": _latex(key, "abstract", record.summary, None, math=True) or None,
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})
 

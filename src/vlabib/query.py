@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -135,3 +137,50 @@ def import_lines(papers: list[Paper], taxonomy: Taxonomy) -> list[str]:
     for node in taxonomy:
         lines.append(f"{'  ' * node.depth}{node.title} [{node.id}] {counts[node.id]}")
     return lines
+
+
+def find(papers: Sequence[Paper], wanted: str) -> Paper | None:
+    """The paper *wanted* names: its key, arXiv ID or URL (any version, abs/pdf), its short
+    name (any case), or one of its links (url, code, website)."""
+    from vlabib.ids import IdError, parse_arxiv_id
+
+    text = wanted.strip()
+    try:
+        key = parse_arxiv_id(text)
+    except IdError:
+        key = text
+    by_key = {p.key: p for p in papers}
+    if key in by_key:
+        return by_key[key]
+    folded = latex_to_text(text).casefold()
+    for paper in papers:
+        if paper.shortname and latex_to_text(paper.shortname).casefold() == folded:
+            return paper
+    link = text.rstrip("/")
+    for paper in papers:
+        if any(
+            paper.get(f).rstrip("/") == link for f in ("url", "code", "website") if paper.get(f)
+        ):
+            return paper
+    return None
+
+
+def not_found(papers: Sequence[Paper], wanted: str, bib_name: str) -> str:
+    """Why *wanted* names no paper, with the nearest key or short name."""
+    from vlabib.ids import IdError, parse_arxiv_id
+
+    names = [p.key for p in papers] + [latex_to_text(p.shortname) for p in papers if p.shortname]
+    close = difflib.get_close_matches(wanted, names, n=1, cutoff=0.75)
+    try:
+        add = f"; add it with 'vlabib add {parse_arxiv_id(wanted)}'"
+    except IdError:
+        add = ""
+    hint = f" (did you mean {close[0]}?)" if close else add
+    return f"{wanted} is not in {bib_name}{hint}"
+
+
+def unknown_node(taxonomy: Taxonomy, node: str) -> str:
+    """Why *node* is no taxonomy node, with the nearest one."""
+    close = difflib.get_close_matches(node, [n.id for n in taxonomy.nodes], n=1)
+    hint = f"did you mean {close[0]}?" if close else "see 'vlabib stats' for the node ids"
+    return f"unknown category {node!r} ({hint})"

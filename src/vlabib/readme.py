@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from vlabib.errors import ReadmeError
 from vlabib.lists import html_block_lines
@@ -101,3 +102,40 @@ def headings_outside(text: str, name: str = REGION) -> list[str]:
     start, stop, _ = region_bounds(text, name)
     outside = text[:start] + text[stop:]
     return [m.group(2) for m in _HEADING_RE.finditer(outside)]
+
+
+class HandAdded(NamedTuple):
+    """A paper someone typed into the generated list: where, its key, its leaf (or "")."""
+
+    line: int
+    key: str
+    arxiv_id: str
+    leaf: str
+
+
+def hand_added(text: str, keys: set[str], leaves_by_title: dict[str, str]) -> list[HandAdded]:
+    """Papers in the README's list that the bib lacks (read by the list importer)."""
+    from vlabib.lists import parse_list
+
+    start, stop, line = region_bounds(text)
+    found = []
+    for item in parse_list(text[start:stop]).items:
+        if item.key not in keys:
+            leaf = leaves_by_title.get(item.section[-1].casefold(), "") if item.section else ""
+            found.append(HandAdded(line + item.line - 1, item.key, item.arxiv_id, leaf))
+    return found
+
+
+def add_command(paper: HandAdded, bib_name: str) -> str:
+    """How to add a hand-added paper properly."""
+    if not paper.arxiv_id:
+        return f"add an entry keyed {paper.key} to {bib_name}"
+    return f"vlabib add {paper.arxiv_id} -c {paper.leaf or 'LEAF'}"
+
+
+def first_difference(have: str, want: str) -> int:
+    """The first line (1-based) where two texts differ."""
+    for number, (a, b) in enumerate(zip(have.split("\n"), want.split("\n"), strict=False), 1):
+        if a != b:
+            return number
+    return min(have.count("\n"), want.count("\n")) + 1

@@ -54,8 +54,12 @@ def digest(body: str) -> str:
 
 
 def stamp(body: str, comment: str, sources: str) -> str:
-    """*body* under the generated-file header, as a ``%`` or ``<!--`` comment."""
+    """*body* under the generated-file header, as a ``%`` or ``<!--`` comment (``md``: an
+    HTML comment that also tells markdownlint the list's lines are long by design)."""
     header = HEADER.format(sources=sources, digest=digest(body))
+    if comment == "md":
+        # The paper list's lines are long by nature (a whole title and its links each).
+        return f"<!-- markdownlint-disable MD013 --><!-- {header} -->\n{body}"
     if comment == "<!--":
         return f"<!-- {header} -->\n{body}"
     return f"{comment} {header}\n{body}"
@@ -129,6 +133,16 @@ def latex_environment() -> jinja2.Environment:
     )
 
 
+@functools.cache
+def html_environment() -> jinja2.Environment:
+    """The base environment with HTML autoescaping: every value is text, never markup."""
+    return environment().overlay(autoescape=True)
+
+
+def html_template(name: str) -> jinja2.Template:
+    return html_environment().get_template(name)
+
+
 def template(name: str, **context: Any) -> str:
     env = latex_environment() if name.endswith((".tex", ".bib")) else environment()
     return env.get_template(name).render(**context)
@@ -145,10 +159,17 @@ def render(
     taken = unique_slugs([*readme.headings_outside(readme_text), *_RESERVED])
     secs = sections(papers, taxonomy, taken)
     body = template("readme-papers.md", sections=secs, layout=settings.readme_layout)
-    outputs = [Output(settings.readme, readme.splice(readme_text, stamp(body, "<!--", sources)),
+    outputs = [Output(settings.readme, readme.splice(readme_text, stamp(body, "md", sources)),
                       region=True)]  # fmt: skip
     latex = PurePosixPath(settings.latex)
     for f in manuscript.files(papers, taxonomy, settings, secs, template):
         text = stamp(f.text, "%", sources) if f.owned else f.text
         outputs.append(Output(str(latex / f.path), text, owned=f.owned))
+    if settings.site:
+        from vlabib import site
+
+        for name, text in site.files(papers, taxonomy, settings, secs).items():
+            marked = {".html": "<!--", ".bib": "%"}.get(PurePosixPath(name).suffix)
+            outputs.append(Output(str(PurePosixPath(settings.site) / name),
+                                  stamp(text, marked, sources) if marked else text))  # fmt: skip
     return outputs

@@ -28,6 +28,7 @@ FILES = {
     ".github/workflows/vlabib.yml": "workflow.yml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".gitignore": "gitignore",
+    ".markdownlint-cli2.jsonc": "markdownlint-cli2.jsonc",
 }
 
 

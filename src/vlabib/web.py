@@ -12,6 +12,7 @@ import json
 import math
 import os
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -21,6 +22,12 @@ from collections.abc import Callable
 from typing import Any
 
 from vlabib.errors import NetworkError
+
+
+def _tell_terminal(message: str) -> None:
+    """Say on a terminal what a wait is for; scripts and logs get only the outcome."""
+    if sys.stderr.isatty():
+        print(message, file=sys.stderr, flush=True)
 
 
 def _version() -> str:
@@ -61,6 +68,7 @@ class Http:
         self.sleep = sleep
         self._last = -float("inf")
         self.user_agent = f"vlabib/{_version()} (survey bibliography tool; mailto via git config)"
+        self.notify: Callable[[str], None] = _tell_terminal
 
     def _pace(self) -> None:
         wait = self._last + self.delay - self.clock()
@@ -143,6 +151,8 @@ class Http:
                 raise NetworkError(
                     f"{self.service} {problem} and asks to wait {wait:.0f} s; try again later"
                 )
+            self.notify(f"{self.service} {problem}; retry {attempt + 2}/{self.attempts} in "
+                        f"{wait:.0f} s")  # fmt: skip
             self.sleep(wait)
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         raise NetworkError(f"{self.service} {problem} ({tries}); try again later")

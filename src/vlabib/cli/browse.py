@@ -32,7 +32,7 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
 
     papers, taxonomy = _papers_and_taxonomy(ctx)
     if category is not None and category not in taxonomy:
-        raise UserError(f"unknown category {category!r}; see 'vlabib stats' for the node ids")
+        raise UserError(query.unknown_node(taxonomy, category))
     selected = query.newest_first(query.select(papers, taxonomy, category))
     records = [query.paper_json(p) for p in selected]
     if as_json:
@@ -47,26 +47,19 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @click.pass_context
 def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
-    """Show one paper.
+    """Show one paper, named by its key, arXiv ID or URL, short name or code link.
 
-    Example: vlabib show 2509.09372
+    Example: vlabib show SmolVLA
     """
     import json
 
     from vlabib import query
-    from vlabib.ids import IdError, parse_arxiv_id
 
     papers, _ = _papers_and_taxonomy(ctx)
-    try:
-        key = parse_arxiv_id(paper_id)
-    except IdError:
-        key = paper_id
-    found = [p for p in papers if p.key == key]
-    if not found:
-        raise UserError(
-            f"{paper_id} is not in {project_of(ctx).settings.bib}; "
-            f"add it with 'vlabib add {paper_id}'"
-        )
+    paper = query.find(papers, paper_id)
+    if paper is None:
+        raise UserError(query.not_found(papers, paper_id, project_of(ctx).settings.bib))
+    found = [paper]
     record = query.paper_json(found[0])
     if as_json:
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))

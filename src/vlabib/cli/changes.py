@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from vlabib.cli import main, project_of
+from vlabib.config import Project
 
 
 @contextlib.contextmanager
@@ -82,6 +83,24 @@ def add(
     _report(summary, dry_run)
 
 
+_BOOTSTRAP = """# vlabib settings, made by 'vlabib import' (every key is optional; see the README).
+# The bib is refs/vla.bib, the default kept for the surveys made before settings existed;
+# to rename it, move the file and set: bib = "refs/papers.bib"
+"""
+
+
+def _project_or_new(ctx: click.Context) -> tuple[Project, bool]:
+    """The survey here, or — for an import into a folder that is in none — a new one."""
+    from vlabib.config import Settings, nearest_project
+
+    start: Path = ctx.find_root().obj if not isinstance(ctx.find_root().obj, Project) else \
+        ctx.find_root().obj.root  # fmt: skip
+    found = nearest_project(start)
+    if found is not None:
+        return project_of(ctx), False
+    return Project(start.resolve(), Settings()), True
+
+
 @main.command(name="import")
 @click.argument("paper_list", type=click.Path(dir_okay=False, exists=True, path_type=Path))
 @click.option("--offline", is_flag=True, help="Use only the list's own text; fetch nothing.")
@@ -109,7 +128,7 @@ def import_(
     from vlabib.add import import_list
     from vlabib.arxiv import Client
 
-    project = project_of(ctx)
+    project, new = _project_or_new(ctx)
     imported = import_list(
         project,
         paper_list,
@@ -130,6 +149,12 @@ def import_(
         f"{imported.memberships} memberships"
     )
     click.echo(("dry run: " if dry_run else "") + imported.line())
+    if new and not dry_run:
+        from vlabib.files import atomic_write
+
+        atomic_write(project.root / "vlabib.toml", _BOOTSTRAP, root=project.root)
+        click.echo("wrote vlabib.toml: this folder is now a survey ('vlabib init --help' lists "
+                   "the settings)")  # fmt: skip
 
 
 def _bar() -> Callable[[int], None] | None:
@@ -165,3 +190,21 @@ def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: 
     for line in report.lines:
         click.echo(line)
     click.echo(("dry run: " if dry_run else "") + report.summary())
+
+
+@main.command()
+@click.argument("papers", nargs=-1, required=True, metavar="ID...")
+@click.option("--dry-run", is_flag=True, help="Show what would be removed; write nothing.")
+@click.pass_context
+def remove(ctx: click.Context, papers: tuple[str, ...], dry_run: bool) -> None:
+    """Remove papers from the bibliography (by key, arXiv ID or URL, short name or link).
+
+    All of them or none: a name that matches no paper stops the command. Run 'vlabib build'
+    afterwards to update the list and the manuscript.
+
+    Example: vlabib remove 2509.09372 SmolVLA
+    """
+    from vlabib.remove import remove as remove_papers
+
+    for line in remove_papers(project_of(ctx), papers, dry_run=dry_run):
+        click.echo(line)

@@ -25,22 +25,27 @@ def fmt(ctx: click.Context, check_only: bool) -> None:
     name = project.settings.bib
     changed = bib.format_file(project.bib, name, check_only=check_only, root=project.root)
     if check_only and changed:
+        for line in bib.canonical_diff(project.bib, name):
+            click.echo(line)
         raise UserError(f"{name}: not in canonical format; run 'vlabib fmt'")
     click.echo(f"{name}: {'reformatted' if changed else 'already canonical'}")
 
 
 @main.command()
+@click.option("--force", is_flag=True, help="Drop papers typed into the generated list by hand.")
 @click.pass_context
-def build(ctx: click.Context) -> None:
+def build(ctx: click.Context, force: bool) -> None:
     """Write the README paper list and latex/generated/ from the bib and the taxonomy.
 
-    Only files whose content changed are written; a second run changes nothing.
+    Only files whose content changed are written; a second run changes nothing. A paper
+    typed into the README's generated list by hand stops it (with the 'vlabib add' command
+    that adds it properly), unless --force.
 
     Example: vlabib build
     """
     from vlabib.build import build as build_outputs
 
-    changed = build_outputs(project_of(ctx))
+    changed = build_outputs(project_of(ctx), force=force)
     for name in changed:
         click.echo(f"wrote {name}")
     click.echo(f"{len(changed)} file{'s' if len(changed) != 1 else ''} changed")

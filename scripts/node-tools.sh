@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The npm tools the test suite runs: markdownlint-cli2 (the README must lint clean).
+# Installs Node.js from Debian's packages when it is missing and this runs as root; the
+# tools themselves go into .bench/node_modules (never globally).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v npm >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "Installing Node.js from Debian's packages: nodejs npm" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  else
+    echo "Error: npm is missing. Install it with: sudo apt-get install nodejs npm" >&2
+    exit 2
+  fi
+fi
+test -x .bench/node_modules/.bin/markdownlint-cli2 ||
+  npm install --silent --no-fund --no-audit --prefix .bench markdownlint-cli2

@@ -1,0 +1,144 @@
+"""Any survey starts here: `vlabib init`, neutral names, one survey per tree, a workflow that
+validates, a pre-commit hook that runs, and a README that lints clean."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import DATA, runner
+from vlabib.cli import main
+
+TITLE = "Efficient LLM Inference"
+BIN = Path(sys.executable).parent
+
+
+def init(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(BIN / "vlabib"), "-C", str(folder), "init", *args],
+                          capture_output=True, text=True)  # fmt: skip
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    folder = tmp_path / "llm-survey"
+    folder.mkdir()
+    subprocess.run(["git", "init", "--quiet", str(folder)], check=True)
+    done = init(folder, "--title", TITLE)
+    assert done.returncode == 0, done.stderr
+    return folder
+
+
+def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> None:
+    files = sorted(str(p.relative_to(fresh)) for p in fresh.rglob("*")
+                   if p.is_file() and ".git/" not in str(p))  # fmt: skip
+    assert files[:9] == [
+        ".github/workflows/vlabib.yml", ".gitignore", ".markdownlint-cli2.jsonc",
+        ".pre-commit-config.yaml", "Makefile", "README.md", "latex/generated/body.tex",
+        "latex/generated/cites.tex", "latex/generated/references.bib",
+    ]  # fmt: skip
+    run = runner(fresh)
+    assert run("build").output == "0 files changed\n"
+    check = run("check")
+    assert check.exit_code == 0
+    assert check.stdout == "ok (4 warnings)\n"  # four leaves wait for papers
+    readme = (fresh / "README.md").read_text()
+    assert readme.startswith(f"# {TITLE}\n")
+    assert "## Efficient LLM Inference" in readme
+    main_tex = (fresh / "latex" / "main.tex").read_text()
+    assert "\\title{Efficient LLM Inference}" in main_tex
+    assert "\\surveycount{*} papers~\\surveycite{*}" in main_tex
+    assert "vla" not in main_tex.replace("vlabib", "")  # no trace of the VLA survey
+    assert (fresh / "refs" / "papers.bib").read_text() == ""
+    assert run("pdf").exit_code == 0
+
+
+def test_a_list_imported_into_a_new_survey(fresh: Path) -> None:
+    run = runner(fresh)
+    listing = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
+    (fresh / "refs" / "taxonomy.toml").unlink()  # the list brings its own headings
+    imported = run("import", "--offline", str(listing))
+    assert imported.exit_code == 0, imported.stderr
+    assert run("build").exit_code == 0
+    assert run("check").exit_code == 0
+    taxonomy = (fresh / "refs" / "taxonomy.toml").read_text()
+    title = next(ln for ln in taxonomy.splitlines() if ln.startswith("title = "))
+    assert title == 'title = "KV Cache Compression"'  # "Awesome" and the owner cleaned off
+    assert 'title = "Contents"' not in taxonomy
+
+
+def test_init_never_overwrites(fresh: Path) -> None:
+    readme = (fresh / "README.md").read_bytes()
+    again = init(fresh, "--title", "Another")
+    assert again.returncode == 1
+    assert again.stderr.startswith(f"Error: {fresh}: vlabib.toml, refs/taxonomy.toml, ")
+    assert again.stderr.endswith("already there; 'vlabib init' writes only where none of its "
+                                 "files exist (nothing was written)\n")  # fmt: skip
+    assert (fresh / "README.md").read_bytes() == readme
+
+
+def test_one_survey_per_tree(fresh: Path, tmp_path: Path) -> None:
+    inner = init(fresh / "latex", "--title", "Nested")
+    assert inner.returncode == 1
+    assert inner.stderr == (f"Error: {fresh / 'latex'} is inside the survey at {fresh}; one "
+                            "survey per tree (nothing was written)\n")  # fmt: skip
+    # From a sub-folder, commands find the survey above; nothing new appears there.
+    result = CliRunner().invoke(main, ["-C", str(fresh / "latex"), "check"])
+    assert result.exit_code == 0, result.output
+    assert not (fresh / "latex" / "refs").exists()
+    outside = tmp_path / "nowhere"
+    outside.mkdir()
+    lost = CliRunner().invoke(main, ["-C", str(outside), "add", "2501.00001", "-c", "x"])
+    assert lost.exit_code == 1
+    assert lost.stderr == (
+        f"Error: no survey here: neither {outside} nor a folder above it has a vlabib.toml (or "
+        "[tool.vlabib] in pyproject.toml); start one with 'vlabib init --title \"…\"'\n"
+    )
+    assert list(outside.iterdir()) == []
+
+
+def test_the_generated_workflow_is_valid_for_github(fresh: Path) -> None:
+    done = subprocess.run(
+        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
+         str(fresh / ".github" / "workflows" / "vlabib.yml")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "ok -- validation done" in done.stdout
+
+
+def test_the_pre_commit_hook_runs(fresh: Path) -> None:
+    env_path = f"{BIN}:/usr/bin:/bin"
+    subprocess.run(["git", "-C", str(fresh), "add", "-A"], check=True)
+    done = subprocess.run(
+        [str(BIN / "pre-commit"), "run", "--all-files"], cwd=fresh, capture_output=True,
+        text=True, env={"PATH": env_path, "HOME": str(fresh.parent),
+                        "PRE_COMMIT_HOME": str(fresh.parent / "pc")},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "vlabib check" in done.stdout
+    assert "Passed" in done.stdout
+
+
+def test_the_repository_ships_pre_commit_hooks() -> None:
+    manifest = DATA.parent.parent / ".pre-commit-hooks.yaml"
+    done = subprocess.run([str(BIN / "pre-commit"), "validate-manifest", str(manifest)],
+                          capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    ids = [ln.split(":", 1)[1].strip() for ln in manifest.read_text().splitlines()
+           if ln.startswith("- id:")]  # fmt: skip
+    assert ids == ["vlabib-check", "vlabib-fmt"]
+
+
+def test_the_readme_lints_clean(fresh: Path) -> None:
+    """markdownlint-cli2 with the committed config, on this repository's README and on a
+    new survey's."""
+    # make test installs it (scripts/node-tools.sh).
+    tool = str(DATA.parent.parent / ".bench" / "node_modules" / ".bin" / "markdownlint-cli2")
+    for folder in (DATA.parent.parent, fresh):
+        done = subprocess.run([tool, "README.md"], cwd=folder, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "Summary: 0 error(s)" in done.stderr + done.stdout
