@@ -38,8 +38,10 @@ def root_id(title: str) -> str:
     >>> root_id("Efficient LLM Inference"), root_id("Vision–Language Models: A Survey!")
     ('efficient-llm-inference', 'vision-language-models-a-survey')
     """
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_title.lower())
+    words = []
+    for word in re.findall(r"[^\W_]+", title.lower()):  # split first: an en dash separates
+        folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
+        words += re.findall(r"[a-z0-9]+", folded)
     slug = ""
     for word in words:
         if len(slug) + len(word) + 1 > MAX_ID:
