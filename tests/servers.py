@@ -170,6 +170,8 @@ def entry_xml(
     doi: str = "",
     category: str = "cs.CL",
     authors: tuple[str, ...] | list[str] = ("Ada Lovelace",),
+    summary: str = "",
+    published: str = "2025-01-02",
 ) -> str:
     """An Atom entry with any title, authors, DOI and category (escaped as XML, as arXiv
     does)."""
@@ -177,7 +179,7 @@ def entry_xml(
     names = "".join(f"<author><name>{escape(name)}</name></author>" for name in authors)
     return (
         f"<entry><id>http://arxiv.org/abs/{ident}v1</id><title>{escape(title)}</title>"
-        "<published>2025-01-02T00:00:00Z</published>"
+        f"<summary>{escape(summary)}</summary><published>{published}T00:00:00Z</published>"
         f"{names}{extra}"
         f'<arxiv:primary_category term="{escape(category, {chr(34): "&quot;"})}"/></entry>'
     )
@@ -201,11 +203,17 @@ class FakeArxiv(Server):
 
     def __init__(self, entries: dict[str, str], *, any_id: bool = False, stall: float = 0) -> None:
         self.entries = entries
+        self.search_entries: list[str] = []  # what any search_query finds, newest first
         self.any_id = any_id
         self.stall = stall
         super().__init__(self._answer)
 
     def _answer(self, seen: Seen) -> Reply:
+        if "search_query" in seen.params:  # newest first, a page at a time
+            start = int(seen.params.get("start", "0"))
+            size = int(seen.params.get("max_results", "10"))
+            page = self.search_entries[start : start + size]
+            return Reply(200, feed(page), {"Content-Type": "application/atom+xml"})
         asked = [i for i in seen.params.get("id_list", "").split(",") if i]
         limit = int(seen.params.get("max_results", "10"))  # arXiv's silent default
         found = []
@@ -379,3 +387,9 @@ class FakeDblp(Server):
             body = {"result": {"query": seen.params.get("q"), "hits": hits}}
             return Reply(200, json.dumps(body).encode(), {"Content-Type": "application/json"})
         return Reply(404, b"Not found")
+
+
+def recorded_search() -> list[str]:
+    """The entries of a real search_query response (tests/data/arxiv), in its order."""
+    text = (DATA / "arxiv" / "search_query-testing.10-entries.xml").read_text(encoding="utf-8")
+    return re.findall(r"<entry>.*?</entry>", text, re.DOTALL)

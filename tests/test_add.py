@@ -135,12 +135,6 @@ def test_dry_run_writes_nothing(run: Run, survey: Path, arxiv: FakeArxiv) -> Non
             "'vlabib stats'\n",
             id="inner-node",
         ),
-        pytest.param(
-            ["1605.08386"],
-            "Error: 1605.08386: new papers need a category; add -c LEAF (see 'vlabib stats' "
-            "for the leaves)\n",
-            id="no-category",
-        ),
     ],
 )
 def test_bad_arguments_fail_before_any_request(

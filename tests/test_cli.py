@@ -76,6 +76,7 @@ ARGS = {
     "overleaf": ["status"],
     "show": ["2404.14469"],
     "remove": ["2404.14469"],
+    "suggest": ["2404.14469"],
 }
 
 

@@ -106,8 +106,10 @@ def add(
     dry_run: bool = False,
     client: Client | None = None,
     progress: Progress | None = None,
+    choose: Callable[[str, Record], str] | None = None,
 ) -> Summary:
-    """Fetch the papers *args* name and insert or merge them, all or nothing."""
+    """Fetch the papers *args* name and insert or merge them, all or nothing. A new paper
+    without *categories* is filed under the leaf *choose* picks from its arXiv record."""
     ids = parse_arxiv_ids(args)
     if (code or name) and len(ids) != 1:
         raise VlabibError("--code and --name describe one paper; give exactly one ID with them")
@@ -115,14 +117,15 @@ def add(
     base = _snapshot(project)
     existing = {p.key for p in base.papers} if base else set()
     new_uncategorised = [i for i in ids if i not in existing and not cats]
-    if new_uncategorised:
+    if new_uncategorised and choose is None:
         raise VlabibError(
             f"{', '.join(new_uncategorised)}: new papers need a category; "
             "add -c LEAF (see 'vlabib stats' for the leaves)"
         )
     records = (client or Client()).fetch(ids, progress)
     summary = Summary()
-    papers = [from_record(records[ident], cats, summary.notes) for ident in ids]
+    picked = {i: (choose(i, records[i]),) for i in new_uncategorised if choose is not None}
+    papers = [from_record(records[i], picked.get(i, cats), summary.notes) for i in ids]
     force = {}
     if code is not None:
         force["code"] = code

@@ -176,3 +176,40 @@ class Client:
             self._store(record)
         found.update(fetched)
         return {i: found[i] for i in wanted}
+
+
+# Search answers change daily; a day-old page is asked again.
+_SEARCH_MAX_AGE = 24 * 3600.0
+
+
+def search(
+    client: Client, query: str, *, limit: int = 50, since: str = "", page: int = 50
+) -> list[Record]:
+    """Papers matching an arXiv search query, newest first: pages of *page* until *limit*
+    papers, or a paper submitted before *since* (YYYY-MM-DD), or the end of the results.
+    Each page is asked once a day at most (cached), as politely as any other request."""
+    out: list[Record] = []
+    start = 0
+    cache = Cache(client.cache.folder.parent / "arxiv-search", max_age=_SEARCH_MAX_AGE,
+                  refresh=client.cache.refresh)  # fmt: skip
+    while len(out) < limit:
+        size = min(page, limit - len(out))
+        params = {"search_query": query, "start": str(start), "max_results": str(size),
+                  "sortBy": "submittedDate", "sortOrder": "descending"}  # fmt: skip
+        key = "&".join(f"{k}={v}" for k, v in params.items())
+        hit, rows = cache.get(key)
+        try:
+            records = [Record(**{**r, "authors": tuple(r["authors"])}) for r in rows]
+        except (TypeError, KeyError):
+            hit = False
+        if not hit:
+            records = list(parse_feed(client.http.request(client.endpoint, params)).values())
+            cache.put(key, [asdict(r) for r in records])
+        for record in records:
+            if since and record.published and record.published < since:
+                return out
+            out.append(record)
+        if len(records) < size:
+            break
+        start += size
+    return out[:limit]

@@ -109,6 +109,6 @@ def main(ctx: click.Context, directory: Path | None) -> None:
 
 
 # The commands register themselves on `main` when their modules are imported.
-from vlabib.cli import browse, changes, outputs, start, sync  # noqa: E402
+from vlabib.cli import browse, changes, current, outputs, start, sync  # noqa: E402
 
-__all__ = ["browse", "changes", "main", "outputs", "project_of", "start", "sync"]
+__all__ = ["browse", "changes", "current", "main", "outputs", "project_of", "start", "sync"]

@@ -49,6 +49,7 @@ def _report(summary: Any, dry_run: bool) -> None:
 )
 @click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
+@click.option("--yes", is_flag=True, help="Without -c: file each paper under its best suggestion.")
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -58,17 +59,22 @@ def add(
     name: str | None,
     dry_run: bool,
     refresh: bool,
+    yes: bool,
 ) -> None:
     """Add papers by arXiv ID or URL, with metadata from the arXiv API.
 
     A paper already in the bib gains the new categories; its hand-set venue, code and
-    name are kept. All or nothing: if any ID fails, nothing is written.
+    name are kept. All or nothing: if any ID fails, nothing is written. Without -c, the
+    leaves are suggested from the title and abstract (see 'vlabib suggest'): pick one on
+    a terminal, or take the best with --yes.
 
     Example: vlabib add 2509.09372 https://arxiv.org/pdf/2406.04339v2 -c token-pruning
     """
     from vlabib.add import add as add_papers
     from vlabib.arxiv import Client
+    from vlabib.cli.current import leaf_picker
 
+    choose = None if categories else leaf_picker(ctx, yes)
     with _progress(len(papers), "Fetching from arXiv") as update:
         summary = add_papers(
             project_of(ctx),
@@ -79,6 +85,7 @@ def add(
             dry_run=dry_run,
             client=Client(refresh=refresh),
             progress=update,
+            choose=choose,
         )
     _report(summary, dry_run)
 

@@ -1,0 +1,140 @@
+"""Where a paper belongs: the taxonomy's leaves ranked for a title and abstract, from the
+papers already filed. Offline, deterministic, no model: TF-IDF over words (the title counted
+three times), scored against each leaf's centroid, its parent's centroid, its nearest filed
+papers and the leaf's own title words.
+
+>>> docs = [Doc("a", "Token pruning for VLAs", "prune visual tokens", ("pruning",)),
+...         Doc("b", "Quantized VLAs", "4-bit weights", ("quant",))]
+>>> [s.leaf for s in Ranker(docs, {"pruning": "Token Pruning", "quant": "Quantization"},
+...                         {"pruning": "a", "quant": "a"}).rank("Pruning tokens", "")]
+['pruning', 'quant']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+# Words that say nothing about where a paper belongs.
+_STOP = frozenset(
+    re.findall(
+        r"\w+",
+        """a an the of for and or to in on with by from via as at is are be this
+    that we our it its their which into using based these can not than more most also both while
+    such has have been show shows propose proposed method methods approach model models framework
+    results""",
+    )
+)
+# Leaf-title words too general to point anywhere.
+_GENERIC = frozenset(re.findall(r"\w+", "effici data method system strategi other base"))
+WORD_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+# Weights of the four signals (chosen on the VLA survey's 2026 data; see bench/suggest.py).
+CENTROID, NEIGHBOURS, TITLE_WORDS, PARENT = 1.0, 0.3, 0.3, 1.0
+K = 7
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A filed paper: key, title, abstract (plain text) and leaves."""
+
+    key: str
+    title: str
+    abstract: str
+    leaves: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A leaf for a paper, its score, and the filed papers that make the case."""
+
+    leaf: str
+    score: float
+    closest: tuple[str, ...]
+
+
+def stem(word: str) -> str:
+    """A light, rule-based stem: ``pruning`` -> ``prun``, ``tokens`` -> ``token``."""
+    for suffix in ("ations", "ation", "ings", "ing", "ies", "es", "s", "ed"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(title: str, abstract: str) -> Counter[str]:
+    """Stemmed words, the title's counted three times."""
+    out: Counter[str] = Counter()
+    for text, weight in ((title, 3), (abstract, 1)):
+        for word in WORD_RE.findall(text.lower()):
+            if word not in _STOP and len(word) > 1:
+                out[stem(word)] += weight
+    return out
+
+
+def _unit(vector: Mapping[str, float]) -> dict[str, float]:
+    size = math.sqrt(sum(x * x for x in vector.values())) or 1.0
+    return {k: x / size for k, x in vector.items()}
+
+
+def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(k, 0.0) for k, x in a.items())
+
+
+class Ranker:
+    """The filed papers, weighed once; :meth:`rank` places any title and abstract."""
+
+    def __init__(self, docs: Sequence[Doc], titles: Mapping[str, str],
+                 parents: Mapping[str, str]) -> None:  # fmt: skip
+        self.docs = [d for d in docs if d.leaves]
+        self.titles = titles  # leaf -> title
+        self.parents = parents  # leaf -> its parent node
+        counts = [terms(d.title, d.abstract) for d in self.docs]
+        df = Counter(w for c in counts for w in c)
+        n = len(self.docs)
+        self.idf = {w: math.log((1 + n) / (1 + c)) + 1 for w, c in df.items()}
+        self.vectors = [self._vector(c) for c in counts]
+        self.centroids = self._centroids(lambda d: d.leaves)
+        self.parent_centroids = self._centroids(
+            lambda d: tuple({parents.get(x, x) for x in d.leaves})
+        )
+        self.leaf_words = {leaf: {stem(w) for w in WORD_RE.findall(t.lower())} - _GENERIC
+                           for leaf, t in titles.items()}  # fmt: skip
+
+    def _vector(self, counts: Mapping[str, int]) -> dict[str, float]:
+        return _unit({w: (1 + math.log(c)) * self.idf[w] for w, c in counts.items()
+                      if w in self.idf})  # fmt: skip
+
+    def _centroids(self, groups: object) -> dict[str, dict[str, float]]:
+        sums: dict[str, Counter[str]] = defaultdict(Counter)
+        for doc, vector in zip(self.docs, self.vectors, strict=True):
+            for group in groups(doc):  # type: ignore[operator]
+                sums[group].update(vector)
+        return {g: _unit(s) for g, s in sums.items()}
+
+    def rank(self, title: str, abstract: str) -> list[Suggestion]:
+        """Every leaf, best first. (A paper already filed is ranked by a Ranker made
+        without it.)"""
+        words = terms(title, abstract)
+        query = self._vector(words)
+        near = sorted(((_cos(query, v), d.key, d) for d, v in zip(self.docs, self.vectors,
+                       strict=True)), key=lambda t: (-t[0], t[1]))  # fmt: skip
+        votes: dict[str, float] = defaultdict(float)
+        for sim, _, doc in near[:K]:
+            for leaf in doc.leaves:
+                votes[leaf] += sim / len(doc.leaves)
+        present = set(words)
+        out = []
+        for leaf in self.titles:
+            own = self.leaf_words.get(leaf, set())
+            parent = self.parent_centroids.get(self.parents.get(leaf, leaf), {})
+            score = (CENTROID * _cos(query, self.centroids.get(leaf, {}))
+                     + NEIGHBOURS * votes[leaf]
+                     + TITLE_WORDS * (len(own & present) / len(own) if own else 0.0)
+                     + PARENT * _cos(query, parent))  # fmt: skip
+            closest = tuple(d.key for _, _, d in near if leaf in d.leaves)[:3]
+            out.append(Suggestion(leaf, round(score, 4), closest))
+        return sorted(out, key=lambda s: (-s.score, s.leaf))
