@@ -120,6 +120,11 @@ def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | 
         rows[f"vlabib {command} (cold)"] = measure([VLABIB, command], work, runs, ok=(0, 1),
                                                    cold=True)  # fmt: skip
         rows[f"vlabib {command} (warm)"] = measure([VLABIB, command], work, runs, ok=(0, 1))
+    # The website is opt-in (site = "site"); its cost, on top of build, measured apart.
+    with (work / "vlabib.toml").open("a") as config:
+        config.write('site = "site"\n')
+    subprocess.run([VLABIB, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+    rows["vlabib build+site (cold)"] = measure([VLABIB, "build"], work, runs, cold=True)
     src = work / "refs" / "papers.bib"
     for name, script in PEERS.items():
         (work / f"peer_{name}.py").write_text(script)

@@ -237,6 +237,10 @@ def test_hostile_text_is_text_on_the_page(tmp_path: Path, browser: Browser) -> N
     hostile = "{<script>alert(1)</script> \\textless{}img src=x onerror=alert(2)> Palu: Compressing"
     bib.write_text(bib.read_text().replace("{Palu: Compressing", hostile, 1))
     assert runner(root)("build").exit_code == 0
+    assert not (root / "site").exists()  # a survey opts in to its website
+    config = root / "vlabib.toml"
+    config.write_text(config.read_text() + 'site = "site"\n')
+    assert runner(root)("build").exit_code == 0
     page, errors, requests = open_page(browser, (root / "site" / "index.html").as_uri())
     card = page.locator("[data-key='2407.21118']")
     assert "<script>alert(1)</script>" in card.locator("h3").inner_text()

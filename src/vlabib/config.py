@@ -43,8 +43,8 @@ class Settings:
     cite_prefix: str = "survey"
     #: The manuscript's title; by default "A Survey on" the taxonomy's root title.
     title: str = ""
-    #: Where the survey's website goes ("" for none).
-    site: str = "site"
+    #: Where the survey's website goes ("" for none: a survey opts in; ``init`` does).
+    site: str = ""
 
 
 @dataclass(frozen=True)
