@@ -9,7 +9,7 @@ The layout is decided here from the text (an estimate in ems), the template only
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from vlabib.view import Section
@@ -93,18 +93,26 @@ def _height(box: Box, fig: Figure) -> float:
     if box.children:
         return max(own, sum(_height(c, fig) + 2.5 for c in box.children))
     if box.methods or box.listing:
-        chars = sum(cost for _, cost in _items(box))
+        chars = _chars(box)
         lines = min(MAX_LINES, _lines(chars, fig.methods_width(box.depth)))
         own = max(own, lines * LINE_PT + 6)
     return own
 
 
-def _items(box: Box) -> list[tuple[str, int]]:
-    """What a list box shows, and the characters each takes in print."""
+def _items(box: Box) -> Iterator[tuple[str, int]]:
+    """What a list box shows, and the characters each takes in print (made as needed: a
+    box shows a few lines of a leaf that may hold thousands of papers)."""
     if box.listing:
-        return [(name, len(name) + 2) for name in box.listing]
-    return [(f"{p.label_tex}~\\cite{{{p.key}}}", len(f"{p.label_tex} [00], "))
-            for p in box.section.papers]  # fmt: skip
+        return ((name, len(name) + 2) for name in box.listing)
+    return ((f"{p.label_tex}~\\cite{{{p.key}}}", len(p.label_tex) + 7)
+            for p in box.section.papers)  # fmt: skip
+
+
+def _chars(box: Box) -> int:
+    """The characters a list box's items take in print, all of them."""
+    if box.listing:
+        return sum(len(name) + 2 for name in box.listing)
+    return sum(len(p.label_tex) + 7 for p in box.section.papers)
 
 
 def shown_methods(box: Box, width: float) -> str:
@@ -113,10 +121,10 @@ def shown_methods(box: Box, width: float) -> str:
     budget = MAX_LINES * width * CHARS - 12
     shown: list[str] = []
     used = 0
-    items = _items(box)
-    for text, cost in items:
+    total = len(box.listing) if box.listing else len(box.section.papers)
+    for text, cost in _items(box):
         if used + cost > budget and shown:
-            return ", ".join(shown) + f", and {len(items) - len(shown)} more"
+            return ", ".join(shown) + f", and {total - len(shown)} more"
         shown.append(text)
         used += cost
     return ", ".join(shown)
