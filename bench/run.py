@@ -179,7 +179,7 @@ def bench_add(tmp: Path, delay: float) -> tuple[float, float, int, float]:
 
 
 def fmt_row(name: str, cells: list[tuple[float, float] | None]) -> str:
-    shown = [f"{c[0]:>8.2f} s {c[1]:>7.0f} MB" if c else f"{'failed or > 600 s':>19}"
+    shown = [f"{c[0]:>8.2f} s {c[1]:>7.0f} MB" if c else f"{'failed or > 600 s':>21}"
              for c in cells]  # fmt: skip
     return f"| {name:<24} | " + " | ".join(shown) + " |"
 
@@ -207,8 +207,8 @@ def main() -> None:
         suggest_time = measure([VLABIB, "suggest", "2506.01844"], tmp / "vla107", 5)
     placed = suggest.leave_one_out_all()
     print()
-    print("| command                  | " + " | ".join(f"{n:>17,}" for n in sizes) + " | growth per 10x |")
-    print("|--------------------------|" + "|".join("-" * 21 for _ in sizes) + "|----------------|")
+    print("| command                  | " + " | ".join(f"{n:>21,}" for n in sizes) + " | growth per 10x |")
+    print("|--------------------------|" + "|".join("-" * 23 for _ in sizes) + "|----------------|")
     for name in table[sizes[0]]:
         cells = [table[n][name] for n in sizes]
         growth = [f"{b[0] / a[0]:.1f}x" for a, b in zip(cells, cells[1:], strict=False) if a and b]

@@ -124,7 +124,7 @@ def report(results: Mapping[str, tuple[float, float]]) -> None:
     print(f"| {'ranker':<28} | right leaf first | in the top three |")
     print(f"|{'-' * 30}|------------------|------------------|")
     for name, (first, three) in results.items():
-        print(f"| {name:<28} | {first:>15.1%} | {three:>15.1%} |")
+        print(f"| {name:<28} | {first:>16.1%} | {three:>16.1%} |")
 
 
 if __name__ == "__main__":
