@@ -70,6 +70,20 @@ def test_a_list_imported_into_a_new_survey(fresh: Path) -> None:
     assert 'title = "Contents"' not in taxonomy
 
 
+def test_importing_over_the_example_taxonomy_says_what_to_do(fresh: Path) -> None:
+    listing = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
+    before = {p: p.read_bytes() for p in fresh.rglob("*") if p.is_file() and ".git" not in p.parts}
+    refused = runner(fresh)("import", "--offline", str(listing))
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines()[-1] == (
+        "Error: add those headings to refs/taxonomy.toml as leaves; or, to take the list's "
+        "headings as the taxonomy (as for a survey 'vlabib init' just made), delete "
+        "refs/taxonomy.toml and import again"
+    )
+    after = {p: p.read_bytes() for p in fresh.rglob("*") if p.is_file() and ".git" not in p.parts}
+    assert after == before
+
+
 def test_init_never_overwrites(fresh: Path) -> None:
     readme = (fresh / "README.md").read_bytes()
     again = init(fresh, "--title", "Another")

@@ -147,7 +147,9 @@ class Imported(Summary):
     memberships: int = 0
 
 
-def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[str, ...], str]:
+def _map_onto(
+    plist: PaperList, taxonomy: Taxonomy, source: str, taxonomy_file: str = "refs/taxonomy.toml"
+) -> dict[tuple[str, ...], str]:
     """Heading path -> leaf id of the existing taxonomy, by (nearly) equal titles."""
     leaves = {norm_title(leaf.title): leaf.id for leaf in taxonomy.leaves}
     mapping: dict[tuple[str, ...], str] = {}
@@ -167,8 +169,9 @@ def _map_onto(plist: PaperList, taxonomy: Taxonomy, source: str) -> dict[tuple[s
     if unknown:
         raise ConfigError(
             "\n".join(f"{u} matches no leaf of the taxonomy" for u in unknown)
-            + "\nadd those headings to refs/taxonomy.toml (or import without one to make it "
-            "from the list)"
+            + f"\nadd those headings to {taxonomy_file} as leaves; or, to take the list's "
+            f"headings as the taxonomy (as for a survey 'vlabib init' just made), delete "
+            f"{taxonomy_file} and import again"
         )
     return mapping
 
@@ -223,7 +226,7 @@ def _taxonomy(
     if project.path("taxonomy").exists():
         taxonomy = project.taxonomy()
         imported.taxonomy = taxonomy
-        return _map_onto(plist, taxonomy, source), None
+        return _map_onto(plist, taxonomy, source, project.settings.taxonomy), None
     try:
         taxonomy, mapping = from_headings(
             [h.path for h in plist.headings],

@@ -30,5 +30,6 @@ def init(ctx: click.Context, directory: Path | None, title: str) -> None:
     written = scaffold(folder or start, title)
     for name in written:
         click.echo(f"wrote {name}")
-    click.echo("next: vlabib add ARXIV_ID -c first-family (or vlabib import LIST.md), then "
-               "vlabib build")  # fmt: skip
+    click.echo("next: vlabib add ARXIV_ID -c first-family, then vlabib build (to start from "
+               "a list you keep instead: delete refs/taxonomy.toml, then vlabib import "
+               "LIST.md)")  # fmt: skip
