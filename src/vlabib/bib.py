@@ -25,7 +25,7 @@ from vlabib.bibwrite import first_difference as first_difference
 from vlabib.bibwrite import write_string as write_string
 from vlabib.errors import BibError
 from vlabib.fields import raw_value, validated
-from vlabib.files import atomic_write, locked, unchanged
+from vlabib.files import atomic_write, locked, read_source, unchanged
 from vlabib.model import Paper, is_month
 
 if TYPE_CHECKING:
@@ -218,20 +218,12 @@ class Snapshot:
 def read(path: Path, display: str | None = None) -> Snapshot:
     """The file's text and papers; a missing or undecodable file is a :class:`BibError`."""
     name = display or str(path)
-    try:
-        data = path.read_bytes()
+    try:  # a CRLF file reads as LF; writes keep its CRLF
+        text = read_source(path, name, BibError)
     except FileNotFoundError:
         raise BibError(
             f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'"
         ) from None
-    except OSError as exc:
-        raise BibError(f"{name}: cannot read: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise BibError(f"{name}:{line}: not UTF-8 text; save the file as UTF-8") from None
-    text = text.replace("\r\n", "\n")  # a CRLF file reads as LF; writes keep its CRLF
     # The papers live as long as the command: the cyclic collector need not walk them
     # again and again (at 100,000 entries that walk costs more than the parse).
     gc.disable()
