@@ -27,15 +27,71 @@ LAST = ["Li", "Wang", "Rühle", "Yağmurlu", "de With", "Liu", "Finn", "Levine",
         "Zhang", "Chen", "Kim", "Sánchez", "Šimůnek", "Çelik"]  # fmt: skip
 VENUES = ["NeurIPS 2024", "ICLR 2025", "CoRL 2025", "ICRA 2025", "IEEE RA-L 2025", "CVPR 2025",
           "ICML 2024", "RSS 2025", "AAAI 2026", "IROS 2025", "TPAMI 2025", "EMNLP 2025"]  # fmt: skip
-SYLLABLES = ("ro va li ne mo ka to si pa re lu xi qu ze fo da mi no te ga vi ra ko su "
-             "be fa hu jo").split()
-FILLER = ("we propose a method that the model with for and on in to of by from which this our "
-          "results show significant improvements over strong baselines across tasks").split()
+SYLLABLES = [
+    "ro",
+    "va",
+    "li",
+    "ne",
+    "mo",
+    "ka",
+    "to",
+    "si",
+    "pa",
+    "re",
+    "lu",
+    "xi",
+    "qu",
+    "ze",
+    "fo",
+    "da",
+    "mi",
+    "no",
+    "te",
+    "ga",
+    "vi",
+    "ra",
+    "ko",
+    "su",
+    "be",
+    "fa",
+    "hu",
+    "jo",
+]
+FILLER = [
+    "we",
+    "propose",
+    "a",
+    "method",
+    "that",
+    "the",
+    "model",
+    "with",
+    "for",
+    "and",
+    "on",
+    "in",
+    "to",
+    "of",
+    "by",
+    "from",
+    "which",
+    "this",
+    "our",
+    "results",
+    "show",
+    "significant",
+    "improvements",
+    "over",
+    "strong",
+    "baselines",
+    "across",
+    "tasks",
+]
 
 
 def real_titles() -> list[str]:
     """Every title in the real lists the tests carry (about 2,000)."""
-    from vlabib.lists import parse_list
+    from vlabib.listimport.markdown import parse_list
 
     titles: dict[str, None] = {}
     sources = sorted((ROOT / "tests" / "data" / "lists-wild").glob("*.md"))
@@ -109,7 +165,7 @@ def survey(n: int, seed: int = 20251125) -> Survey:
     from vlabib.model import Paper
     from vlabib.names import bibtex_name
     from vlabib.taxonomy import load_taxonomy
-    from vlabib.tex import text_to_latex
+    from vlabib.tex.encode import text_to_latex
 
     rng = random.Random(seed)
     taxonomy = load_taxonomy(TAXONOMY, "taxonomy")

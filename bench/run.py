@@ -26,8 +26,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
-import data  # noqa: E402
 import suggest  # noqa: E402  (bench/suggest.py)
+
+import data  # noqa: E402
 
 BIN = Path(sys.executable).parent
 VLABIB = str(BIN / "vlabib")
@@ -207,7 +208,11 @@ def main() -> None:
         suggest_time = measure([VLABIB, "suggest", "2506.01844"], tmp / "vla107", 5)
     placed = suggest.leave_one_out_all()
     print()
-    print("| command                  | " + " | ".join(f"{n:>21,}" for n in sizes) + " | growth per 10x |")
+    print(
+        "| command                  | "
+        + " | ".join(f"{n:>21,}" for n in sizes)
+        + " | growth per 10x |"
+    )
     print("|--------------------------|" + "|".join("-" * 23 for _ in sizes) + "|----------------|")
     for name in table[sizes[0]]:
         cells = [table[n][name] for n in sizes]
@@ -223,8 +228,9 @@ def main() -> None:
           f"{suggest_time[1]:.0f} MB")  # fmt: skip
     print()
     suggest.report(placed)
-    targets(table, sizes, help_time[0], added, args.delay,
-            (*placed["vlabib suggest"], suggest_time[0]))
+    targets(
+        table, sizes, help_time[0], added, args.delay, (*placed["vlabib suggest"], suggest_time[0])
+    )
 
 
 def targets(table: dict[int, dict[str, tuple[float, float] | None]], sizes: list[int],
@@ -264,8 +270,10 @@ def targets(table: dict[int, dict[str, tuple[float, float] | None]], sizes: list
     # Pacing, measured where arXiv would see it: the gaps between requests' arrivals.
     rows.append(("add: smallest request gap / pacing", added[3] / delay, ">= 0.95",
                  added[3] / delay >= 0.95))  # fmt: skip
-    rows += [("suggest: right leaf first (LOO)", placed[0], ">= 0.60", placed[0] >= 0.60),
-             ("suggest: right leaf in top three (LOO)", placed[1], ">= 0.85", placed[1] >= 0.85)]
+    rows += [
+        ("suggest: right leaf first (LOO)", placed[0], ">= 0.60", placed[0] >= 0.60),
+        ("suggest: right leaf in top three (LOO)", placed[1], ">= 0.85", placed[1] >= 0.85),
+    ]
     for name, value, limit_text, met in rows:
         failed |= not met
         print(f"| {name:<38} | {value:>8.3f} | {limit_text:>7} | {'yes' if met else 'NO':<3} |")

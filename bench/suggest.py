@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from vlabib.suggest import _STOP, Doc, Ranker, stem
+from vlabib.commands.suggest import _STOP, Doc, Ranker, stem
 from vlabib.taxonomy import load_taxonomy
 
 HERE = Path(__file__).resolve().parent

@@ -17,10 +17,10 @@ from markdown_it import MarkdownIt
 from tests.conftest import DATA, Run
 from tests.servers import FakeArxiv, Reply
 from vlabib import bib
-from vlabib.lists import parse_list
+from vlabib.listimport.markdown import parse_list
 from vlabib.names import display_name
-from vlabib.readme import region
-from vlabib.texread import latex_to_text
+from vlabib.outputs.readme import region
+from vlabib.tex.read import latex_to_text
 
 SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"
 TABLE = DATA / "efficient-vla-survey.2026-06-23.md"

@@ -7,9 +7,9 @@ import pytest
 
 from tests.conftest import DATA
 from tests.servers import FakeArxiv, Reply
-from vlabib.arxiv import Client, parse_feed
 from vlabib.errors import NetworkError
-from vlabib.papers import from_record, github_url
+from vlabib.listimport.papers import from_record, github_url
+from vlabib.remote.arxiv import Client, parse_feed
 
 ARXIV = DATA / "arxiv"
 

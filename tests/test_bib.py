@@ -8,9 +8,10 @@ from hypothesis import strategies as st
 
 from tests.conftest import DATA
 from vlabib import bib
+from vlabib.bib import parse
 from vlabib.errors import BibError
 from vlabib.model import Paper
-from vlabib.tex import text_to_latex
+from vlabib.tex.encode import text_to_latex
 
 ENTRY = """@misc{{{key},
   title         = {{{title}}},
@@ -220,8 +221,8 @@ def test_fast_reader_equals_careful_reader(
             lines[-1] = lines[-1].rstrip(",")
         blocks.append(sep.join(lines) + sep + "}")
     text = "\n\n".join(blocks) + "\n"
-    fast = bib._fast_parse(text)
-    careful = bib._careful_parse(text, "x.bib")
+    fast = parse._fast_parse(text)
+    careful = parse._careful_parse(text, "x.bib")
     depth = deepest = 0
     for ch in text:
         depth += (ch == "{") - (ch == "}")
@@ -277,7 +278,7 @@ def test_a_large_bib_is_read_once_and_remembered_safely(
 ) -> None:
     """The parse is remembered by the text's hash in the user's cache: the same text reads
     back the same papers, a changed text is parsed again, and a damaged entry is ignored."""
-    from vlabib import bibcache
+    from vlabib.bib import remembered as bibcache
 
     monkeypatch.setattr(bibcache, "_REMEMBER_FROM", 0)
     monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "cache"))

@@ -13,11 +13,11 @@ from markdown_it import MarkdownIt
 from tests.conftest import DATA, REPO, Run
 from vlabib import bib
 from vlabib.cli import main
-from vlabib.lists import ListItem, parse_list
-from vlabib.readme import region_bounds
-from vlabib.render import md_text
+from vlabib.listimport.markdown import ListItem, parse_list
+from vlabib.outputs.readme import region_bounds
+from vlabib.outputs.render import md_text
+from vlabib.outputs.view import github_slug, unique_slugs
 from vlabib.taxonomy import load_taxonomy
-from vlabib.view import github_slug, unique_slugs
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = os.environ.get("VLABIB_GOLDEN") == "update"

@@ -46,10 +46,10 @@ def imported_modules(path: Path) -> set[str]:
     ("dependency", "home"),
     [
         ("click", "vlabib/cli/"),
-        ("bibtexparser", "vlabib/bib.py"),
-        ("pylatexenc", "vlabib/texread.py"),
-        ("jinja2", "vlabib/render.py"),
-        ("markdown_it", "vlabib/lists.py"),
+        ("bibtexparser", "vlabib/bib/parse.py"),
+        ("pylatexenc", "vlabib/tex/read.py"),
+        ("jinja2", "vlabib/outputs/render.py"),
+        ("markdown_it", "vlabib/listimport/markdown.py"),
     ],
 )
 def test_one_home_per_dependency(dependency: str, home: str) -> None:

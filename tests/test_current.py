@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import DATA, Run, runner
 from tests.servers import FakeArxiv, entry_xml, recorded_search
 from vlabib import bib
-from vlabib.arxiv import Client, search
+from vlabib.remote.arxiv import Client, search
 
 NEW = {
     "2601.00001": ("PruneVLA: Dropping Redundant Visual Tokens in Vision-Language-Action Models",

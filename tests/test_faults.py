@@ -360,7 +360,7 @@ def test_hostile_servers(
     api = f"http://127.0.0.1:{hostile.server_address[1]}/api/query"
     monkeypatch.setenv("VLABIB_ARXIV_API", api)
     monkeypatch.setenv("VLABIB_ARXIV_TIMEOUT", "0.5")
-    from vlabib import web
+    from vlabib.remote import http as web
 
     # One attempt with a two-second deadline, so that the trickle ends quickly.
     def fixed(value: float) -> property:
@@ -466,10 +466,10 @@ def test_a_bib_that_would_not_read_back_is_told_by_entry(
     survey: Path, run: Run, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Never a line number in a file that was never written."""
-    from vlabib import bib as bibmodule
+    from vlabib.bib import parse, store
     from vlabib.errors import BibError
 
-    real = bibmodule.parse_string
+    real = parse.parse_string
     before = snapshot(survey)
 
     def fussy(text: str, path: str = "refs/vla.bib") -> list[object]:
@@ -478,7 +478,7 @@ def test_a_bib_that_would_not_read_back_is_told_by_entry(
             raise BibError(f"{path}:{line}: entry 2501.00001: field title: not allowed")
         return real(text, path)  # type: ignore[return-value]
 
-    monkeypatch.setattr(bibmodule, "parse_string", fussy)
+    monkeypatch.setattr(store, "parse_string", fussy)
     with FakeArxiv({}, any_id=True) as server:
         monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
         result = run("add", "2501.00001", "-c", "evaluation")

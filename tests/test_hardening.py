@@ -16,9 +16,9 @@ import pytest
 from tests.conftest import DATA, Run
 from tests.servers import FakeArxiv, Reply, entry_xml, feed
 from vlabib import bib
-from vlabib.lists import parse_list
+from vlabib.listimport.markdown import parse_list
 from vlabib.model import Paper
-from vlabib.texread import latex_to_text
+from vlabib.tex.read import latex_to_text
 
 HOSTILE = DATA / "hostile"
 

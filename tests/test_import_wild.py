@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import DATA, runner
 from vlabib import bib
-from vlabib.paperline import clean
+from vlabib.listimport.line import clean
 from vlabib.taxonomy import load_taxonomy
 
 WILD = DATA / "lists-wild"

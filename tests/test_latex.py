@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-from vlabib import bib, pdf
+from vlabib import bib
+from vlabib.commands import pdf
 from vlabib.model import Paper
 from vlabib.names import bibtex_name
-from vlabib.tex import text_to_latex
-from vlabib.texread import latex_to_text
+from vlabib.tex.encode import text_to_latex
+from vlabib.tex.read import latex_to_text
 
 TOOLS = ("pdflatex", "bibtex", "latexmk", "pdftotext", "pdffonts")
 
@@ -27,7 +28,7 @@ def test_tex_tools_are_installed() -> None:
 
 
 def compile_pdf(folder: Path, main: str = "main.tex") -> tuple[str, str, str]:
-    """Compile as 'make tex' does (vlabib.pdf); the log, the BibTeX log and the PDF's text."""
+    """Compile as 'make tex' does; the log, the BibTeX log and the PDF's text."""
     done = pdf.compile_pdf(folder, main)
     log = done.log.read_text(errors="replace")
     blg = done.log.with_suffix(".blg").read_text(errors="replace")

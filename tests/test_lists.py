@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import DATA
-from vlabib.lists import parse_list, repair_mojibake
+from vlabib.listimport.markdown import parse_list, repair_mojibake
 
 SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"
 

@@ -15,7 +15,7 @@ from tests.conftest import DATA, Run, runner
 from tests.servers import FakeArxiv, entry_xml
 from tests.test_latex import compile_pdf, contains, squash
 from vlabib import bib
-from vlabib.texread import latex_to_text
+from vlabib.tex.read import latex_to_text
 
 # Overfull boxes of at most this much are invisible; anything wider runs into the margin.
 TOLERANCE_PT = 1.0

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import DATA
-from vlabib.lists import parse_list
+from vlabib.listimport.markdown import parse_list
 from vlabib.neardup import similar_pairs
 from vlabib.titles import norm_title
 

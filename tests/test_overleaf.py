@@ -566,7 +566,7 @@ def test_token_over_http_works_and_is_never_written_or_shown(
         argvs.append(list(args))
         return real_run(args, *a, **kw)  # type: ignore[call-overload,no-any-return]
 
-    monkeypatch.setattr("vlabib.bridge.subprocess.run", spy)
+    monkeypatch.setattr("vlabib.overleaf.bridge.subprocess.run", spy)
 
     monkeypatch.delenv("OVERLEAF_TOKEN", raising=False)
     denied = run("overleaf", "push")
@@ -633,7 +633,8 @@ def test_a_push_that_races_a_coauthor_is_rejected_cleanly(
     assert run("overleaf", "push").exit_code == 0
     prose = survey / "latex" / "sections" / "merging.tex"
     prose.write_text(prose.read_text() + "Merging is cheap.\n")
-    from vlabib import bridge, overleaf
+    from vlabib.overleaf import bridge
+    from vlabib.overleaf import sync as overleaf
 
     def racing_fetch(git: bridge.Git, url: str) -> str | None:
         sha = bridge.fetch(git, url)

@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import Run, runner
 from tests.servers import FakeArxiv, FakeDblp, FakeS2, entry_xml, survey_entries
-from vlabib.bridge import path_problem
+from vlabib.overleaf.bridge import path_problem
 
 SECRET = "CANARYSECRET4711"
 # Where TeX Live's own files live on Debian: TeX may read these and nothing else outside

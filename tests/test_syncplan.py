@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vlabib.syncplan import Origins, Plan, incoming, outgoing
+from vlabib.overleaf.plan import Origins, Plan, incoming, outgoing
 
 GEN = "generated/"
 

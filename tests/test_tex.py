@@ -4,10 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vlabib.tex import encode, encode_non_ascii, text_to_latex
-from vlabib.texchars import char_latex
-from vlabib.texread import latex_to_text
-from vlabib.texsafe import unsafe_construct
+from vlabib.tex.allow import unsafe_construct
+from vlabib.tex.chars import char_latex
+from vlabib.tex.encode import encode, encode_non_ascii, text_to_latex
+from vlabib.tex.read import latex_to_text
 
 
 @pytest.mark.parametrize(
@@ -143,7 +143,7 @@ def test_fast_decoder_equals_pylatexenc(latex: str) -> None:
     """On the LaTeX vlabib writes, the fast decoder answers, and as pylatexenc does."""
     import unicodedata
 
-    from vlabib.texread import _fast_decode, pylatexenc_to_text
+    from vlabib.tex.read import _fast_decode, pylatexenc_to_text
 
     fast = _fast_decode(latex)
     assert fast is not None
@@ -176,6 +176,6 @@ accented_names = st.text(
 @given(accented_names)
 def test_fast_decoder_reads_accented_names_and_specials(text: str) -> None:
     """Names and titles in Latin scripts never need the slow path (rare symbols may)."""
-    from vlabib.texread import _fast_decode
+    from vlabib.tex.read import _fast_decode
 
     assert _fast_decode(text_to_latex(text, protect=True)) is not None

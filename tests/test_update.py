@@ -21,9 +21,9 @@ from tests.servers import (
     seed_entries,
 )
 from vlabib import bib
-from vlabib.catalogs import parse_dblp_search
 from vlabib.cli import main
-from vlabib.venues import Claim, decide, judge
+from vlabib.remote.catalogs import parse_dblp_search
+from vlabib.remote.venues import Claim, decide, judge
 
 ROBOMAMBA = (
     "RoboMamba: Efficient Vision-Language-Action Model for Robotic Reasoning and Manipulation"

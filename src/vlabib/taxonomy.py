@@ -1,5 +1,5 @@
 """The survey's taxonomy: its type and the TOML file it lives in (a list's headings become
-one in :mod:`vlabib.headings`).
+one in :mod:`vlabib.listimport.headings`).
 
 >>> t = parse_taxonomy('id = "s"\\ntitle = "S"\\n[[node]]\\nid = "a"\\ntitle = "A"\\n')
 >>> [n.id for n in t.leaves], t.root.title

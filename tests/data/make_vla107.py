@@ -17,8 +17,8 @@ from click.testing import CliRunner
 from vlabib import bib
 from vlabib.cli import main
 from vlabib.names import split_names
-from vlabib.tex import text_to_latex
-from vlabib.texread import latex_to_text
+from vlabib.tex.encode import text_to_latex
+from vlabib.tex.read import latex_to_text
 
 HERE = Path(__file__).parent
 OUT = HERE / "vla107"

@@ -28,7 +28,7 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
     import json
     import shutil
 
-    from vlabib import query
+    from vlabib.commands import query
 
     papers, taxonomy = _papers_and_taxonomy(ctx)
     if category is not None and category not in taxonomy:
@@ -53,7 +53,7 @@ def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
     """
     import json
 
-    from vlabib import query
+    from vlabib.commands import query
 
     papers, _ = _papers_and_taxonomy(ctx)
     paper = query.find(papers, paper_id)
@@ -81,7 +81,7 @@ def stats(ctx: click.Context, as_json: bool) -> None:
     """
     import json
 
-    from vlabib import query
+    from vlabib.commands import query
 
     papers, taxonomy = _papers_and_taxonomy(ctx)
     data = query.stats(papers, taxonomy)

@@ -70,9 +70,9 @@ def add(
 
     Example: vlabib add 2509.09372 https://arxiv.org/pdf/2406.04339v2 -c token-pruning
     """
-    from vlabib.add import add as add_papers
-    from vlabib.arxiv import Client
     from vlabib.cli.current import leaf_picker
+    from vlabib.commands.add import add as add_papers
+    from vlabib.remote.arxiv import Client
 
     choose = None if categories else leaf_picker(ctx, yes)
     with _progress(len(papers), "Fetching from arXiv") as update:
@@ -131,9 +131,9 @@ def import_(
 
     Example: vlabib import README.old.md --dry-run
     """
-    from vlabib import query
-    from vlabib.add import import_list
-    from vlabib.arxiv import Client
+    from vlabib.commands import query
+    from vlabib.commands.add import import_list
+    from vlabib.remote.arxiv import Client
 
     project, new = _project_or_new(ctx)
     imported = import_list(
@@ -191,7 +191,7 @@ def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: 
 
     Example: vlabib update --dry-run
     """
-    from vlabib.update import update as update_papers
+    from vlabib.commands.update import update as update_papers
 
     report = update_papers(project_of(ctx), papers, dry_run=dry_run, refresh=refresh)
     for line in report.lines:
@@ -211,7 +211,7 @@ def remove(ctx: click.Context, papers: tuple[str, ...], dry_run: bool) -> None:
 
     Example: vlabib remove 2509.09372 SmolVLA
     """
-    from vlabib.remove import remove as remove_papers
+    from vlabib.commands.remove import remove as remove_papers
 
     for line in remove_papers(project_of(ctx), papers, dry_run=dry_run):
         click.echo(line)

@@ -16,11 +16,12 @@ def suggestions(ctx: click.Context, wanted: str,
                 refresh: bool = False) -> tuple[str, str, list[Any]]:  # fmt: skip
     """The paper's key, its title and every leaf ranked for it: a paper in the bib by its key (or
     short name), anything else fetched from arXiv."""
-    from vlabib import bib, query
-    from vlabib.arxiv import Client
-    from vlabib.discover import ranker
+    from vlabib import bib
+    from vlabib.commands import query
+    from vlabib.commands.discover import ranker
     from vlabib.ids import IdError, parse_arxiv_id
-    from vlabib.texread import latex_to_text
+    from vlabib.remote.arxiv import Client
+    from vlabib.tex.read import latex_to_text
 
     project = project_of(ctx)
     taxonomy = project.taxonomy()
@@ -68,7 +69,7 @@ def suggest(ctx: click.Context, papers: tuple[str, ...], top: int, as_json: bool
 def leaf_picker(ctx: click.Context, yes: bool) -> Any:
     """For ``add`` without -c: a function that files a fetched paper under its best
     suggestion (--yes) or the user's pick on a terminal, and otherwise says what to run."""
-    from vlabib.discover import ranker
+    from vlabib.commands.discover import ranker
 
     project = project_of(ctx)
     rank = ranker(project, project.taxonomy())
@@ -124,9 +125,9 @@ def discover(
     Example: vlabib discover --since 2026-01-01 --leaf token-pruning
     Example: vlabib discover --dismiss 2601.01234 2601.04321
     """
-    from vlabib.arxiv import Client
-    from vlabib.discover import discover as find
-    from vlabib.discover import dismiss as ignore
+    from vlabib.commands.discover import discover as find
+    from vlabib.commands.discover import dismiss as ignore
+    from vlabib.remote.arxiv import Client
 
     project = project_of(ctx)
     if ids and not dismiss:
@@ -152,7 +153,7 @@ def discover(
                        f"{r['title'][:70]}")  # fmt: skip
         click.echo(f"{len(rows)} papers the survey does not have")
     if add_them and found:
-        from vlabib.add import add as add_papers
+        from vlabib.commands.add import add as add_papers
 
         by_leaf: dict[str, list[str]] = {}
         for f in found:

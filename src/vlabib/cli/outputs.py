@@ -43,7 +43,7 @@ def build(ctx: click.Context, force: bool) -> None:
 
     Example: vlabib build
     """
-    from vlabib.build import build as build_outputs
+    from vlabib.commands.build import build as build_outputs
 
     changed = build_outputs(project_of(ctx), force=force)
     for name in changed:
@@ -63,7 +63,7 @@ def pdf(ctx: click.Context, main_file: str) -> None:
     Example: vlabib pdf
     """
     from vlabib import bib
-    from vlabib.pdf import compile_pdf
+    from vlabib.commands.pdf import compile_pdf
 
     project = project_of(ctx)
     bib.load(project.bib, project.settings.bib)  # a broken bib means stale outputs: stop
@@ -81,7 +81,7 @@ def check(ctx: click.Context) -> None:
 
     Example: vlabib check
     """
-    from vlabib.check import check_project
+    from vlabib.commands.check import check_project
 
     problems = check_project(project_of(ctx))
     for problem in problems:

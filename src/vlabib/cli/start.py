@@ -23,7 +23,7 @@ def init(ctx: click.Context, directory: Path | None, title: str) -> None:
 
     Example: vlabib init --title "Efficient LLM Inference"
     """
-    from vlabib.scaffold import init as scaffold
+    from vlabib.commands.init import init as scaffold
 
     start: Path = ctx.find_root().obj
     folder = directory if directory is None or directory.is_absolute() else start / directory

@@ -19,8 +19,8 @@ def overleaf() -> None:
 
 
 def _overleaf(ctx: click.Context, action: str, **options: object) -> None:
-    from vlabib import overleaf as sync
     from vlabib.errors import OverleafError
+    from vlabib.overleaf import sync
 
     result = getattr(sync, action)(project_of(ctx), **options)
     for line in result.lines:

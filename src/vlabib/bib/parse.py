@@ -1,0 +1,194 @@
+"""The bib's text to papers: a fast reader for well-formed files, and bibtexparser (its one
+home) for everything else, which finds and words every problem with its line. Both end in
+:func:`vlabib.bib.fields.validated`, so they agree.
+
+>>> [p.key for p in parse_string('@misc{2509.09372, title={A}, year=2025}')]
+['2509.09372']
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from vlabib.bib.fields import raw_value, validated
+from vlabib.errors import BibError
+from vlabib.model import Paper, is_month
+
+if TYPE_CHECKING:
+    from bibtexparser import model as bpm
+
+
+def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
+    """Papers in *text*, sorted by key, values normalised; :class:`BibError` lists every problem.
+
+    A well-formed file is read by :func:`_fast_parse`; anything it does not accept goes
+    through bibtexparser, which finds and words every problem.
+    """
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    papers = _fast_parse(text)
+    if papers is not None:
+        return papers
+    return _careful_parse(text, path)
+
+
+# One field value: braces nested up to four deep, a number, or a month macro. The
+# quantifiers are possessive: a value that does not close fails at once instead of
+# backtracking exponentially.
+_VALUE = (
+    r"\{((?:[^{}]++|\{(?:[^{}]++|\{(?:[^{}]++|\{[^{}]*+\})*+\})*+\})*+)\}"
+    r"|(\d++|[A-Za-z]++)"
+)
+_FIELD = rf"\s*+([A-Za-z][\w-]*+)\s*+=\s*+(?:{_VALUE})\s*+"
+# A whole entry in one match: its fields are then taken out by _FIELD_RE.findall.
+_ENTRY_RE = re.compile(
+    rf"\s*+@([A-Za-z]++)\s*+\{{\s*+([^\s,{{}}()\"#%'=]++)\s*+,((?:{_FIELD},)*+(?:{_FIELD})?)\s*+\}}"
+)
+_FIELD_RE = re.compile(_FIELD)
+
+
+def _fast_parse(text: str) -> list[Paper] | None:
+    """The papers of a well-formed bib, or None when anything needs a closer look.
+
+    It never reports a problem: whatever it does not accept, :func:`_careful_parse` reads
+    again and words. Field lines are therefore not tracked here, only entry lines.
+    """
+    papers: list[Paper] = []
+    seen: set[str] = set()
+    problems: list[tuple[int, str]] = []
+    pos, line, counted = 0, 1, 0
+    end = len(text.rstrip())
+    match, fields_of = _ENTRY_RE.match, _FIELD_RE.findall
+    while pos < end:
+        m = match(text, pos)
+        if m is None:
+            return None
+        etype, key = m.group(1).lower(), m.group(2)
+        if etype in ("string", "comment", "preamble"):
+            return None
+        line += text.count("\n", counted, m.start(1))
+        counted = m.start(1)
+        pos = m.end()
+        fields = []
+        for name, braced, bare in fields_of(m.group(3)):
+            if bare and not bare.isdigit() and not (name.lower() == "month" and is_month(bare)):
+                return None
+            fields.append((name, braced or bare, line))
+        paper = validated(key, etype, fields, line, problems, balanced=True)
+        if paper is None or key.lower() in seen:
+            return None
+        seen.add(key.lower())
+        papers.append(paper)
+    papers.sort(key=lambda p: p.key)
+    return papers
+
+
+def _careful_parse(text: str, path: str) -> list[Paper]:
+    """Every problem in *text*, by line, through bibtexparser (or its papers, if none)."""
+    import logging
+
+    # Imported here: well-formed files never need it, and it costs start-up time.
+    import bibtexparser
+    from bibtexparser import model as bpm
+
+    # bibtexparser logs each failed block; vlabib reports them itself, with a better line.
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
+    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
+    problems: list[tuple[int, str]] = []
+    papers: dict[str, Paper] = {}
+    folded: dict[str, Paper] = {}
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bpm.DuplicateBlockKeyBlock):
+            first = papers.get(block.key) or folded.get(block.key.lower())
+            where = f" (first at line {first.line})" if first else ""
+            problems.append((line, f"duplicate key {block.key}{where}; merge the two entries"))
+        elif isinstance(block, bpm.ParsingFailedBlock):
+            problems.append(_failed_block(block, line))
+        elif isinstance(block, bpm.String):
+            problems.append(
+                (line, f"@string {block.key} is not supported; write its value into each field")
+            )
+        elif isinstance(block, bpm.Preamble):
+            problems.append((line, "@preamble is not supported; put LaTeX set-up in main.tex"))
+        elif isinstance(block, bpm.ExplicitComment):
+            problems.append((line, "@comment is not kept by the canonical writer; remove it"))
+        elif isinstance(block, bpm.ImplicitComment):
+            if block.comment.strip():
+                problems.append(
+                    (line, f"text outside any entry: {block.comment.strip()[:40]!r}; remove it")
+                )
+        elif isinstance(block, bpm.Entry):
+            paper = _entry(block, line, problems)
+            if paper is None:
+                continue
+            twin = folded.get(paper.key.lower())
+            if twin is not None:
+                problems.append(
+                    (
+                        line,
+                        f"duplicate key {paper.key} (line {twin.line} has {twin.key}; "
+                        "BibTeX keys are case-insensitive); merge the two entries",
+                    )
+                )
+                continue
+            papers[paper.key] = folded[paper.key.lower()] = paper
+    if problems:
+        problems.sort()
+        raise BibError("\n".join(f"{path}:{ln}: {msg}" for ln, msg in problems))
+    return sorted(papers.values(), key=lambda p: p.key)
+
+
+def _failed_block(block: bpm.ParsingFailedBlock, line: int) -> tuple[int, str]:
+    where, what = _brace_problem(block.raw or "", line)
+    if what:
+        return where, what
+    reason = str(getattr(block.error, "abort_reason", None) or block.error)
+    dup = re.search(r"Duplicate field keys on entry: '([^']*)'", reason)
+    if dup:
+        return line, f"field {dup.group(1)} appears twice in this entry; keep one"
+    return line, f"entry could not be parsed: {' '.join(str(reason).split())}"
+
+
+# A line that starts a field or an entry cannot be inside a field value: if it is, the
+# value's opening brace is the one never closed.
+_FRESH_LINE_RE = re.compile(r"\s*(?:[A-Za-z][\w-]*\s*=|@\w+\s*[{(])")
+
+
+def _brace_problem(raw: str, line: int) -> tuple[int, str]:
+    """Line of the ``{`` never closed (or of a stray ``}``) in a failed block's text."""
+    # BibTeX counts every brace, a backslash before it or not.
+    stack: list[int] = []
+    for pos, ch in enumerate(raw):
+        if ch == "{":
+            stack.append(line)
+        elif ch == "}":
+            if not stack:
+                return line, "'}' closes nothing; remove it or add the missing '{'"
+            stack.pop()
+        if ch == "\n":
+            line += 1
+            if len(stack) >= 2 and _FRESH_LINE_RE.match(raw, pos + 1):
+                return stack[-1], "'{' is never closed; add the missing '}'"
+    if stack:
+        return stack[-1], "'{' is never closed; add the missing '}'"
+    return line, ""
+
+
+def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Paper | None:
+    """A bibtexparser entry, validated; its problems are added to *problems*."""
+    fields: list[tuple[str, str, int]] = []
+    key = block.key.strip()
+    failed = []
+    for f in block.fields:
+        fline = f.start_line + 1
+        try:
+            fields.append((f.key.strip(), raw_value(f.key.strip().lower(), f.value), fline))
+        except BibError as exc:
+            failed.append(f.key.strip().lower())
+            problems.append((fline, f"entry {key}: field {f.key.strip().lower()}: {exc}"))
+    return validated(key, block.entry_type, fields, line, problems, failed)

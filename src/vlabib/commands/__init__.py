@@ -1,0 +1,1 @@
+"""The verbs: one module each, the library API the command line calls."""

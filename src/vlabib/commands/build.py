@@ -1,0 +1,157 @@
+"""``vlabib build`` and the drift half of ``vlabib check``: load, render, then write only
+what changed (or, for ``check``, compare with what is on disk and say why it differs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from vlabib import bib
+from vlabib.config import Project
+from vlabib.errors import BibError, ReadmeError
+from vlabib.files import read_source, read_text, unchanged, write_all
+from vlabib.model import Paper, Problem
+from vlabib.outputs import readme
+from vlabib.outputs.render import Output, is_generated, render, was_edited
+from vlabib.taxonomy import Taxonomy, category_problems
+
+# Files under generated/ that vlabib never wrote are left alone (a figure, say).
+_OWN_SUFFIXES = (".tex", ".bib", ".bst", ".md")
+
+
+@dataclass(frozen=True)
+class Survey:
+    """Everything the outputs are made from, read once."""
+
+    bib: bib.Snapshot
+    taxonomy: Taxonomy
+    readme: str
+
+    @property
+    def papers(self) -> list[Paper]:
+        return self.bib.papers
+
+
+def load(project: Project) -> Survey:
+    """The bib, the taxonomy and the README, each read once."""
+    snapshot = bib.read(project.bib, project.settings.bib)
+    taxonomy = project.taxonomy()
+    try:
+        text = read_source(project.path("readme"), project.settings.readme, ReadmeError)
+    except FileNotFoundError:
+        raise ReadmeError(f"{project.settings.readme}: no such file") from None
+    return Survey(snapshot, taxonomy, text)
+
+
+def outputs(project: Project, survey: Survey) -> list[Output]:
+    return render(survey.papers, survey.taxonomy, project.settings, survey.readme)
+
+
+def _stale_generated(project: Project, keep: set[Path]) -> list[Path]:
+    folder = project.path("generated")
+    if not folder.is_dir():
+        return []
+    stale = []
+    for path in sorted(folder.iterdir()):
+        if path in keep or path.suffix not in _OWN_SUFFIXES:
+            continue
+        first = path.read_text(encoding="utf-8", errors="replace").split("\n", 1)[0]
+        if is_generated(first):
+            stale.append(path)
+    return stale
+
+
+def build(project: Project, *, force: bool = False) -> list[str]:
+    """Write every output whose content changed; the changed paths, relative to the project.
+    A paper that no output would show (no category, or an unknown one) stops it first, and
+    so does a paper typed into the README's list by hand (unless *force*: it is dropped)."""
+    survey = load(project)
+    lost = category_problems(survey.papers, survey.taxonomy, project.settings.bib)
+    if lost:
+        raise BibError(
+            "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
+            + "\nnothing was written; fix the categories and run 'vlabib build' again"
+        )
+    typed = [] if force else hand_edits(project, survey)
+    if typed:
+        raise ReadmeError("\n".join(p.line_text().removeprefix("Error: ") for p in typed)
+                          + "\nnothing was written; or run 'vlabib build --force' to drop "
+                          "them from the list")  # fmt: skip
+    rendered = outputs(project, survey)
+    root = project.root
+    writes = [
+        (root / o.path, o.text)
+        for o in rendered
+        if o.owned and not unchanged(root / o.path, o.text)
+    ]
+    # The skeleton (main.tex, prose stubs) is the authors': written only when missing.
+    writes += [(root / o.path, o.text) for o in rendered
+               if not o.owned and not (root / o.path).exists()]  # fmt: skip
+    stale = _stale_generated(project, {root / o.path for o in rendered})
+    write_all(writes, root=root)  # every output staged before the first is replaced
+    for path in stale:
+        path.unlink()
+    return [project.rel(p) for p, _ in writes] + [f"{project.rel(p)} (removed)" for p in stale]
+
+
+def drift(project: Project, rendered: list[Output]) -> list[Problem]:
+    """Outputs that differ from what ``build`` would write, and why."""
+    problems = []
+    for out in rendered:
+        if not out.owned:
+            continue
+        try:
+            have = read_text(project.root / out.path)
+        except FileNotFoundError:
+            problems.append(Problem(out.path, 0, "missing; run 'vlabib build'"))
+            continue
+        if have == out.text:
+            continue
+        if out.region:
+            problems.append(_readme_drift(out.path, have, out.text))
+        else:
+            problems.append(_file_drift(out.path, have))
+    for path in _stale_generated(project, {project.root / o.path for o in rendered}):
+        problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
+    return problems
+
+
+def hand_edits(project: Project, survey: Survey) -> list[Problem]:
+    """Papers typed into the generated list by hand, each with the command that adds it."""
+    try:
+        edited = was_edited(readme.region(survey.readme))
+    except ReadmeError:
+        return []
+    if not edited:
+        return []
+    keys = {p.key for p in survey.papers}
+    leaves = {leaf.title.casefold(): leaf.id for leaf in survey.taxonomy.leaves}
+    name, bib_name = project.settings.readme, project.settings.bib
+    return [Problem(name, p.line, f"{p.key} was added to the generated list by hand; the list "
+                    f"is made from {bib_name}: {readme.add_command(p, bib_name)}")
+            for p in readme.hand_added(survey.readme, keys, leaves)]  # fmt: skip
+
+
+def _readme_drift(name: str, have: str, want: str = "") -> Problem:
+    try:
+        _, _, line = readme.region_bounds(have)
+    except ReadmeError as exc:
+        return Problem(name, 0, str(exc))
+    if not readme.region(have).strip():
+        return Problem(name, line, "the paper list has not been generated yet; run 'vlabib build'")
+    if was_edited(readme.region(have)):
+        where = readme.first_difference(have, want) if want else line
+        return Problem(
+            name,
+            where,
+            "the generated paper list was edited by hand here; make the change in refs/ "
+            "(vlabib add, or the bib and taxonomy files) and run 'vlabib build'",
+        )
+    return Problem(name, line, "the paper list is stale; run 'vlabib build'")
+
+
+def _file_drift(name: str, have: str) -> Problem:
+    if was_edited(have):
+        return Problem(name, 1, "edited by hand; generated files are rewritten by 'vlabib build'")
+    return Problem(name, 1, "stale; run 'vlabib build'")

@@ -1,0 +1,261 @@
+"""``vlabib check``: every problem in the survey's data, one line each."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+from collections import defaultdict
+from pathlib import Path
+
+from vlabib import bib
+from vlabib.commands import build
+from vlabib.config import Project
+from vlabib.model import Paper, Problem
+from vlabib.neardup import similar_pairs
+from vlabib.outputs.manuscript import SECTIONS
+from vlabib.taxonomy import Taxonomy, category_problems
+from vlabib.tex.read import Reference, latex_to_text, references
+from vlabib.titles import norm_title
+
+
+def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """Problems in a bib that parsed: categories, duplicates, missing urls, formatting."""
+    problems: list[Problem] = []
+    problems += category_problems(papers, taxonomy, path)
+    for paper in papers:
+        if not paper.get("author"):
+            problems.append(Problem(path, paper.line, _no_author(paper), warning=True))
+        if not paper.year:
+            problems.append(
+                Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
+            )
+        if not paper.get("url"):
+            problems.append(
+                Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
+            )
+    problems += _duplicates(papers, path)
+    line = bib.first_difference(text, papers)
+    if line:
+        problems.append(Problem(path, line, "not in canonical format; run 'vlabib fmt'"))
+    return sorted(problems)
+
+
+def _no_author(paper: Paper) -> str:
+    if paper.arxiv_id:
+        return f"entry {paper.key} has no author; fill it in with 'vlabib add {paper.key}'"
+    return f"entry {paper.key} has no author; add author = {{Last, First and …}}"
+
+
+def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
+    problems = []
+    by_eprint: dict[str, Paper] = {}
+    for paper in papers:
+        eprint = paper.arxiv_id
+        if eprint and eprint in by_eprint:
+            first = by_eprint[eprint]
+            problems.append(
+                Problem(
+                    path,
+                    paper.line,
+                    f"entry {paper.key} has arXiv ID {eprint} like entry {first.key}; merge them",
+                )
+            )
+        by_eprint.setdefault(eprint, paper) if eprint else None
+    # Near-identical titles among those opening with the same two words (vlabib.neardup).
+    titles = [norm_title(latex_to_text(p.title)) for p in papers]
+    for i, j in similar_pairs(titles):
+        a, b = papers[i], papers[j]
+        problems.append(
+            Problem(
+                path, b.line, f"entry {b.key} has nearly the same title as {a.key}; a duplicate?"
+            )
+        )
+    return problems
+
+
+def check_project(project: Project) -> list[Problem]:
+    """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
+    display = project.settings.bib
+    survey = build.load(project)
+    papers, taxonomy = survey.papers, survey.taxonomy
+    problems = lint_bib(survey.bib.text, papers, taxonomy, display)
+    rendered = build.outputs(project, survey)
+    problems += build.drift(project, rendered)
+    problems += build.hand_edits(project, survey)
+    problems += lint_manuscript(project, papers, taxonomy, {o.path for o in rendered})
+    for leaf in taxonomy.leaves:
+        if not any(leaf.id in p.categories for p in papers):
+            problems.append(
+                Problem(project.settings.taxonomy, 0, f"leaf {leaf.id} has no papers yet", True)
+            )
+    return sorted(problems, key=lambda p: (p.warning, p.path, p.line, p.message))
+
+
+def lint_manuscript(
+    project: Project, papers: list[Paper], taxonomy: Taxonomy, will_write: set[str]
+) -> list[Problem]:
+    """What the manuscript refers to, read from ``main.tex`` through every ``\\input`` it
+    reaches: files that are missing, cite keys the bib lacks, unknown taxonomy nodes; then
+    prose files nothing reaches and papers nothing cites. *will_write* holds the outputs
+    ``build`` writes (relative to the project): those are reported as drift, not here."""
+    main = project.path("latex") / "main.tex"
+    if not main.is_file():
+        return []
+    refs, seen, problems = _follow_inputs(project, main, will_write)
+    prefix = project.settings.cite_prefix
+    keys = {p.key for p in papers}
+    by_leaf: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        for cat in paper.categories:
+            by_leaf[cat].append(paper.key)
+    cited: set[str] = set()
+    for name, ref in refs:
+        if ref.command in ("nodecite", "nodecount"):
+            if ref.argument == "*":  # the whole survey
+                cited |= keys if ref.command == "nodecite" else set()
+            elif ref.argument not in taxonomy:
+                problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy, prefix)))
+            elif ref.command == "nodecite":
+                for leaf in taxonomy.leaves_under(ref.argument):
+                    cited.update(by_leaf[leaf])
+        elif ref.argument == "*":
+            cited |= keys
+        elif ref.argument in keys:
+            cited.add(ref.argument)
+        else:
+            problems.append(
+                Problem(
+                    name,
+                    ref.line,
+                    f"\\cite{{{ref.argument}}}: {ref.argument} "
+                    f"is not in the bib; add it with 'vlabib add {ref.argument}'",
+                )
+            )
+    problems += _unused_prose(project, seen, taxonomy)
+    for paper in papers:
+        if paper.key not in cited:
+            problems.append(
+                Problem(
+                    project.settings.bib,
+                    paper.line,
+                    f"{paper.key} is never cited in the manuscript",
+                    True,
+                )
+            )
+    return problems
+
+
+def _follow_inputs(
+    project: Project, main: Path, will_write: set[str]
+) -> tuple[list[tuple[str, Reference]], set[Path], list[Problem]]:
+    """Every file ``main.tex`` reaches through ``\\input``/``\\include``: their cites and
+    node references, the files reached, and the inputs that are missing or leave latex/."""
+    latex = project.path("latex")
+    refs: list[tuple[str, Reference]] = []
+    problems: list[Problem] = []
+    seen, queue = {main}, [main]
+    while queue:
+        path = queue.pop(0)
+        name = project.rel(path)
+        text = path.read_text(encoding="utf-8", errors="replace")
+        problems += _conflict_markers(name, text)
+        # vlabib's own files are read by their known shape (a hand edit of one is drift).
+        own = name in will_write and name.startswith(project.settings.generated + "/")
+        prefix = project.settings.cite_prefix
+        for ref in _own_references(text, prefix) if own else references(text, prefix):
+            if ref.command not in ("input", "include"):
+                refs.append((name, ref))
+                continue
+            target = _tex_file(latex, ref.argument, ref.command)
+            if target is None:
+                problems.append(
+                    Problem(
+                        name,
+                        ref.line,
+                        f"\\{ref.command}{{{ref.argument}}}: "
+                        "outside latex/, which the compile may not read",
+                    )
+                )
+            elif target.is_file():
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+            elif project.rel(target) not in will_write:
+                problems.append(Problem(name, ref.line, _missing_input(ref.command, ref.argument)))
+    return refs, seen, problems
+
+
+_COMMENT_RE = re.compile(r"(?<!\\)%.*")
+
+
+def _own_references(text: str, prefix: str) -> list[Reference]:
+    """The references in a file vlabib generated, read by its known shape: ``\\input`` and
+    ``\\cite`` lists outside comments."""
+    pattern = _own_pattern(prefix)
+    out = []
+    for line, content in enumerate(text.split("\n"), 1):
+        if "\\" not in content:
+            continue
+        for m in pattern.finditer(_COMMENT_RE.sub("", content)):
+            command = m.group(1).replace(prefix + "c", "nodec")
+            out += [Reference(command, a.strip(), line) for a in m.group(2).split(",") if a.strip()]
+    return out
+
+
+@functools.cache
+def _own_pattern(prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"\\(input|cite|{prefix}cite|{prefix}count)\{{([^}}]*)\}}")
+
+
+def _conflict_markers(name: str, text: str) -> list[Problem]:
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(("<<<<<<< ", ">>>>>>> ")):
+            return [Problem(name, number, "an unresolved conflict from 'vlabib overleaf pull': "
+                            "keep the wording you want, delete the marker lines")]  # fmt: skip
+    return []
+
+
+def _tex_file(latex: Path, name: str, command: str) -> Path | None:
+    """The file ``\\input{name}`` reads, as TeX finds it from latex/ (None: outside it)."""
+    path = (latex / name).resolve()
+    if command == "include" or not path.suffix:
+        path = path.with_name(path.name + ".tex")
+    root = latex.resolve()
+    return path if path.is_relative_to(root) else None
+
+
+def _missing_input(command: str, name: str) -> str:
+    if name.startswith("generated/"):
+        return (
+            f"\\{command}{{{name}}}: vlabib no longer writes this file (a renamed or "
+            "removed taxonomy node?); remove the line"
+        )
+    return f"\\{command}{{{name}}}: no such file; create it or remove the line"
+
+
+def _unknown_node(ref: Reference, taxonomy: Taxonomy, prefix: str) -> str:
+    close = difflib.get_close_matches(ref.argument, [n.id for n in taxonomy.nodes], n=1)
+    hint = f" (did you mean {close[0]}?)" if close else "; see refs/taxonomy.toml"
+    macro = ref.command.replace("node", prefix, 1)
+    return f"\\{macro}{{{ref.argument}}}: no such taxonomy node{hint}"
+
+
+def _unused_prose(project: Project, reached: set[Path], taxonomy: Taxonomy) -> list[Problem]:
+    """Prose files in latex/sections/ that the manuscript no longer reads."""
+    folder = project.path("latex") / SECTIONS
+    problems = []
+    for path in sorted(folder.glob("*.tex")) if folder.is_dir() else []:
+        if path.resolve() in reached or path in reached:
+            continue
+        node = path.stem
+        why = (
+            (
+                "its node is not in the taxonomy (renamed or removed?); move the prose to "
+                "the node's new file, or delete it"
+            )
+            if node not in taxonomy
+            else "no \\input reads it; keep \\input{generated/body} in main.tex"
+        )
+        problems.append(Problem(project.rel(path), 0, f"not in the manuscript: {why}", True))
+    return problems

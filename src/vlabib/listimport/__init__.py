@@ -1,0 +1,1 @@
+"""Paper lists (Markdown, HTML inside it) read into papers and a taxonomy."""

@@ -1,0 +1,340 @@
+"""What one paper line says: its arXiv IDs or paper link, title, venue, year, code and
+project links. Lists write these in every way there is; the rules, in order, are:
+
+- title: a linked title, else a bold one, else a quoted one, else the text before the first
+  link (badges, emoji, tags, ``(Venue Year)`` and link labels like ``[Paper]`` left out), else
+  the short paragraph the list stands under;
+- venue: ``<ins>…</ins>``, a venue or publication column, else a known venue's name in the
+  line (or in a badge);
+- every arXiv ID in the line's links is a paper; a line without one is a paper when a link
+  is a paper's (see :mod:`vlabib.keys`).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from vlabib.ids import arxiv_id_in_url, is_arxiv_paper_url, targets
+from vlabib.keys import paper_key
+from vlabib.listimport.units import Piece, Unit
+from vlabib.tex.chars import is_decoration
+
+
+def _words_of(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that make a link label a label, not a title: [Paper], [[Code]], [Project Page].
+_LABEL_WORDS = _words_of(
+    """
+    paper papers pdf arxiv abs abstract html code codes github gitlab project projects
+    page website homepage home site link links demo demos video videos slides slide
+    poster blog dataset datasets data huggingface hf model models weights openreview
+    official unofficial pytorch tensorflow jax colab notebook bib bibtex cite citation
+    doi supp supplementary appendix talk tutorial twitter x youtube zhihu extended
+    version full preprint journal conference proceedings springer ieee acm cvf ecva aaai
+    acl download repo repository here this star stars leaderboard benchmark medium
+    reddit 论文 代码 项目 主页 链接 数据集
+    """
+)
+_CODE_WORDS = _words_of("code codes github gitlab pytorch tensorflow jax repo repository official")
+_SITE_WORDS = _words_of("project website homepage home site page demo blog")
+_VENUES = _words_of(
+    """
+    NeurIPS NIPS ICML ICLR CVPR ICCV ECCV AAAI IJCAI ACL EMNLP NAACL COLING EACL CoRL
+    ICRA IROS RSS RA-L RAL TPAMI T-PAMI PAMI IJCV TIP TMLR JMLR SIGGRAPH KDD WWW MM
+    ACMMM COLM WACV BMVC MICCAI MLSys OSDI SOSP NSDI EuroSys ASPLOS ISCA MICRO HPCA DAC
+    ICASSP Interspeech TACL TOG TVCG CHI UIST TNNLS TCSVT TMM AAMAS ICDE VLDB SIGMOD
+    CIKM WSDM SIGIR UAI AISTATS ICDM IJACSA ICME ACCV 3DV
+    """
+)
+_VENUE_RE = re.compile(
+    r"(?<![\w-])((?:"
+    + "|".join(sorted(map(re.escape, _VENUES), key=len, reverse=True))
+    + r")(?:\s+Workshops?)?)(?:[\s,'’-]*((?:19|20)\d\d|\d\d)(?!\d))?(?![\w-])"
+)
+_PREPRINT = {"arxiv", "corr", "preprint", "arxiv preprint", ""}
+_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")
+_LEADING_TAG_RE = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*|\[[^\]]{0,30}\]\s*)+")
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One paper as a list line gives it; ``key`` is its arXiv ID or fallback key."""
+
+    key: str
+    arxiv_id: str  # "" for a paper without one
+    url: str  # the paper's own link
+    title: str
+    venue: str
+    year: int | None
+    code: str
+    website: str
+    shortname: str
+    section: tuple[str, ...]
+    line: int
+    problem: str = ""  # what the user should fix in the list, if anything
+
+
+def repair_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Windows-1252: ``ðŸš€Survey`` -> ``🚀Survey``."""
+    if text.isascii():
+        return text
+    try:
+        return text.encode("cp1252").decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def clean(text: str) -> str:
+    """Text without emoji, ``:shortcodes:`` or runs of spaces."""
+    if ":" in text:
+        text = _SHORTCODE_RE.sub(" ", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+        text = "".join(c for c in text if c.isascii() or not is_decoration(c))
+    return " ".join(text.split())
+
+
+def heading_text(children: Iterable[Any]) -> str:
+    """The plain text of an inline token run (a heading, a cell, a paragraph)."""
+    parts = [c.content for c in children if c.type in ("text", "code_inline")]
+    parts += [" "] if not parts else []
+    return clean(repair_mojibake("".join(parts))).strip(" *:|#-")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.lower())
+
+
+def is_label(text: str) -> bool:
+    """``[Paper]``, ``Code``, ``Project Page``, ``Paper (arXiv)``: a link label, not a title."""
+    words = _words(text)
+    return len(words) <= 3 and all(w in _LABEL_WORDS or w.isdigit() for w in words)
+
+
+def _title_like(text: str) -> bool:
+    if "://" in text or text.lstrip().startswith("www."):
+        return False  # a bare link shown as itself
+    words = _words(text)
+    return bool(words) and not is_label(text) and (len(words) >= 2 or len(text) >= 6)
+
+
+def _runs(pieces: Sequence[Piece], keep: Any) -> list[str]:
+    """Texts of consecutive pieces for which *keep* holds, in order."""
+    runs: list[str] = []
+    current: list[str] = []
+    for piece in pieces:
+        if keep(piece):
+            current.append(piece.text)
+        elif current and piece.text.strip():
+            runs.append("".join(current))
+            current = []
+    if current:
+        runs.append("".join(current))
+    return [" ".join(r.split()) for r in runs if r.strip()]
+
+
+def _tidy(title: str) -> str:
+    title = clean(title).strip(" *_,;:[]")
+    for left, right in ('""', "“”", "''", "‘’"):
+        if title[:1] == left and title[-1:] == right and len(title) > 2:
+            title = title[1:-1].strip()
+    title = title.strip(" *_,;:[]")
+    return re.sub(r"\s*\.+$", "", title) if not title.endswith("..") else title
+
+
+def _long(text: str) -> bool:
+    return _title_like(text) and (len(_words(text)) >= 3 or ":" in text)
+
+
+def _title(unit: Unit, pieces: Sequence[Piece]) -> str:
+    labels = [link.label for link in unit.links if _title_like(link.label)]
+    lead = "".join(p.text for p in _until_link(pieces) if not p.image and not p.code)
+    quoted = re.search(r'["“]([^"”]{4,})["”]', lead)
+    bold = [r for r in _runs(pieces, lambda p: p.bold and not p.image) if _title_like(r)]
+    stripped = _tidy(_LEADING_TAG_RE.sub("", lead))
+    if not _title_like(stripped):
+        stripped = _tidy(lead)  # what looked like a tag was the title
+    for candidate in (
+        *[label for label in labels if _long(label)][:1],
+        *([quoted.group(1)] if quoted and _long(quoted.group(1)) else []),
+        *[b for b in bold if _long(b)][:1],
+        *([stripped] if _title_like(stripped) else []),
+        *([unit.intro] if _title_like(unit.intro) else []),
+        *labels[:1],
+        *bold[:1],
+    ):
+        return _tidy(candidate)
+    return stripped
+
+
+def _until_link(pieces: Sequence[Piece]) -> list[Piece]:
+    out: list[Piece] = []
+    for piece in pieces:
+        if piece.link >= 0 or piece.mark or (piece.image and out):
+            break
+        out.append(piece)
+    return out
+
+
+def _column(unit: Unit, *names: str) -> list[Piece]:
+    """The pieces of the first cell whose column header holds one of *names*."""
+    for index, header in enumerate(unit.columns):
+        if any(name in _words(header) for name in names):
+            return [p for p in unit.pieces if p.cell == index]
+    return []
+
+
+def _marked(marked: str) -> tuple[str, int | None]:
+    """The seed's ``<ins>ICRA, 2025</ins>``: venue and year."""
+    name, _, when = marked.rpartition(",")
+    if not when.strip().isdigit():
+        name, when = marked, ""
+    name = "" if name.strip().lower() in _PREPRINT else name.strip()
+    return name, int(when) if when.strip().isdigit() else None
+
+
+def _from_column(column: str, dated: str) -> tuple[str, int | None] | None:
+    """A venue column's venue, as written (its year apart), or None for a placeholder."""
+    named = _YEAR_RE.sub("", column).strip(" ,'-")
+    if not re.search(r"\w", named):
+        return None
+    when = _YEAR_RE.search(column) or _YEAR_RE.search(dated)
+    return ("" if named.lower() in _PREPRINT else named), int(when.group(1)) if when else None
+
+
+def _venue_year(unit: Unit, title: str) -> tuple[str, int | None]:
+    marked = "".join(p.text for p in unit.pieces if p.mark)
+    if marked:
+        return _marked(marked)
+    columns = ("venue", "pub", "publication", "conference", "journal", "published")
+    column = clean("".join(p.text for p in _column(unit, *columns)))
+    dated = "".join(p.text for p in _column(unit, "year", "date", "time"))
+    if column and not _VENUE_RE.search(column):
+        found = _from_column(column, dated)
+        if found:
+            return found
+        column = ""  # a placeholder ('-'): the line may say it elsewhere, in a badge
+    text = column or " ".join(
+        p.src.replace("-", " ") if p.image else p.text.replace(title, " ")
+        for p in unit.pieces
+        if p.image or p.link < 0
+    )
+    m = _VENUE_RE.search(text)
+    year_m = _YEAR_RE.search(dated or text)
+    year = int(year_m.group(1)) if year_m else None
+    if not m:
+        return "", year
+    digits = m.group(2) or ""
+    if digits:
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+    return m.group(1), year
+
+
+def _link_of(unit: Unit, words: frozenset[str]) -> str:
+    for link in unit.links:
+        if (
+            is_label(link.label)
+            and set(_words(link.label)) & words
+            and not arxiv_id_in_url(link.url)
+        ):
+            return link.url
+    return ""
+
+
+def _shortname(unit: Unit, title: str) -> str:
+    """A method name the line gives beside the title: `CoOp`, **BOSS**: "…", a model column."""
+    first = next((p for p in unit.pieces if p.text.strip()), None)
+    lead = [first.text.strip()] if first and (first.code or first.bold) else []
+    named = "".join(p.text for p in _column(unit, "model", "method", "methods", "keywords", "name"))
+    if unit.kind == "html-tr":
+        named = "".join(p.text for p in unit.pieces if p.cell == 0)
+    for name in (*lead, clean(named)):
+        name = name.strip(" :")
+        if name and name not in title[: len(name) + 2].strip() and len(name) <= 40:
+            return name if len(name.split()) <= 4 else ""
+        if name and title.startswith(name) and len(name) < len(title):
+            return (
+                name if len(name.split()) <= 4 and ":" in title[len(name) : len(name) + 2] else ""
+            )
+    return ""
+
+
+_REPO_RE = re.compile(r"https?://(?:www\.)?github\.com/[^/]+/[^/#?]+/?$")
+
+
+def _arxiv_links(unit: Unit) -> tuple[list[tuple[str, str]], list[str]]:
+    """(ID, label) of every arXiv link, in order; and arXiv links whose ID is not valid."""
+    found: dict[str, str] = {}
+    broken = []
+    for link in unit.links:
+        for url in targets(link.url):
+            ident = arxiv_id_in_url(url)
+            if ident:
+                found.setdefault(ident, link.label)
+            elif is_arxiv_paper_url(url):
+                broken.append(url)
+    return list(found.items()), broken
+
+
+def _base(unit: Unit) -> ListItem:
+    """What a unit says of its paper, before its key is known."""
+    pieces = _column(unit, "title", "paper", "papers", "name") or list(unit.pieces)
+    if unit.kind == "html-tr" and not any(p.bold for p in pieces):
+        pieces = [p for p in unit.pieces if p.cell == 0] or pieces  # the model's name
+    title = _title(unit, pieces) or _title(unit, list(unit.pieces))
+    title = title or next((li.label for li in unit.links if li.label.strip()), "")
+    venue, year = _venue_year(unit, title)
+    repo = next((link.url for link in unit.links if _REPO_RE.match(link.url)), "")
+    code = _column_link(unit, "code", "github") or _link_of(unit, _CODE_WORDS) or repo
+    website = _column_link(unit, "website", "project", "homepage", "page") or _link_of(
+        unit, _SITE_WORDS
+    )
+    return ListItem("", "", "", title, venue, year, code, website, _shortname(unit, title),
+                    unit.section, unit.line)  # fmt: skip
+
+
+def unit_title(unit: Unit) -> str:
+    """What a line names, read as a paper's title would be."""
+    text = " ".join("".join(p.text for p in unit.pieces if not p.image).split())
+    return _base(unit).title or next((li.label for li in unit.links if li.label), "") or text
+
+
+def _column_link(unit: Unit, *names: str) -> str:
+    links = {p.link for p in _column(unit, *names) if p.link >= 0}
+    return next((unit.links[i].url for i in sorted(links)), "")
+
+
+def read_unit(unit: Unit) -> list[ListItem]:
+    """The papers one unit names: one per arXiv ID in its links, or its paper link."""
+    if not unit.links:
+        return []
+    ids, broken = _arxiv_links(unit)
+    base = _base(unit)
+    if not base.title:
+        base = replace(base, title=f"Untitled (line {unit.line})")
+    if ids:
+        items = []
+        for n, (ident, label) in enumerate(ids):
+            own = label if _title_like(label) else f"{base.title} ({label or ident})"
+            url = f"https://arxiv.org/abs/{ident}"
+            items.append(replace(base, key=ident, arxiv_id=ident, url=url,
+                                 title=base.title if n == 0 else own))  # fmt: skip
+        return items
+    for url in broken:
+        problem = f"{url} holds no valid arXiv ID; kept keyed by its link, fix the link"
+        return [replace(base, key=paper_key(url, labelled_paper=True) or "", url=url,
+                        problem=problem)]  # fmt: skip
+    for link in unit.links:
+        named = bool({"paper", "pdf"} & set(_words(link.label)))
+        for url in targets(link.url):
+            key = paper_key(url, labelled_paper=named)
+            if key:
+                return [replace(base, key=key, url=url)]
+    return []

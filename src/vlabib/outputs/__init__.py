@@ -1,0 +1,1 @@
+"""Every output as text: one pure function from the survey to ``{path: text}``."""

@@ -1,0 +1,200 @@
+"""The manuscript's outputs: the taxonomy figure(s), one table per area, the body that
+follows the taxonomy, the cite lists and the bibliography — all under ``generated/`` — and,
+written only when missing, the skeleton ``main.tex`` and one prose file per node.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Sequence
+from importlib.resources import files as files_of
+from pathlib import PurePosixPath
+from typing import NamedTuple
+
+from vlabib import bib
+from vlabib.config import Settings
+from vlabib.model import Paper
+from vlabib.names import family_name
+from vlabib.outputs.figure import figures, forest
+from vlabib.outputs.view import Section, split_venue
+from vlabib.taxonomy import Taxonomy
+from vlabib.tex.encode import for_pdflatex, protect_compounds, text_to_latex
+
+# vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
+PRIVATE_FIELDS = ("shortname", "code", "venue", "website", "journalref", "arxivcomment",
+                  "abstract")  # fmt: skip
+# Venues that are journals: a paper there is an @article, elsewhere @inproceedings.
+_JOURNAL_RE = re.compile(
+    r"\b(journal|transactions|letters|magazine|review|TPAMI|T-PAMI|PAMI|IJCV|TIP|TMLR|JMLR|"
+    r"RA-?L|TNNLS|TCSVT|TMM|TOG|TVCG|TACL|Nature|Science|IJRR|T-RO|TRO|PR|JAIR|AIJ)\b",
+    re.IGNORECASE,
+)
+# The authors' prose, one file a taxonomy node, below latex/.
+SECTIONS = "sections"
+_HEADINGS = ("section", "subsection", "subsubsection", "paragraph", "subparagraph")
+
+
+class File(NamedTuple):
+    """A file of the manuscript: path below latex/, text, and whether vlabib owns it."""
+
+    path: str
+    text: str
+    owned: bool = True
+
+
+Template = Callable[..., str]
+
+
+def heading(depth: int) -> str:
+    """The sectioning command for a node at *depth*; deeper than five levels, paragraphs."""
+    return _HEADINGS[min(depth, len(_HEADINGS)) - 1]
+
+
+class _FigureView(NamedTuple):
+    tree: str
+    caption: str
+    labels: str
+
+
+def _figures(secs: Sequence[Section], hide_empty: bool) -> list[_FigureView]:
+    """The figure floats: captions name the area when the tree is split; the first one is
+    always ``fig:taxonomy``. *hide_empty* leaves out the nodes with no papers."""
+    shown = [s for s in secs if not (hide_empty and s.node.depth and not s.papers)]
+    root = secs[0].title_tex
+    views = []
+    for n, fig in enumerate(figures(shown)):
+        labels = r"\label{fig:taxonomy}" if n == 0 else ""
+        caption = f"Taxonomy of {root}."
+        if fig.brief:
+            k, total = fig.part
+            caption = (
+                f"Taxonomy of {root} in brief: its areas and the leaves under each, "
+                f"with their papers{f' (part {k} of {total})' if total > 1 else ''}."
+            )
+            labels += rf"\label{{fig:taxonomy-{k}}}" if k > 1 else ""
+        if fig.area:
+            k, n = fig.part
+            labels += rf"\label{{fig:taxonomy-{fig.area}{'' if k == 1 else f'-{k}'}}}"
+            part = f" (part {k} of {n})" if n > 1 else ""
+            caption = f"Taxonomy of {root}: {fig.root.section.title_tex}{part}."
+        views.append(_FigureView(forest(fig), caption, labels))
+    return views
+
+
+def _column_spec(extra: int) -> str:
+    """Ragged-right columns that share the width left by the year and the gaps: method,
+    venue and category wide, each extra field an equal part (percentages of that width)."""
+    shares = [40, 22, 38] if not extra else [30, 16, 20, *[34 // extra] * extra]
+    gaps = 2 * len(shares)  # a \tabcolsep each side of every gap between columns
+    width = rf"\dimexpr(\linewidth-{gaps}\tabcolsep-2em)*{{}}/100\relax"
+    # \hspace{0pt}: TeX may hyphenate a cell's first word too (a long header, say).
+    cols = [rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{{width.format(s)}}}"
+            for s in shares]  # fmt: skip
+    return " ".join([*cols[:2], "l", *cols[2:]])
+
+
+def _table(area: Section, taxonomy: Taxonomy, by_id: dict[str, Section],
+           fields: Sequence[str], template: Template) -> str:  # fmt: skip
+    """An area's methods, a row each: name and cite, venue, year, categories, chosen fields."""
+    under = set(taxonomy.leaves_under(area.node.id))
+    extra = [f.replace("_", " ").replace("-", " ").capitalize() for f in fields]
+    columns = ["Method", "Venue", "Year", "Category", *extra]
+    spec = _column_spec(len(fields))
+    rows = []
+    for p in area.papers:
+        cats = ", ".join(by_id[c].title_tex for c in p.categories if c in under)
+        values = [p.extra.get(f, "") for f in fields]
+        rows.append([f"{p.label_tex} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats,
+                     *values])  # fmt: skip
+    return template("table.tex", area=area, rows=rows, columns=columns, spec=spec,
+                    header=" & ".join(columns))  # fmt: skip
+
+
+def files(
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    settings: Settings,
+    secs: Sequence[Section],
+    template: Template,
+) -> list[File]:
+    """Every manuscript file: ``generated/…`` (vlabib's) and the skeleton (the authors')."""
+    by_id = {s.node.id: s for s in secs}
+    generated = PurePosixPath(settings.generated).relative_to(settings.latex)
+    template = functools.partial(template, p=settings.cite_prefix)  # the survey's macros
+
+    own = {
+        "taxonomy.tex": template(
+            "taxonomy.tex", figures=_figures(secs, settings.empty_leaves == "hide")
+        ),
+        "cites.tex": template("cites.tex", sections=secs, cite_lists=_cite_lists(papers, secs)),
+        "references.bib": bib.write_string(exported(papers)),
+        "body.tex": template("body.tex", sections=secs, heading=heading),
+        # plainnat, able to tell apart more than 26 references with one author-year label
+        "vlabibnat.bst": (files_of("vlabib.outputs") / "templates" / "vlabibnat.bst").read_text(
+            "utf-8"
+        ),
+    }
+    for area in taxonomy.areas:
+        own[f"table-{area.id}.tex"] = _table(by_id[area.id], taxonomy, by_id,
+                                             settings.table_fields, template)  # fmt: skip
+    out = [File(str(generated / name), for_pdflatex(text)) for name, text in sorted(own.items())]
+    title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
+    main = template("main.tex", root=secs[0], title=title)
+    out.append(File("main.tex", for_pdflatex(main), owned=False))
+    for s in secs[1:]:
+        stub = for_pdflatex(template("section.tex", s=s))
+        out.append(File(f"{SECTIONS}/{s.node.id}.tex", stub, owned=False))
+    return out
+
+
+def _cite_lists(papers: Sequence[Paper], secs: Sequence[Section]) -> dict[str, str]:
+    """Each node's keys in about the order the bibliography numbers them (by authors, year,
+    title, as plainnat sorts): natbib's sort&compress sorts a long list unsorted into it
+    by insertion, and runs out of TeX's memory past a thousand keys in random order."""
+    rank = {p.key: n for n, p in enumerate(sorted(papers, key=_sort_label))}
+    return {s.node.id: ",".join(sorted((p.key for p in s.papers), key=rank.__getitem__))
+            for s in secs}  # fmt: skip
+
+
+def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
+    """plainnat's sort key, near enough (an order natbib sorts quickly, not the exact one):
+    the short label (Li, Li and Wang, Li et al), all the authors, the year, the key."""
+    names = [family_name(a).lower() for a in paper.authors]
+    if not names:
+        short = (paper.shortname or paper.title).lower()
+    elif len(names) > 2:
+        short = f"{names[0]} et al"
+    else:
+        short = " and ".join(names)
+    return short, " ".join(names), str(paper.year or ""), paper.key
+
+
+def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]:
+    """The manuscript's bib: vlabib's own fields out; a published paper an @inproceedings or
+    @article with its venue in booktitle or journal, dated by the venue's year alone; ASCII
+    only (see :func:`~vlabib.tex.encode.for_pdflatex`; *ascii_only* False keeps UTF-8, for readers
+    who copy an entry), compounds braced whole ({VLA-Adapter})."""
+    out = []
+    for paper in papers:
+        changes: dict[str, str | None] = {name: None for name in PRIVATE_FIELDS}
+        kind = paper.type
+        if paper.venue and paper.type == "misc" and not paper.authors:
+            # @misc is the one type whose styles ask for no author; the venue still shows.
+            changes["howpublished"] = split_venue(paper.venue, paper.year)[0]
+        elif paper.venue and paper.type == "misc":
+            name, year = split_venue(paper.venue, paper.year)
+            kind = "article" if _JOURNAL_RE.search(name) else "inproceedings"
+            changes["journal" if kind == "article" else "booktitle"] = name
+            changes["year"] = str(year) if year else paper.get("year") or None
+            changes["month"] = None
+        if not paper.authors:
+            # Styles sort by author; without one, by key (else the order, and the .bbl,
+            # change with every run).
+            changes["key"] = paper.shortname or paper.title
+        fields = {name: for_pdflatex(value, bibtex=True) if ascii_only else value
+                  for name, value in paper.replace(**changes).fields.items()}  # fmt: skip
+        if "title" in fields:
+            fields["title"] = protect_compounds(fields["title"])
+        out.append(Paper(paper.key, kind, fields, paper.line))
+    return out
