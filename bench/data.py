@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +19,72 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 TAXONOMY = ROOT / "tests" / "data" / "vla107" / "refs" / "taxonomy.toml"
-FIRST = ["Wei", "Yu", "Marcel", "Ömer", "Peter", "Jiaming", "Chelsea", "Sergey", "Hao", "Ana",
-         "Zoë", "Łukasz", "Søren", "José", "Bjørn", "Françoise", "Dong-Hyun", "Xinyu", "Aditi",
-         "Müge", "Jürgen", "Renée", "Nuño", "Tomáš"]  # fmt: skip
-LAST = ["Li", "Wang", "Rühle", "Yağmurlu", "de With", "Liu", "Finn", "Levine", "Zhao", "García",
-        "Kravitz", "Kowalczyk", "Ørsted", "Müller", "Nguyễn", "Dvořák", "O'Neil", "van der Berg",
-        "Zhang", "Chen", "Kim", "Sánchez", "Šimůnek", "Çelik"]  # fmt: skip
-VENUES = ["NeurIPS 2024", "ICLR 2025", "CoRL 2025", "ICRA 2025", "IEEE RA-L 2025", "CVPR 2025",
-          "ICML 2024", "RSS 2025", "AAAI 2026", "IROS 2025", "TPAMI 2025", "EMNLP 2025"]  # fmt: skip
+FIRST = [
+    "Wei",
+    "Yu",
+    "Marcel",
+    "Ömer",
+    "Peter",
+    "Jiaming",
+    "Chelsea",
+    "Sergey",
+    "Hao",
+    "Ana",
+    "Zoë",
+    "Łukasz",
+    "Søren",
+    "José",
+    "Bjørn",
+    "Françoise",
+    "Dong-Hyun",
+    "Xinyu",
+    "Aditi",
+    "Müge",
+    "Jürgen",
+    "Renée",
+    "Nuño",
+    "Tomáš",
+]
+LAST = [
+    "Li",
+    "Wang",
+    "Rühle",
+    "Yağmurlu",
+    "de With",
+    "Liu",
+    "Finn",
+    "Levine",
+    "Zhao",
+    "García",
+    "Kravitz",
+    "Kowalczyk",
+    "Ørsted",
+    "Müller",
+    "Nguyễn",
+    "Dvořák",
+    "O'Neil",
+    "van der Berg",
+    "Zhang",
+    "Chen",
+    "Kim",
+    "Sánchez",
+    "Šimůnek",
+    "Çelik",
+]
+VENUES = [
+    "NeurIPS 2024",
+    "ICLR 2025",
+    "CoRL 2025",
+    "ICRA 2025",
+    "IEEE RA-L 2025",
+    "CVPR 2025",
+    "ICML 2024",
+    "RSS 2025",
+    "AAAI 2026",
+    "IROS 2025",
+    "TPAMI 2025",
+    "EMNLP 2025",
+]
 SYLLABLES = [
     "ro",
     "va",
@@ -137,13 +195,21 @@ def _recombined(pool: list[str], rng: random.Random) -> str:
 
 def _near_duplicate(title: str, rng: random.Random) -> str:
     i = rng.randrange(len(title) - 1)
-    return rng.choice([title + "s", title[:i] + title[i + 1 :], title.replace(" ", "  ", 1)
-                       if "  " not in title else title + ".", title + "!"])  # fmt: skip
+    return rng.choice(
+        [
+            title + "s",
+            title[:i] + title[i + 1 :],
+            title.replace(" ", "  ", 1) if "  " not in title else title + ".",
+            title + "!",
+        ]
+    )
 
 
 def abstract(rng: random.Random, vocabulary: list[str]) -> str:
-    words = [rng.choice(vocabulary if rng.random() < 0.5 else FILLER)
-             for _ in range(rng.randint(120, 250))]  # fmt: skip
+    words = [
+        rng.choice(vocabulary if rng.random() < 0.5 else FILLER)
+        for _ in range(rng.randint(120, 250))
+    ]
     sentences, start = [], 0
     while start < len(words):
         end = start + rng.randint(12, 28)
@@ -192,11 +258,12 @@ def survey(n: int, seed: int = 20251125) -> Survey:
         if rng.random() < 0.5:
             fields["code"] = f"https://github.com/lab{i}/repo{i}"
         papers.append(Paper(key, "misc", fields))
-    return Survey(bib.write_string(papers), "".join(_markdown(taxonomy, papers, names)), ids,
-                  planted)  # fmt: skip
+    return Survey(
+        bib.write_string(papers), "".join(_markdown(taxonomy, papers, names)), ids, planted
+    )
 
 
-def _markdown(taxonomy: object, papers: list[object], names: list[str]) -> Iterator[str]:
+def _markdown(taxonomy: object, papers: Sequence[object], names: list[str]) -> Iterator[str]:
     """An awesome-list: a heading per leaf, a bullet per paper (with its code link)."""
     from vlabib.model import Paper
     from vlabib.taxonomy import Taxonomy

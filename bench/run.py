@@ -12,6 +12,7 @@ measured in this same run. Writes nothing outside a temporary directory.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import platform
 import shutil
@@ -26,9 +27,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(HERE), str(ROOT)]
 
-import suggest  # noqa: E402  (bench/suggest.py)
-
 import data  # noqa: E402
+import suggest  # noqa: E402  (bench/suggest.py)
 
 BIN = Path(sys.executable).parent
 VLABIB = str(BIN / "vlabib")
@@ -52,8 +52,9 @@ PEER_TIMEOUT = 600.0  # seconds; a peer slower than this is reported as such
 TIME = shutil.which("time") or "/usr/bin/time"
 
 
-def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
-             timeout: float | None = None) -> tuple[float, float, int, str] | None:  # fmt: skip
+def run_once(
+    cmd: list[str], cwd: Path, env: dict[str, str] | None = None, timeout: float | None = None
+) -> tuple[float, float, int, str] | None:
     """Wall seconds, peak RSS (MB), exit code and stderr of one run; None after *timeout*.
     The peak comes from GNU time, which forks the command itself: a child forked from this
     (large) process would report this process's memory as its own."""
@@ -61,8 +62,13 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
         rss, err_path = Path(tmp) / "rss", Path(tmp) / "err"
         with err_path.open("wb") as err:
             start = time.perf_counter()
-            proc = subprocess.Popen([TIME, "-f", "%M", "-o", str(rss), *cmd], cwd=cwd, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=err)  # fmt: skip
+            proc = subprocess.Popen(
+                [TIME, "-f", "%M", "-o", str(rss), *cmd],
+                cwd=cwd,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=err,
+            )
             try:
                 code = proc.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -74,16 +80,25 @@ def run_once(cmd: list[str], cwd: Path, env: dict[str, str] | None = None,
         return seconds, peak, code, err_path.read_text(errors="replace")
 
 
-def measure(cmd: list[str], cwd: Path, runs: int, ok: tuple[int, ...] = (0,),
-            timeout: float | None = None, cold: bool = False) -> tuple[float, float] | None:  # fmt: skip
+def measure(
+    cmd: list[str],
+    cwd: Path,
+    runs: int,
+    ok: tuple[int, ...] = (0,),
+    timeout: float | None = None,
+    cold: bool = False,
+) -> tuple[float, float] | None:
     """Median wall seconds and max peak RSS (MB) over *runs* runs; None after a timeout.
     A warm measurement first fills the cache with one run it does not count."""
     times, peaks = [], []
     if not cold and not timeout:
         run_once(cmd, cwd, env={**os.environ, "VLABIB_CACHE_DIR": str(cwd / ".warm")})
     for n in range(runs):
-        env = {**os.environ, "VLABIB_CACHE_DIR": str(cwd / f".cold-{n}-{time.time_ns()}")} \
-            if cold else {**os.environ, "VLABIB_CACHE_DIR": str(cwd / ".warm")}  # fmt: skip
+        env = (
+            {**os.environ, "VLABIB_CACHE_DIR": str(cwd / f".cold-{n}-{time.time_ns()}")}
+            if cold
+            else {**os.environ, "VLABIB_CACHE_DIR": str(cwd / ".warm")}
+        )
         done = run_once(cmd, cwd, env=env, timeout=timeout)
         if done is None:
             return None
@@ -102,8 +117,9 @@ def project(work: Path, bib_text: str) -> None:
     (work / "refs").mkdir(parents=True)
     shutil.copy(data.TAXONOMY, work / "refs" / "taxonomy.toml")
     (work / "refs" / "papers.bib").write_text(bib_text, encoding="utf-8")
-    (work / "README.md").write_text("# Bench\n\n<!-- vlabib:begin papers -->\n"
-                                    "<!-- vlabib:end papers -->\n")  # fmt: skip
+    (work / "README.md").write_text(
+        "# Bench\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"
+    )
     (work / "vlabib.toml").write_text('bib = "refs/papers.bib"\n')
 
 
@@ -114,15 +130,19 @@ def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | 
     subprocess.run([VLABIB, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
     check = subprocess.run([VLABIB, "check"], cwd=work, capture_output=True, text=True)
     found = check.stderr.count("nearly the same title")
-    print(f"# {n:,} papers: {len(survey.bib) / 2**20:.1f} MiB bib; {survey.planted} near-duplicate "
-          f"titles planted, check reports {found}", flush=True)  # fmt: skip
+    print(
+        f"# {n:,} papers: {len(survey.bib) / 2**20:.1f} MiB bib; {survey.planted} near-duplicate "
+        f"titles planted, check reports {found}",
+        flush=True,
+    )
     rows: dict[str, tuple[float, float] | None] = {}
     for command in ("fmt", "build", "check", "list"):
         # check exits 1: it finds the planted duplicates, as it must. "cold": nothing
         # remembered from an earlier run (each run gets an empty cache directory, as after
         # an edit of the bib); "warm": the parse of the unchanged bib is remembered.
-        rows[f"vlabib {command} (cold)"] = measure([VLABIB, command], work, runs, ok=(0, 1),
-                                                   cold=True)  # fmt: skip
+        rows[f"vlabib {command} (cold)"] = measure(
+            [VLABIB, command], work, runs, ok=(0, 1), cold=True
+        )
         rows[f"vlabib {command} (warm)"] = measure([VLABIB, command], work, runs, ok=(0, 1))
     # The website is opt-in (site = "site"); its cost, on top of build, measured apart.
     with (work / "vlabib.toml").open("a") as config:
@@ -132,11 +152,16 @@ def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | 
     src = work / "refs" / "papers.bib"
     for name, script in PEERS.items():
         (work / f"peer_{name}.py").write_text(script)
-        rows[name] = measure([sys.executable, f"peer_{name}.py", str(src), f"out-{name}.bib"], work,
-                             runs, timeout=PEER_TIMEOUT)  # fmt: skip
+        rows[name] = measure(
+            [sys.executable, f"peer_{name}.py", str(src), f"out-{name}.bib"],
+            work,
+            runs,
+            timeout=PEER_TIMEOUT,
+        )
     shutil.copy(src, work / "tidy.bib")
-    rows["bibtex-tidy"] = measure([str(TIDY), "tidy.bib", "-o", "tidy.out.bib"], work, runs,
-                                  timeout=PEER_TIMEOUT)  # fmt: skip
+    rows["bibtex-tidy"] = measure(
+        [str(TIDY), "tidy.bib", "-o", "tidy.out.bib"], work, runs, timeout=PEER_TIMEOUT
+    )
     shutil.rmtree(work)
     return rows
 
@@ -150,8 +175,9 @@ def bench_import(tmp: Path, runs: int) -> tuple[float, float] | None:
     for n in range(runs):
         target = work / f"p{n}"
         target.mkdir()
-        (target / "README.md").write_text("# X\n\n<!-- vlabib:begin papers -->\n"
-                                          "<!-- vlabib:end papers -->\n")  # fmt: skip
+        (target / "README.md").write_text(
+            "# X\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"
+        )
         (target / "vlabib.toml").write_text('bib = "refs/papers.bib"\n')
         result = measure([VLABIB, "import", "--offline", str(work / "list.md")], target, 1)
         assert result is not None
@@ -167,21 +193,26 @@ def bench_add(tmp: Path, delay: float) -> tuple[float, float, int, float]:
     project(work, "")
     ids = [f"2501.{10000 + i}" for i in range(1000)]
     with FakeArxiv({}, any_id=True) as server:
-        env = {**os.environ, "VLABIB_ARXIV_API": server.api, "VLABIB_ARXIV_DELAY": str(delay),
-               "VLABIB_CACHE_DIR": str(tmp / "cache")}  # fmt: skip
+        env = {
+            **os.environ,
+            "VLABIB_ARXIV_API": server.api,
+            "VLABIB_ARXIV_DELAY": str(delay),
+            "VLABIB_CACHE_DIR": str(tmp / "cache"),
+        }
         done = run_once([VLABIB, "add", *ids, "-c", "quantization"], work, env=env)
         assert done is not None
         seconds, peak, code, stderr = done
         if code != 0:
             raise SystemExit(f"vlabib add failed:\n{stderr[-2000:]}")
         at = [r.at for r in server.requests]
-    gaps = [b - a for a, b in zip(at, at[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(at)]
     return seconds, peak, len(at), min(gaps) if gaps else 0.0
 
 
 def fmt_row(name: str, cells: list[tuple[float, float] | None]) -> str:
-    shown = [f"{c[0]:>8.2f} s {c[1]:>7.0f} MB" if c else f"{'failed or > 600 s':>21}"
-             for c in cells]  # fmt: skip
+    shown = [
+        f"{c[0]:>8.2f} s {c[1]:>7.0f} MB" if c else f"{'failed or > 600 s':>21}" for c in cells
+    ]
     return f"| {name:<24} | " + " | ".join(shown) + " |"
 
 
@@ -194,9 +225,13 @@ def main() -> None:
         raise SystemExit("bibtex-tidy is missing: run 'make bench' (it installs it with npm)")
     sizes = [int(s) for s in args.sizes.split(",")]
     runs = {1000: 5, 10000: 3}
-    print(f"# vlabib bench, {time.strftime('%Y-%m-%d')}: {platform.processor() or platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}; median of 5 runs at 1k, "
-          "3 at 10k, 1 at 100k", flush=True)  # fmt: skip
+    print(
+        f"# vlabib bench, {time.strftime('%Y-%m-%d')}: "
+        f"{platform.processor() or platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}; median of 5 runs at 1k, "
+        "3 at 10k, 1 at 100k",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         table = {n: bench_size(n, runs.get(n, 1), tmp) for n in sizes}
@@ -216,16 +251,21 @@ def main() -> None:
     print("|--------------------------|" + "|".join("-" * 23 for _ in sizes) + "|----------------|")
     for name in table[sizes[0]]:
         cells = [table[n][name] for n in sizes]
-        growth = [f"{b[0] / a[0]:.1f}x" for a, b in zip(cells, cells[1:], strict=False) if a and b]
+        growth = [f"{b[0] / a[0]:.1f}x" for a, b in itertools.pairwise(cells) if a and b]
         print(fmt_row(name, cells) + f" {', '.join(growth):>14} |")
     print()
     print(f"import --offline, 5,000-paper list: {imported[0]:.2f} s, {imported[1]:.0f} MB")  # type: ignore[index]
-    print(f"add, 1,000 IDs (loopback arXiv, {args.delay} s pacing): {added[0]:.2f} s, "
-          f"{added[1]:.0f} MB, {added[2]} requests, smallest gap between requests "
-          f"{added[3]:.3f} s")  # fmt: skip
-    assert help_time is not None and suggest_time is not None
-    print(f"suggest, one paper of the 107-paper survey: {suggest_time[0]:.2f} s, "
-          f"{suggest_time[1]:.0f} MB")  # fmt: skip
+    print(
+        f"add, 1,000 IDs (loopback arXiv, {args.delay} s pacing): {added[0]:.2f} s, "
+        f"{added[1]:.0f} MB, {added[2]} requests, smallest gap between requests "
+        f"{added[3]:.3f} s"
+    )
+    assert help_time is not None
+    assert suggest_time is not None
+    print(
+        f"suggest, one paper of the 107-paper survey: {suggest_time[0]:.2f} s, "
+        f"{suggest_time[1]:.0f} MB"
+    )
     print()
     suggest.report(placed)
     targets(
@@ -233,26 +273,43 @@ def main() -> None:
     )
 
 
-def targets(table: dict[int, dict[str, tuple[float, float] | None]], sizes: list[int],
-            help_s: float, added: tuple[float, float, int, float], delay: float,
-            placed: tuple[float, float, float]) -> None:  # fmt: skip
+def targets(
+    table: dict[int, dict[str, tuple[float, float] | None]],
+    sizes: list[int],
+    help_s: float,
+    added: tuple[float, float, int, float],
+    delay: float,
+    placed: tuple[float, float, float],
+) -> None:
     checks: list[tuple[str, float, float]] = []
     if 10000 in table:
         t = {k: v[0] for k, v in table[10000].items() if v}
         checks += [
-            ("10k: build (cold) / bibtexparser", t["vlabib build (cold)"] / t["bibtexparser"], 0.75),
+            (
+                "10k: build (cold) / bibtexparser",
+                t["vlabib build (cold)"] / t["bibtexparser"],
+                0.75,
+            ),
             ("10k: check (cold) / bibtexparser", t["vlabib check (cold)"] / t["bibtexparser"], 1.0),
             ("10k: fmt (cold) / bibtex-tidy", t["vlabib fmt (cold)"] / t["bibtex-tidy"], 0.25),
-            ("10k: peak memory of vlabib (MB)",
-             max(v[1] for k, v in table[10000].items()
-                 if v and k.startswith("vlabib") and "site" not in k), 300),
-        ]  # fmt: skip
+            (
+                "10k: peak memory of vlabib (MB)",
+                max(
+                    v[1]
+                    for k, v in table[10000].items()
+                    if v and k.startswith("vlabib") and "site" not in k
+                ),
+                300,
+            ),
+        ]
         inplace = t["bibtexparser (in place)"]
         print()
         for name in ("build", "check"):
-            print(f"10k, {name} / bibtexparser (in place): cold "
-                  f"{t[f'vlabib {name} (cold)'] / inplace:.2f}, warm "
-                  f"{t[f'vlabib {name} (warm)'] / inplace:.2f}")  # fmt: skip
+            print(
+                f"10k, {name} / bibtexparser (in place): cold "
+                f"{t[f'vlabib {name} (cold)'] / inplace:.2f}, warm "
+                f"{t[f'vlabib {name} (warm)'] / inplace:.2f}"
+            )
     if 10000 in table and 100000 in table:
         for name in ("fmt", "build", "check", "list"):
             for kind in ("cold", "warm"):
@@ -268,8 +325,14 @@ def targets(table: dict[int, dict[str, tuple[float, float] | None]], sizes: list
     failed = False
     rows = [(name, value, f"<= {limit:g}", value <= limit) for name, value, limit in checks]
     # Pacing, measured where arXiv would see it: the gaps between requests' arrivals.
-    rows.append(("add: smallest request gap / pacing", added[3] / delay, ">= 0.95",
-                 added[3] / delay >= 0.95))  # fmt: skip
+    rows.append(
+        (
+            "add: smallest request gap / pacing",
+            added[3] / delay,
+            ">= 0.95",
+            added[3] / delay >= 0.95,
+        )
+    )
     rows += [
         ("suggest: right leaf first (LOO)", placed[0], ">= 0.60", placed[0] >= 0.60),
         ("suggest: right leaf in top three (LOO)", placed[1], ">= 0.85", placed[1] >= 0.85),

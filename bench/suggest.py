@@ -49,15 +49,19 @@ def papers() -> tuple[list[Doc], dict[str, str]]:
 
 def ranker(parents: Mapping[str, str]) -> Rank:
     titles = {leaf: leaf for leaf in parents}
-    return lambda train, doc: [s.leaf for s in Ranker(train, titles, parents).rank(
-        doc.title, doc.abstract)]  # fmt: skip
+    return lambda train, doc: [
+        s.leaf for s in Ranker(train, titles, parents).rank(doc.title, doc.abstract)
+    ]
 
 
 def _plain(train: list[Doc], doc: Doc) -> tuple[dict[str, float], list[dict[str, float]]]:
     def counts(d: Doc) -> Counter[str]:
         text = f"{d.title} {d.abstract}".lower()
-        return Counter(w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)
-                       if w not in _STOP and len(w) > 1)  # fmt: skip
+        return Counter(
+            w
+            for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text)
+            if w not in _STOP and len(w) > 1
+        )
 
     docs = [counts(d) for d in train]
     df = Counter(w for c in docs for w in c)
@@ -81,15 +85,19 @@ def centroid(train: list[Doc], doc: Doc) -> list[str]:
     for d, v in zip(train, vectors, strict=True):
         for leaf in d.leaves:
             sums[leaf].update(v)
-    scores = {leaf: _cos(query, s) / (math.sqrt(sum(x * x for x in s.values())) or 1.0)
-              for leaf, s in sums.items()}  # fmt: skip
+    scores = {
+        leaf: _cos(query, s) / (math.sqrt(sum(x * x for x in s.values())) or 1.0)
+        for leaf, s in sums.items()
+    }
     return sorted(scores, key=lambda leaf: (-scores[leaf], leaf))
 
 
 def neighbours(train: list[Doc], doc: Doc, k: int = 5) -> list[str]:
     query, vectors = _plain(train, doc)
-    near = sorted(zip((_cos(query, v) for v in vectors), (d.key for d in train), train,
-                      strict=True), key=lambda t: (-t[0], t[1]))[:k]  # fmt: skip
+    near = sorted(
+        zip((_cos(query, v) for v in vectors), (d.key for d in train), train, strict=True),
+        key=lambda t: (-t[0], t[1]),
+    )[:k]
     scores: dict[str, float] = defaultdict(float)
     for sim, _, d in near:
         for leaf in d.leaves:

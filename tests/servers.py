@@ -159,8 +159,10 @@ def seed_entries() -> dict[str, str]:
 def survey_entries() -> dict[str, str]:
     """The fixture survey's papers as arXiv entries (tests/data/survey-papers.json)."""
     papers = json.loads((DATA / "survey-papers.json").read_text(encoding="utf-8"))
-    return {p["arxiv_id"]: seed_entry({**p, "submitted": None, "primary_category": "cs.CL"})
-            for p in papers}  # fmt: skip
+    return {
+        p["arxiv_id"]: seed_entry({**p, "submitted": None, "primary_category": "cs.CL"})
+        for p in papers
+    }
 
 
 def entry_xml(

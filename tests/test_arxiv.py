@@ -8,8 +8,8 @@ import pytest
 from tests.conftest import DATA
 from tests.servers import FakeArxiv, Reply
 from vlabib.errors import NetworkError
-from vlabib.listimport.papers import from_record, github_url
 from vlabib.remote.arxiv import Client, parse_feed
+from vlabib.remote.entries import from_record, github_url
 
 ARXIV = DATA / "arxiv"
 

@@ -61,7 +61,7 @@ def test_raw_unicode_is_written_as_braced_latex() -> None:
 
 def lines_of(text: str) -> list[str]:
     with pytest.raises(BibError) as info:
-        bib.parse_string(text)
+        bib.parse_string(text, "refs/vla.bib")
     return str(info.value).splitlines()
 
 
@@ -263,8 +263,9 @@ def _reference_difference(text: str, canonical: str) -> int:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(0, 10_000), st.sampled_from(["", "x", "\n", " ", "\n\n", "}"]),
-       st.integers(0, 3))  # fmt: skip
+@given(
+    st.integers(0, 10_000), st.sampled_from(["", "x", "\n", " ", "\n\n", "}"]), st.integers(0, 3)
+)
 def test_first_difference_finds_the_line_writing_would(pos: int, insert: str, cut: int) -> None:
     papers = bib.load(DATA / "survey" / "refs" / "papers.bib")
     canonical = bib.write_string(papers)

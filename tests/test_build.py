@@ -15,7 +15,7 @@ from vlabib import bib
 from vlabib.cli import main
 from vlabib.listimport.markdown import ListItem, parse_list
 from vlabib.outputs.readme import region_bounds
-from vlabib.outputs.render import md_text
+from vlabib.outputs.templating import md_text
 from vlabib.outputs.view import github_slug, unique_slugs
 from vlabib.taxonomy import load_taxonomy
 

@@ -120,9 +120,16 @@ def test_stats(run: Run) -> None:
     own = {n["id"]: n["own"] for n in data["nodes"]}
     total = {n["id"]: n["total"] for n in data["nodes"]}
     assert own == {
-        "kv-cache-compression": 0, "surveys": 2, "methods": 0, "token-eviction": 3, "merging": 2,
-        "low-rank": 1, "quantization": 1, "prompt-compression": 0, "evaluation": 2,
-    }  # fmt: skip
+        "kv-cache-compression": 0,
+        "surveys": 2,
+        "methods": 0,
+        "token-eviction": 3,
+        "merging": 2,
+        "low-rank": 1,
+        "quantization": 1,
+        "prompt-compression": 0,
+        "evaluation": 2,
+    }
     assert (total["methods"], total["kv-cache-compression"]) == (6, 10)
     assert data["years"] == [
         {"year": 2022, "papers": 1},

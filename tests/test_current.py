@@ -15,19 +15,25 @@ from vlabib import bib
 from vlabib.remote.arxiv import Client, search
 
 NEW = {
-    "2601.00001": ("PruneVLA: Dropping Redundant Visual Tokens in Vision-Language-Action Models",
-                   "We prune redundant visual tokens before the language model of a VLA, "
-                   "cutting inference latency with no loss of success rate."),
-    "2601.00002": ("QuantVLA: Low-Bit Vision-Language-Action Models",
-                   "We quantize the weights and activations of a VLA to 4-bit integers after "
-                   "training, with no loss of manipulation success."),
+    "2601.00001": (
+        "PruneVLA: Dropping Redundant Visual Tokens in Vision-Language-Action Models",
+        "We prune redundant visual tokens before the language model of a VLA, "
+        "cutting inference latency with no loss of success rate.",
+    ),
+    "2601.00002": (
+        "QuantVLA: Low-Bit Vision-Language-Action Models",
+        "We quantize the weights and activations of a VLA to 4-bit integers after "
+        "training, with no loss of manipulation success.",
+    ),
     "2601.00003": ("A Benchmark of Household Robots", "We evaluate household robots."),
-}  # fmt: skip
+}
 
 
 def new_entries() -> list[str]:
-    return [entry_xml(k, t, summary=s, published=f"2026-01-0{n}")
-            for n, (k, (t, s)) in enumerate(sorted(NEW.items(), reverse=True), 1)]  # fmt: skip
+    return [
+        entry_xml(k, t, summary=s, published=f"2026-01-0{n}")
+        for n, (k, (t, s)) in enumerate(sorted(NEW.items(), reverse=True), 1)
+    ]
 
 
 @pytest.fixture
@@ -116,12 +122,21 @@ def test_search_pages_and_stops_at_since(survey: Path, monkeypatch: pytest.Monke
 
 def test_discover_end_to_end(vla107: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     run, survey = vla107, tmp_path / "vla107"
-    with FakeArxiv({k: e for k, e in zip(sorted(NEW, reverse=True), new_entries(),
-                                          strict=True)}) as server:  # fmt: skip
+    with FakeArxiv(
+        {k: e for k, e in zip(sorted(NEW, reverse=True), new_entries(), strict=True)}
+    ) as server:
         server.search_entries = new_entries() + recorded_search()
         monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
-        listed = run("discover", "--leaf", "token-optimization", "--leaf", "quantization",
-                     "--json", "--limit", "20")  # fmt: skip
+        listed = run(
+            "discover",
+            "--leaf",
+            "token-optimization",
+            "--leaf",
+            "quantization",
+            "--json",
+            "--limit",
+            "20",
+        )
         assert listed.exit_code == 0, listed.output
         rows = json.loads(listed.stdout)
         ids = [r["id"] for r in rows]

@@ -23,8 +23,12 @@ from vlabib.errors import VlabibError
 ATOMIC = "every file is either fully written or as it was"
 
 
-def cli(survey: Path, *args: str, env: dict[str, str] | None = None,
-        stdout: int | None = subprocess.PIPE) -> subprocess.Popen[bytes]:  # fmt: skip
+def cli(
+    survey: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    stdout: int | None = subprocess.PIPE,
+) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
         [sys.executable, "-m", "vlabib", "-C", str(survey), *args],
         env={**os.environ, **(env or {})},
@@ -34,8 +38,11 @@ def cli(survey: Path, *args: str, env: dict[str, str] | None = None,
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and ".lock" not in p.name}  # fmt: skip
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".lock" not in p.name
+    }
 
 
 # -- 1. a closed or full stdout after the work is done ------------------------------------
@@ -44,15 +51,23 @@ def snapshot(root: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     ("args", "sink", "code", "stderr"),
     [
-        (["build"], "full", 1, f"Error: cannot write to standard output (No space left on "
-                                f"device); {ATOMIC}\n"),
-        (["fmt"], "full", 1, f"Error: cannot write to standard output (No space left on "
-                              f"device); {ATOMIC}\n"),
+        (
+            ["build"],
+            "full",
+            1,
+            f"Error: cannot write to standard output (No space left on device); {ATOMIC}\n",
+        ),
+        (
+            ["fmt"],
+            "full",
+            1,
+            f"Error: cannot write to standard output (No space left on device); {ATOMIC}\n",
+        ),
         (["list"], "closed", 0, ""),
         (["stats"], "closed", 0, ""),
         (["build"], "closed", 0, ""),
     ],
-)  # fmt: skip
+)
 def test_a_report_that_cannot_be_printed_is_not_a_lost_command(
     survey: Path, args: list[str], sink: str, code: int, stderr: str
 ) -> None:
@@ -98,7 +113,7 @@ def test_build_stages_every_output_before_replacing_any(
     real = files._stage
     staged: list[Path] = []
 
-    def stage(path: Path, text: str) -> str:
+    def stage(path: Path, text: bytes) -> str:
         if len(staged) == 1:
             raise VlabibError(f"{path}: cannot write: No space left on device")
         staged.append(path)
@@ -176,8 +191,9 @@ def test_markers_in_code_are_not_the_region(survey: Path, run: Run) -> None:
     assert run("build").exit_code == 0
     text = readme.read_text()
     head = text.split("or `")[0]
-    assert head.endswith("```markdown\n<!-- vlabib:begin papers -->\n"
-                         "<!-- vlabib:end papers -->\n```\n\n")  # fmt: skip
+    assert head.endswith(
+        "```markdown\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n```\n\n"
+    )
     assert "## KV Cache Compression" in text.split("inline.")[1]
 
 
@@ -197,21 +213,30 @@ def test_markers_only_in_code_are_reported(survey: Path, run: Run) -> None:
 # -- 5. clear errors where an internal error was -------------------------------------------
 
 TAXONOMY_CASES = {
-    "single-brackets": ('id = "r"\ntitle = "R"\n[node]\nid = "a"\ntitle = "A"\n',
-                        "Error: refs/taxonomy.toml: nodes are written [[node]] (a list of tables), "
-                        "not [node]\n"),
-    "parent-list": ('id = "r"\ntitle = "R"\n[[node]]\nid = "a"\ntitle = "A"\nparent = ["r"]\n',
-                    "Error: refs/taxonomy.toml:4: node a: parent must be one node id in quotes\n"),
+    "single-brackets": (
+        'id = "r"\ntitle = "R"\n[node]\nid = "a"\ntitle = "A"\n',
+        "Error: refs/taxonomy.toml: nodes are written [[node]] (a list of tables), not [node]\n",
+    ),
+    "parent-list": (
+        'id = "r"\ntitle = "R"\n[[node]]\nid = "a"\ntitle = "A"\nparent = ["r"]\n',
+        "Error: refs/taxonomy.toml:4: node a: parent must be one node id in quotes\n",
+    ),
     "bom": ('\ufeffid = "r"\ntitle = "R"\n[[node]]\nid = "evaluation"\ntitle = "E"\n', ""),
-    "toml-syntax": ('id = "r"\ntitle = "R"\n[[node]\n',
-                    "Error: refs/taxonomy.toml:3: not valid TOML: expected ']]' at the end of "
-                    "an array declaration\n"),
-    "deep": ('id = "r"\ntitle = "R"\n' + "".join(
-                f'[[node]]\nid = "n{i}"\ntitle = "N{i}"\n' + (f'parent = "n{i - 1}"\n' if i else "")
-                for i in range(1200)),
-             "Error: refs/taxonomy.toml:51: node n12 is 13 levels deep; a taxonomy may have at "
-             "most 12 levels below its root\n"),
-}  # fmt: skip
+    "toml-syntax": (
+        'id = "r"\ntitle = "R"\n[[node]\n',
+        "Error: refs/taxonomy.toml:3: not valid TOML: expected ']]' at the end of "
+        "an array declaration\n",
+    ),
+    "deep": (
+        'id = "r"\ntitle = "R"\n'
+        + "".join(
+            f'[[node]]\nid = "n{i}"\ntitle = "N{i}"\n' + (f'parent = "n{i - 1}"\n' if i else "")
+            for i in range(1200)
+        ),
+        "Error: refs/taxonomy.toml:51: node n12 is 13 levels deep; a taxonomy may have at "
+        "most 12 levels below its root\n",
+    ),
+}
 
 
 @pytest.mark.parametrize("case", sorted(TAXONOMY_CASES))
@@ -226,16 +251,26 @@ def test_taxonomy_faults_are_one_clear_line(survey: Path, run: Run, case: str) -
 @pytest.mark.parametrize(
     ("path", "data", "stderr"),
     [
-        ("refs/taxonomy.toml", b'id = "r"\ntitle = "R\xff"\n',
-         "Error: refs/taxonomy.toml:2: not UTF-8 text; save the file as UTF-8\n"),
-        ("README.md", b"# KV\n\xff\n",
-         "Error: README.md:2: not UTF-8 text; save the file as UTF-8\n"),
-        ("vlabib.toml", b'bib = "refs/papers.bib"\n# \xff\n',
-         "Error: vlabib.toml:2: not UTF-8 text; save the file as UTF-8\n"),
+        (
+            "refs/taxonomy.toml",
+            b'id = "r"\ntitle = "R\xff"\n',
+            "Error: refs/taxonomy.toml:2: not UTF-8 text; save the file as UTF-8\n",
+        ),
+        (
+            "README.md",
+            b"# KV\n\xff\n",
+            "Error: README.md:2: not UTF-8 text; save the file as UTF-8\n",
+        ),
+        (
+            "vlabib.toml",
+            b'bib = "refs/papers.bib"\n# \xff\n',
+            "Error: vlabib.toml:2: not UTF-8 text; save the file as UTF-8\n",
+        ),
     ],
-)  # fmt: skip
-def test_files_that_are_not_utf8(survey: Path, run: Run, path: str, data: bytes,
-                                 stderr: str) -> None:  # fmt: skip
+)
+def test_files_that_are_not_utf8(
+    survey: Path, run: Run, path: str, data: bytes, stderr: str
+) -> None:
     (survey / path).write_bytes(data)
     result = run("build")
     assert (result.exit_code, result.stderr) == (1, stderr)
@@ -266,22 +301,40 @@ def test_deep_braces_in_a_title(survey: Path, run: Run) -> None:
 @pytest.mark.parametrize(
     ("name", "value", "stderr"),
     [
-        ("VLABIB_ARXIV_TIMEOUT", "-1", "Error: VLABIB_ARXIV_TIMEOUT='-1' is not a number of "
-                                       "seconds (more than 0)\n"),
-        ("VLABIB_ARXIV_TIMEOUT", "nan", "Error: VLABIB_ARXIV_TIMEOUT='nan' is not a number of "
-                                        "seconds (more than 0)\n"),
-        ("VLABIB_ARXIV_DELAY", "inf", "Error: VLABIB_ARXIV_DELAY='inf' is not a number of "
-                                      "seconds (0 or more)\n"),
-        ("VLABIB_ARXIV_API", "not a url", "Error: VLABIB_ARXIV_API='not a url' is not an "
-                                          "http(s) URL; unset it to use "
-                                          "https://export.arxiv.org/api/query\n"),
-        ("VLABIB_ARXIV_API", "file:///etc/passwd", "Error: VLABIB_ARXIV_API='file:///etc/passwd' "
-                                                   "is not an http(s) URL; unset it to use "
-                                                   "https://export.arxiv.org/api/query\n"),
+        (
+            "VLABIB_ARXIV_TIMEOUT",
+            "-1",
+            "Error: VLABIB_ARXIV_TIMEOUT='-1' is not a number of seconds (more than 0)\n",
+        ),
+        (
+            "VLABIB_ARXIV_TIMEOUT",
+            "nan",
+            "Error: VLABIB_ARXIV_TIMEOUT='nan' is not a number of seconds (more than 0)\n",
+        ),
+        (
+            "VLABIB_ARXIV_DELAY",
+            "inf",
+            "Error: VLABIB_ARXIV_DELAY='inf' is not a number of seconds (0 or more)\n",
+        ),
+        (
+            "VLABIB_ARXIV_API",
+            "not a url",
+            "Error: VLABIB_ARXIV_API='not a url' is not an "
+            "http(s) URL; unset it to use "
+            "https://export.arxiv.org/api/query\n",
+        ),
+        (
+            "VLABIB_ARXIV_API",
+            "file:///etc/passwd",
+            "Error: VLABIB_ARXIV_API='file:///etc/passwd' "
+            "is not an http(s) URL; unset it to use "
+            "https://export.arxiv.org/api/query\n",
+        ),
     ],
-)  # fmt: skip
-def test_bad_environment_values(run: Run, monkeypatch: pytest.MonkeyPatch, name: str,
-                                value: str, stderr: str) -> None:  # fmt: skip
+)
+def test_bad_environment_values(
+    run: Run, monkeypatch: pytest.MonkeyPatch, name: str, value: str, stderr: str
+) -> None:
     monkeypatch.setenv(name, value)
     result = run("add", "2501.00001", "-c", "evaluation")
     assert (result.exit_code, result.stderr) == (1, stderr)
@@ -342,20 +395,35 @@ def hostile() -> object:
 @pytest.mark.parametrize(
     ("mode", "stderr"),
     [
-        ("trickle", "Error: arXiv did not finish answering within 2 s (1 attempt); try again "
-                    "later\n"),
-        ("flood", "Error: arXiv sent more than 64 MiB; vlabib reads no answer that large (check "
-                  "the endpoint)\n"),
-        ("loop", "Error: arXiv redirected {url} in a loop (or more than 5 times); check the "
-                 "endpoint's environment variable\n"),
-        ("ftp", "Error: {url} redirects to ftp://127.0.0.1/feed, which is not an http(s) URL; "
-                "vlabib does not follow it\n"),
+        (
+            "trickle",
+            "Error: arXiv did not finish answering within 2 s (1 attempt); try again later\n",
+        ),
+        (
+            "flood",
+            "Error: arXiv sent more than 64 MiB; vlabib reads no answer that large (check "
+            "the endpoint)\n",
+        ),
+        (
+            "loop",
+            "Error: arXiv redirected {url} in a loop (or more than 5 times); check the "
+            "endpoint's environment variable\n",
+        ),
+        (
+            "ftp",
+            "Error: {url} redirects to ftp://127.0.0.1/feed, which is not an http(s) URL; "
+            "vlabib does not follow it\n",
+        ),
     ],
-)  # fmt: skip
+)
 def test_hostile_servers(
-    run: Run, survey: Path, hostile: ThreadingHTTPServer, monkeypatch: pytest.MonkeyPatch,
-    mode: str, stderr: str,
-) -> None:  # fmt: skip
+    run: Run,
+    survey: Path,
+    hostile: ThreadingHTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    mode: str,
+    stderr: str,
+) -> None:
     Hostile.mode = mode
     api = f"http://127.0.0.1:{hostile.server_address[1]}/api/query"
     monkeypatch.setenv("VLABIB_ARXIV_API", api)
@@ -407,10 +475,22 @@ def test_a_thousand_leaves_make_a_brief_figure(tmp_path: Path) -> None:
     (root / "refs" / "taxonomy.toml").write_text("\n".join(lines) + "\n")
     from vlabib.model import Paper
 
-    papers = [Paper(f"2401.{i:05d}", "misc", {"title": f"Paper {i}", "author": "Li, Wei",
-                    "year": "2024", "eprint": f"2401.{i:05d}", "archiveprefix": "arXiv",
-                    "url": f"https://arxiv.org/abs/2401.{i:05d}", "keywords": f"leaf-{i}"})
-              for i in range(1000)]  # fmt: skip
+    papers = [
+        Paper(
+            f"2401.{i:05d}",
+            "misc",
+            {
+                "title": f"Paper {i}",
+                "author": "Li, Wei",
+                "year": "2024",
+                "eprint": f"2401.{i:05d}",
+                "archiveprefix": "arXiv",
+                "url": f"https://arxiv.org/abs/2401.{i:05d}",
+                "keywords": f"leaf-{i}",
+            },
+        )
+        for i in range(1000)
+    ]
     (root / "refs" / "papers.bib").write_text(bib.write_string(papers))
     (root / "README.md").write_text(
         "# W\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"

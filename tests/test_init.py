@@ -18,8 +18,9 @@ BIN = Path(sys.executable).parent
 
 
 def init(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(BIN / "vlabib"), "-C", str(folder), "init", *args],
-                          capture_output=True, text=True)  # fmt: skip
+    return subprocess.run(
+        [str(BIN / "vlabib"), "-C", str(folder), "init", *args], capture_output=True, text=True
+    )
 
 
 @pytest.fixture
@@ -33,13 +34,20 @@ def fresh(tmp_path: Path) -> Path:
 
 
 def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> None:
-    files = sorted(str(p.relative_to(fresh)) for p in fresh.rglob("*")
-                   if p.is_file() and ".git/" not in str(p))  # fmt: skip
+    files = sorted(
+        str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file() and ".git/" not in str(p)
+    )
     assert files[:9] == [
-        ".github/workflows/vlabib.yml", ".gitignore", ".markdownlint-cli2.jsonc",
-        ".pre-commit-config.yaml", "Makefile", "README.md", "latex/generated/body.tex",
-        "latex/generated/cites.tex", "latex/generated/references.bib",
-    ]  # fmt: skip
+        ".github/workflows/vlabib.yml",
+        ".gitignore",
+        ".markdownlint-cli2.jsonc",
+        ".pre-commit-config.yaml",
+        "Makefile",
+        "README.md",
+        "latex/generated/body.tex",
+        "latex/generated/cites.tex",
+        "latex/generated/references.bib",
+    ]
     run = runner(fresh)
     assert run("build").output == "0 files changed\n"
     check = run("check")
@@ -89,16 +97,20 @@ def test_init_never_overwrites(fresh: Path) -> None:
     again = init(fresh, "--title", "Another")
     assert again.returncode == 1
     assert again.stderr.startswith(f"Error: {fresh}: vlabib.toml, refs/taxonomy.toml, ")
-    assert again.stderr.endswith("already there; 'vlabib init' writes only where none of its "
-                                 "files exist (nothing was written)\n")  # fmt: skip
+    assert again.stderr.endswith(
+        "already there; 'vlabib init' writes only where none of its "
+        "files exist (nothing was written)\n"
+    )
     assert (fresh / "README.md").read_bytes() == readme
 
 
 def test_one_survey_per_tree(fresh: Path, tmp_path: Path) -> None:
     inner = init(fresh / "latex", "--title", "Nested")
     assert inner.returncode == 1
-    assert inner.stderr == (f"Error: {fresh / 'latex'} is inside the survey at {fresh}; one "
-                            "survey per tree (nothing was written)\n")  # fmt: skip
+    assert inner.stderr == (
+        f"Error: {fresh / 'latex'} is inside the survey at {fresh}; one "
+        "survey per tree (nothing was written)\n"
+    )
     # From a sub-folder, commands find the survey above; nothing new appears there.
     result = CliRunner().invoke(main, ["-C", str(fresh / "latex"), "check"])
     assert result.exit_code == 0, result.output
@@ -116,10 +128,15 @@ def test_one_survey_per_tree(fresh: Path, tmp_path: Path) -> None:
 
 def test_the_generated_workflow_is_valid_for_github(fresh: Path) -> None:
     done = subprocess.run(
-        [str(BIN / "check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-         str(fresh / ".github" / "workflows" / "vlabib.yml")],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            str(BIN / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(fresh / ".github" / "workflows" / "vlabib.yml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "ok -- validation done" in done.stdout
 
@@ -128,10 +145,16 @@ def test_the_pre_commit_hook_runs(fresh: Path) -> None:
     env_path = f"{BIN}:/usr/bin:/bin"
     subprocess.run(["git", "-C", str(fresh), "add", "-A"], check=True)
     done = subprocess.run(
-        [str(BIN / "pre-commit"), "run", "--all-files"], cwd=fresh, capture_output=True,
-        text=True, env={"PATH": env_path, "HOME": str(fresh.parent),
-                        "PRE_COMMIT_HOME": str(fresh.parent / "pc")},
-    )  # fmt: skip
+        [str(BIN / "pre-commit"), "run", "--all-files"],
+        cwd=fresh,
+        capture_output=True,
+        text=True,
+        env={
+            "PATH": env_path,
+            "HOME": str(fresh.parent),
+            "PRE_COMMIT_HOME": str(fresh.parent / "pc"),
+        },
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "vlabib check" in done.stdout
     assert "Passed" in done.stdout
@@ -139,11 +162,17 @@ def test_the_pre_commit_hook_runs(fresh: Path) -> None:
 
 def test_the_repository_ships_pre_commit_hooks() -> None:
     manifest = DATA.parent.parent / ".pre-commit-hooks.yaml"
-    done = subprocess.run([str(BIN / "pre-commit"), "validate-manifest", str(manifest)],
-                          capture_output=True, text=True)  # fmt: skip
+    done = subprocess.run(
+        [str(BIN / "pre-commit"), "validate-manifest", str(manifest)],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    ids = [ln.split(":", 1)[1].strip() for ln in manifest.read_text().splitlines()
-           if ln.startswith("- id:")]  # fmt: skip
+    ids = [
+        ln.split(":", 1)[1].strip()
+        for ln in manifest.read_text().splitlines()
+        if ln.startswith("- id:")
+    ]
     assert ids == ["vlabib-check", "vlabib-fmt"]
 
 

@@ -58,46 +58,103 @@ A = "https://arxiv.org/abs/2401.00001"
 @pytest.mark.parametrize(
     ("text", "want"),
     [
-        pytest.param(f"# S\n- [Title Of It](${A}) - NeurIPS 2022\n".replace("$", ""),
-                     ("2401.00001", "Title Of It", "NeurIPS", 2022, ("S",)), id="linked-title"),
-        pytest.param(f"# S\n1. [**Title Of It.**]({A}) *A. Author.* COLM 2024.\n",
-                     ("2401.00001", "Title Of It", "COLM", 2024, ("S",)), id="numbered-bold-link"),
-        pytest.param(f"# S\n2) **Title Of It** [[pdf]]({A}) ICLR 2022\n",
-                     ("2401.00001", "Title Of It", "ICLR", 2022, ("S",)), id="paren-numbered-bold"),
-        pytest.param(f'# S\n* "Title Of It", *CoRL, Nov 2023*. [[Paper]({A})]\n',
-                     ("2401.00001", "Title Of It", "CoRL", 2023, ("S",)), id="quoted-title"),
-        pytest.param(f"# S\n+\t**Title Of It** [[pdf]]({A})\n",
-                     ("2401.00001", "Title Of It", "", None, ("S",)), id="plus-tab"),
-        pytest.param(f"# S\n- Title Of It. <ins>ICRA, 2025</ins> [[Paper]({A})]\n",
-                     ("2401.00001", "Title Of It", "ICRA", 2025, ("S",)), id="seed-ins"),
-        pytest.param(f"# S\n- `TiO` **Title Of It.** ICML 2021.\n[[Paper]({A})] [[Code](https://github.com/a/b)]\n",
-                     ("2401.00001", "Title Of It", "ICML", 2021, ("S",)), id="lazy-continuation"),
-        pytest.param(f"# S\n* (CVPR 2023) [💬 3D] **Title Of It**, A. Author et al. [[Paper]({A}v2)]\n",
-                     ("2401.00001", "Title Of It", "CVPR", 2023, ("S",)), id="venue-prefix-tag"),
-        pytest.param(f"# S\n- Author, A. [\"Title Of It.\"]({A}) _NeurIPS_ 2021.\n",
-                     ("2401.00001", "Title Of It", "NeurIPS", 2021, ("S",)), id="citation-style"),
-        pytest.param(f"# S\n**Title Of It**\n\n- Paper: {A}\n- Code: None\n",
-                     ("2401.00001", "Title Of It", "", None, ("S",)), id="title-above-bare-url"),
-        pytest.param(f"# S\n| Title & Authors | Pub | Links |\n|---|---|---|\n| ![x](https://img.shields.io/badge/ICLR-2026-blue)<br>[Title Of It]({A})<br>A. Author | - | [Paper]({A}) |\n",
-                     ("2401.00001", "Title Of It", "ICLR", 2026, ("S",)), id="table-badge-br"),
-        pytest.param(f"# S\n| Methods | Paper | Pub |\n|---|---|---|\n| TiO | [Link]({A}) | ICML 21 |\n",
-                     ("2401.00001", "TiO", "ICML", 2021, ("S",)), id="results-table"),
-        pytest.param(f"# S\n<table>\n<tr><td>Model</td><td>Paper</td></tr>\n<tr><td>TiO</td><td><a href=\"{A}\">Paper</a></td></tr>\n</table>\n",
-                     ("2401.00001", "TiO", "", None, ("S",)), id="html-table"),
-        pytest.param(f"# S\n<ul>\n<li><b>Title Of It</b> <a href=\"{A}\">pdf</a></li>\n</ul>\n",
-                     ("2401.00001", "Title Of It", "", None, ("S",)), id="html-li"),
-        pytest.param(f"# S\n<details><summary>More</summary>\n\n- [Title Of It]({A})\n\n</details>\n",
-                     ("2401.00001", "Title Of It", "", None, ("S",)), id="details-belongs-above"),
-        pytest.param(f"# S\n> ### Sub\n\n* [**Title Of It**]({A})<br>\nA. Author<sup>1</sup>\n",
-                     ("2401.00001", "Title Of It", "", None, ("S", "Sub")), id="blockquote-heading"),
-        pytest.param(f"# S\n<h3 align=\"center\">Sub</h3>\n\n- [Title Of It]({A})\n",
-                     ("2401.00001", "Title Of It", "", None, ("S", "Sub")), id="html-heading"),
-        pytest.param(f"# S\n## 1️⃣ Sub 🔥 :fire:\n- [Title Of It]({A})\n",
-                     ("2401.00001", "Title Of It", "", None, ("S", "1 Sub")), id="emoji-heading"),
-        pytest.param(f"\ufeff# S\r\n- [Title Of It]({A})\r\n",
-                     ("2401.00001", "Title Of It", "", None, ("S",)), id="bom-crlf"),
+        pytest.param(
+            f"# S\n- [Title Of It](${A}) - NeurIPS 2022\n".replace("$", ""),
+            ("2401.00001", "Title Of It", "NeurIPS", 2022, ("S",)),
+            id="linked-title",
+        ),
+        pytest.param(
+            f"# S\n1. [**Title Of It.**]({A}) *A. Author.* COLM 2024.\n",
+            ("2401.00001", "Title Of It", "COLM", 2024, ("S",)),
+            id="numbered-bold-link",
+        ),
+        pytest.param(
+            f"# S\n2) **Title Of It** [[pdf]]({A}) ICLR 2022\n",
+            ("2401.00001", "Title Of It", "ICLR", 2022, ("S",)),
+            id="paren-numbered-bold",
+        ),
+        pytest.param(
+            f'# S\n* "Title Of It", *CoRL, Nov 2023*. [[Paper]({A})]\n',
+            ("2401.00001", "Title Of It", "CoRL", 2023, ("S",)),
+            id="quoted-title",
+        ),
+        pytest.param(
+            f"# S\n+\t**Title Of It** [[pdf]]({A})\n",
+            ("2401.00001", "Title Of It", "", None, ("S",)),
+            id="plus-tab",
+        ),
+        pytest.param(
+            f"# S\n- Title Of It. <ins>ICRA, 2025</ins> [[Paper]({A})]\n",
+            ("2401.00001", "Title Of It", "ICRA", 2025, ("S",)),
+            id="seed-ins",
+        ),
+        pytest.param(
+            f"# S\n- `TiO` **Title Of It.** ICML 2021.\n[[Paper]({A})] [[Code](https://github.com/a/b)]\n",
+            ("2401.00001", "Title Of It", "ICML", 2021, ("S",)),
+            id="lazy-continuation",
+        ),
+        pytest.param(
+            f"# S\n* (CVPR 2023) [💬 3D] **Title Of It**, A. Author et al. [[Paper]({A}v2)]\n",
+            ("2401.00001", "Title Of It", "CVPR", 2023, ("S",)),
+            id="venue-prefix-tag",
+        ),
+        pytest.param(
+            f'# S\n- Author, A. ["Title Of It."]({A}) _NeurIPS_ 2021.\n',
+            ("2401.00001", "Title Of It", "NeurIPS", 2021, ("S",)),
+            id="citation-style",
+        ),
+        pytest.param(
+            f"# S\n**Title Of It**\n\n- Paper: {A}\n- Code: None\n",
+            ("2401.00001", "Title Of It", "", None, ("S",)),
+            id="title-above-bare-url",
+        ),
+        pytest.param(
+            f"# S\n| Title & Authors | Pub | Links |\n|---|---|---|\n| ![x](https://img.shields.io/badge/ICLR-2026-blue)<br>[Title Of It]({A})<br>A. Author | - | [Paper]({A}) |\n",
+            ("2401.00001", "Title Of It", "ICLR", 2026, ("S",)),
+            id="table-badge-br",
+        ),
+        pytest.param(
+            f"# S\n| Methods | Paper | Pub |\n|---|---|---|\n| TiO | [Link]({A}) | ICML 21 |\n",
+            ("2401.00001", "TiO", "ICML", 2021, ("S",)),
+            id="results-table",
+        ),
+        pytest.param(
+            f'# S\n<table>\n<tr><td>Model</td><td>Paper</td></tr>\n<tr><td>TiO</td><td><a href="{A}">Paper</a></td></tr>\n</table>\n',
+            ("2401.00001", "TiO", "", None, ("S",)),
+            id="html-table",
+        ),
+        pytest.param(
+            f'# S\n<ul>\n<li><b>Title Of It</b> <a href="{A}">pdf</a></li>\n</ul>\n',
+            ("2401.00001", "Title Of It", "", None, ("S",)),
+            id="html-li",
+        ),
+        pytest.param(
+            f"# S\n<details><summary>More</summary>\n\n- [Title Of It]({A})\n\n</details>\n",
+            ("2401.00001", "Title Of It", "", None, ("S",)),
+            id="details-belongs-above",
+        ),
+        pytest.param(
+            f"# S\n> ### Sub\n\n* [**Title Of It**]({A})<br>\nA. Author<sup>1</sup>\n",
+            ("2401.00001", "Title Of It", "", None, ("S", "Sub")),
+            id="blockquote-heading",
+        ),
+        pytest.param(
+            f'# S\n<h3 align="center">Sub</h3>\n\n- [Title Of It]({A})\n',
+            ("2401.00001", "Title Of It", "", None, ("S", "Sub")),
+            id="html-heading",
+        ),
+        pytest.param(
+            f"# S\n## 1️⃣ Sub 🔥 :fire:\n- [Title Of It]({A})\n",
+            ("2401.00001", "Title Of It", "", None, ("S", "1 Sub")),
+            id="emoji-heading",
+        ),
+        pytest.param(
+            f"\ufeff# S\r\n- [Title Of It]({A})\r\n",
+            ("2401.00001", "Title Of It", "", None, ("S",)),
+            id="bom-crlf",
+        ),
     ],
-)  # fmt: skip
+)
 def test_layouts(text: str, want: tuple[str, str, str, int | None, tuple[str, ...]]) -> None:
     assert only(text) == want
 
@@ -135,23 +192,33 @@ def test_links_that_are_not_papers(text: str) -> None:
         ("https://aclanthology.org/N19-1423.pdf", "acl:n19-1423"),
         ("https://dl.acm.org/doi/10.1145/3610978.3640671", "doi:10_1145/3610978_3640671"),
         ("https://www.nature.com/articles/s42256-025-01005-x", "doi:10_1038/s42256-025-01005-x"),
-        ("https://www.biorxiv.org/content/10.1101/2022.11.18.517004v1",
-         "doi:10_1101/2022_11_18_517004"),
+        (
+            "https://www.biorxiv.org/content/10.1101/2022.11.18.517004v1",
+            "doi:10_1101/2022_11_18_517004",
+        ),
         ("https://proceedings.mlr.press/v162/nagel22a/nagel22a.pdf", "pmlr:v162/nagel22a"),
-        ("https://papers.nips.cc/paper/2020/file/1457c0d6bfcb4967418bfb8ac142f64a-Paper.pdf",
-         "neurips:1457c0d6bfcb4967418bfb8ac142f64a"),
+        (
+            "https://papers.nips.cc/paper/2020/file/1457c0d6bfcb4967418bfb8ac142f64a-Paper.pdf",
+            "neurips:1457c0d6bfcb4967418bfb8ac142f64a",
+        ),
         ("https://www.ijcai.org/Proceedings/2019/0276.pdf", "ijcai:2019/276"),
         ("https://ojs.aaai.org/index.php/AAAI/article/view/29045", "aaai:aaai/29045"),
         ("https://ieeexplore.ieee.org/stamp/stamp.jsp?tp=&arnumber=9067083", "ieee:9067083"),
-        ("https://www.sciencedirect.com/science/article/pii/S0031320323001589",
-         "pii:s0031320323001589"),
-        ("https://www.ecva.net/papers/eccv_2022/papers_ECCV/papers/136710657.pdf",
-         "ecva:eccv_2022/136710657"),
+        (
+            "https://www.sciencedirect.com/science/article/pii/S0031320323001589",
+            "pii:s0031320323001589",
+        ),
+        (
+            "https://www.ecva.net/papers/eccv_2022/papers_ECCV/papers/136710657.pdf",
+            "ecva:eccv_2022/136710657",
+        ),
         ("https://jmlr.org/papers/v21/20-074.html", "jmlr:v21/20-074"),
-        ("https://haofei.vip/downloads/papers/Skywork_Vitron_2024.pdf",
-         "url:haofei.vip/downloads/papers/skywork_vitron_2024.pdf"),
+        (
+            "https://haofei.vip/downloads/papers/Skywork_Vitron_2024.pdf",
+            "url:haofei.vip/downloads/papers/skywork_vitron_2024.pdf",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_link_form(url: str, key: str) -> None:
     assert only(f"# S\n- Title Of It [[Paper]({url})]\n")[0] == key
 

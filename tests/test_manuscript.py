@@ -88,8 +88,9 @@ def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.M
     """CJK, emoji, Greek, math and accents: added from arXiv, exact in the README, printed
     by pdflatex (CJK through CJKutf8, emoji left out), never non-ASCII in the BibTeX input,
     compounds keep their capitals."""
-    entries = {k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in
-               ANY_TITLE.items()}  # fmt: skip
+    entries = {
+        k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in ANY_TITLE.items()
+    }
     with FakeArxiv(entries) as server:
         monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
         added = run("add", *ANY_TITLE, "-c", "evaluation")

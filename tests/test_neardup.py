@@ -33,9 +33,14 @@ def brute_force(titles: list[str], threshold: float = 0.95) -> list[tuple[int, i
 def mutate(rng: random.Random, title: str) -> str:
     i = rng.randrange(max(1, len(title) - 1))
     return rng.choice(
-        [title + "s", title[:i] + title[i + 1 :], title[:i] + "x" + title[i:], title + " v2",
-         title[:i] + title[i + 1 : i + 2] + title[i : i + 1] + title[i + 2 :]]
-    )  # fmt: skip
+        [
+            title + "s",
+            title[:i] + title[i + 1 :],
+            title[:i] + "x" + title[i:],
+            title + " v2",
+            title[:i] + title[i + 1 : i + 2] + title[i : i + 1] + title[i + 2 :],
+        ]
+    )
 
 
 def test_real_titles_with_planted_near_duplicates() -> None:
@@ -58,8 +63,10 @@ def test_any_titles(titles: list[str]) -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(st.text(alphabet="abcde fg", min_size=30, max_size=60), min_size=2, max_size=12),
-       st.integers(0, 2**32))  # fmt: skip
+@given(
+    st.lists(st.text(alphabet="abcde fg", min_size=30, max_size=60), min_size=2, max_size=12),
+    st.integers(0, 2**32),
+)
 def test_long_titles_and_their_edits(titles: list[str], seed: int) -> None:
     rng = random.Random(seed)
     titles = titles + [mutate(rng, t) for t in titles]

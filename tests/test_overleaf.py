@@ -74,10 +74,17 @@ def test_first_push_to_an_empty_project(run: Run, survey: Path, remote: Path) ->
     assert "pushed latex/main.tex" in result.output
     assert remote_log(remote) == ["vlabib: first sync, 17 files"]
     files = git(remote, "ls-tree", "-r", "--name-only", "master").split()
-    generated = ["body", "cites", "table-evaluation", "table-methods", "table-surveys",
-                 "taxonomy"]  # fmt: skip
-    prose = ["evaluation", "low-rank", "merging", "methods", "prompt-compression",
-             "quantization", "surveys", "token-eviction"]  # fmt: skip
+    generated = ["body", "cites", "table-evaluation", "table-methods", "table-surveys", "taxonomy"]
+    prose = [
+        "evaluation",
+        "low-rank",
+        "merging",
+        "methods",
+        "prompt-compression",
+        "quantization",
+        "surveys",
+        "token-eviction",
+    ]
     assert files == sorted(
         ["main.tex", "generated/references.bib", "generated/vlabibnat.bst"]
         + [f"generated/{name}.tex" for name in generated]
@@ -232,8 +239,7 @@ def test_the_same_line_edited_on_both_sides_loses_neither_wording(
     assert waiting.exit_code == 1
     assert f"Error:   latex/main.tex:{line}: an unresolved conflict (<<<<<<<)" in waiting.stderr
     assert remote_log(remote) == before
-    resolved = re.sub(r"<<<<<<< here\n(.*?)=======\n.*?>>>>>>> overleaf\n", r"\1", text,
-                      flags=re.S)  # fmt: skip
+    resolved = re.sub(r"<<<<<<< here\n(.*?)=======\n.*?>>>>>>> overleaf\n", r"\1", text, flags=re.S)
     main.write_text(resolved)
     done = run("overleaf", "push")
     assert done.exit_code == 0, done.stderr
@@ -363,8 +369,17 @@ def test_reset_then_push_keeps_the_coauthors_work(
         "latex/extra.tex --ours latex/figures/arch.png --ours latex/main.tex\n"
     )
     assert remote_log(remote) == log
-    dry = run("overleaf", "pull", "--dry-run", "--theirs", "latex/extra.tex", "--theirs",
-              "latex/figures/arch.png", "--theirs", "latex/main.tex")  # fmt: skip
+    dry = run(
+        "overleaf",
+        "pull",
+        "--dry-run",
+        "--theirs",
+        "latex/extra.tex",
+        "--theirs",
+        "latex/figures/arch.png",
+        "--theirs",
+        "latex/main.tex",
+    )
     assert dry.output == (
         "would write latex/extra.tex (Overleaf's version)\n"
         "would write latex/figures/arch.png (Overleaf's version)\n"
@@ -372,8 +387,16 @@ def test_reset_then_push_keeps_the_coauthors_work(
         "dry run: nothing was changed\n"
     )
     assert not (latex / "extra.tex").exists()
-    restore = run("overleaf", "pull", "--theirs", "latex/extra.tex", "--theirs",
-                  "latex/figures/arch.png", "--theirs", "latex/main.tex")  # fmt: skip
+    restore = run(
+        "overleaf",
+        "pull",
+        "--theirs",
+        "latex/extra.tex",
+        "--theirs",
+        "latex/figures/arch.png",
+        "--theirs",
+        "latex/main.tex",
+    )
     assert restore.exit_code == 0, restore.stderr
     assert (latex / "extra.tex").read_text() == "Extra material.\n"
     assert "Robots need speed." in (latex / "main.tex").read_text()
@@ -634,7 +657,7 @@ def test_a_push_that_races_a_coauthor_is_rejected_cleanly(
     prose = survey / "latex" / "sections" / "merging.tex"
     prose.write_text(prose.read_text() + "Merging is cheap.\n")
     from vlabib.overleaf import bridge
-    from vlabib.overleaf import sync as overleaf
+    from vlabib.overleaf import session as overleaf
 
     def racing_fetch(git: bridge.Git, url: str) -> str | None:
         sha = bridge.fetch(git, url)

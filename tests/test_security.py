@@ -345,7 +345,7 @@ def test_overleaf_tree_leaving_latex_is_refused(
         result = run("overleaf", command)
         assert result.exit_code == 1, result.output
         assert "the Overleaf project holds paths vlabib will not write" in result.stderr
-        assert "a '..' part leads out of latex/" in result.stderr
+        assert "a '..' part leads out of the manuscript's folder" in result.stderr
     after = {
         p: p.read_bytes() for p in survey.rglob("*") if p.is_file() and ".vlabib" not in p.parts
     }
@@ -358,8 +358,8 @@ def test_overleaf_tree_leaving_latex_is_refused(
     [
         ("main.tex", "100644", ""),
         ("figures/a b.png", "100644", ""),
-        ("..", "100644", "a '..' part leads out of latex/"),
-        ("a/../../x", "100644", "a '..' part leads out of latex/"),
+        ("..", "100644", "a '..' part leads out of the manuscript's folder"),
+        ("a/../../x", "100644", "a '..' part leads out of the manuscript's folder"),
         ("/etc/passwd", "100644", "an absolute path or one with control characters or backslashes"),
         ("a\\..\\b", "100644", "an absolute path or one with control characters or backslashes"),
         (".git/hooks/post-checkout", "100755", "an empty, '.' or '.git' part"),

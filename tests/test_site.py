@@ -114,8 +114,10 @@ def test_every_paper_is_on_the_page_and_nothing_leaves_file(site: Path, browser:
 def test_searching_a_leaf_name_finds_every_paper_filed_there(site: Path, browser: Browser) -> None:
     page, errors, _ = open_page(browser, (site / "index.html").as_uri())
     texts = card_texts(site)
-    for leaf, title in (("quantization", "Quantization"), ("mixture-of-experts",
-                                                           "Mixture-of-Experts")):  # fmt: skip
+    for leaf, title in (
+        ("quantization", "Quantization"),
+        ("mixture-of-experts", "Mixture-of-Experts"),
+    ):
         page.fill("input[type=search]", title)
         shown = set(visible_keys(page))
         filed = {p["key"] for p in papers(site) if leaf in p["leaves"]}
@@ -172,8 +174,9 @@ def test_copy_puts_that_papers_bibtex_on_the_clipboard(site: Path, browser: Brow
 
 
 def test_a_phone_has_no_horizontal_scroll(site: Path, browser: Browser) -> None:
-    page, errors, _ = open_page(browser, (site / "index.html").as_uri(),
-                                viewport={"width": 390, "height": 844})  # fmt: skip
+    page, errors, _ = open_page(
+        browser, (site / "index.html").as_uri(), viewport={"width": 390, "height": 844}
+    )
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     page.locator("summary", has_text="BibTeX").first.click()
     assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
@@ -214,19 +217,29 @@ def test_screenshots_for_the_readme(site: Path, browser: Browser, tmp_path: Path
 
 def test_papers_json_matches_its_schema(site: Path) -> None:
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "check-jsonschema"), "--schemafile",
-         str(REPO / "schemas" / "papers.schema.json"), str(site / "papers.json")],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--schemafile",
+            str(REPO / "schemas" / "papers.schema.json"),
+            str(site / "papers.json"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_pages_workflow_is_valid(site: Path) -> None:
     done = subprocess.run(
-        [str(Path(sys.executable).parent / "check-jsonschema"), "--builtin-schema",
-         "vendor.github-workflows", str(REPO / ".github" / "workflows" / "pages.yml")],
-        capture_output=True, text=True,
-    )  # fmt: skip
+        [
+            str(Path(sys.executable).parent / "check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            str(REPO / ".github" / "workflows" / "pages.yml"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 

@@ -47,18 +47,33 @@ def test_protection_and_math() -> None:
         pytest.param("漢字 Title", "漢字 Title", "漢字 Title", (), id="cjk-kept"),
         pytest.param("🎉 SmolVLA：Fast", "🎉 {SmolVLA}:Fast", "🎉 SmolVLA:Fast", (), id="emoji"),
         pytest.param("1️⃣ Pruning", "1️⃣ Pruning", "1️⃣ Pruning", (), id="keycap"),
-        pytest.param("Vision-Language-Action", "Vision-Language-Action", "Vision-Language-Action",
-                     (), id="compound-plain"),
-        pytest.param("Align-Then-stEer", "{Align-Then-stEer}", "Align-Then-stEer", (),
-                     id="compound-protected"),
+        pytest.param(
+            "Vision-Language-Action",
+            "Vision-Language-Action",
+            "Vision-Language-Action",
+            (),
+            id="compound-plain",
+        ),
+        pytest.param(
+            "Align-Then-stEer",
+            "{Align-Then-stEer}",
+            "Align-Then-stEer",
+            (),
+            id="compound-protected",
+        ),
         pytest.param("a\u202eb", "ab", "ab", (), id="bidi-override"),
         pytest.param("A -- B --- C", "A -{}- B -{}-{}- C", "A -- B --- C", (), id="dashes-typed"),
         pytest.param("``q'' and 'q'", "`{}`q'{}' and 'q'", "``q'' and 'q'", (), id="quotes-typed"),
-        pytest.param("“q” – d — …", "\\textquotedblleft{}q\\textquotedblright{} \\textendash{} d "
-                     "\\textemdash{} \\ldots{}", "“q” – d — …", (), id="typographic"),
+        pytest.param(
+            "“q” – d — …",
+            "\\textquotedblleft{}q\\textquotedblright{} \\textendash{} d \\textemdash{} \\ldots{}",
+            "“q” – d — …",
+            (),
+            id="typographic",
+        ),
         pytest.param("bell \x07 ring", "bell ring", "bell ring", (), id="control"),
     ],
-)  # fmt: skip
+)
 def test_any_title_is_encoded(text: str, latex: str, shown: str, dropped: tuple[str, ...]) -> None:
     """No title is refused: what LaTeX can say becomes LaTeX, CJK and emoji stay (the PDF
     prints CJK and leaves emoji out), invisible controls go."""
@@ -129,13 +144,53 @@ def test_any_text_encodes_to_allowed_latex(text: str) -> None:
 
 latex_tokens = st.sampled_from(
     [
-        "a", "Z", " ", "  ", "-", "--", "---", "~", "'", "''", "`", "``", "{a}", "{}",
-        '\\"u', '{\\"u}', '\\"{u}', "\\u g", "{\\u g}", "\\c c", "{\\'\\i}", "\\H o", "\\k a",
-        "\\&", "\\%", "\\_", "\\#", "\\$", "\\{", "\\}", "{\\ss}", "\\ss ", "{\\o}", "{\\L}",
-        "\\textbraceleft{}", "\\textbackslash{}", "\\textasciicircum{}", "{\\textendash}",
-        "{\\textquoteright}", "\\ldots{}", "\\textendash{}", "{VLA}", "3D", ":", ".",
+        "a",
+        "Z",
+        " ",
+        "  ",
+        "-",
+        "--",
+        "---",
+        "~",
+        "'",
+        "''",
+        "`",
+        "``",
+        "{a}",
+        "{}",
+        '\\"u',
+        '{\\"u}',
+        '\\"{u}',
+        "\\u g",
+        "{\\u g}",
+        "\\c c",
+        "{\\'\\i}",
+        "\\H o",
+        "\\k a",
+        "\\&",
+        "\\%",
+        "\\_",
+        "\\#",
+        "\\$",
+        "\\{",
+        "\\}",
+        "{\\ss}",
+        "\\ss ",
+        "{\\o}",
+        "{\\L}",
+        "\\textbraceleft{}",
+        "\\textbackslash{}",
+        "\\textasciicircum{}",
+        "{\\textendash}",
+        "{\\textquoteright}",
+        "\\ldots{}",
+        "\\textendash{}",
+        "{VLA}",
+        "3D",
+        ":",
+        ".",
     ]
-)  # fmt: skip
+)
 
 
 @given(st.lists(latex_tokens, max_size=12).map("".join))

@@ -23,20 +23,33 @@ from tests.servers import (
 from vlabib import bib
 from vlabib.cli import main
 from vlabib.remote.catalogs import parse_dblp_search
-from vlabib.remote.venues import Claim, decide, judge
+from vlabib.remote.claims import Claim, decide, judge
 
 ROBOMAMBA = (
     "RoboMamba: Efficient Vision-Language-Action Model for Robotic Reasoning and Manipulation"
 )
 ROBOMAMBA_AUTHORS = [
-    "Jiaming Liu", "Mengzhen Liu", "Zhenyu Wang", "Pengju An", "Xiaoqi Li", "Kaichen Zhou",
-    "Senqiao Yang", "Renrui Zhang", "Yandong Guo", "Shanghang Zhang",
-]  # fmt: skip
+    "Jiaming Liu",
+    "Mengzhen Liu",
+    "Zhenyu Wang",
+    "Pengju An",
+    "Xiaoqi Li",
+    "Kaichen Zhou",
+    "Senqiao Yang",
+    "Renrui Zhang",
+    "Yandong Guo",
+    "Shanghang Zhang",
+]
 CEED = "CEED-VLA: Consistency Vision-Language-Action Model with Early-Exit Decoding"
 CEED_AUTHORS = [
-    "Wenxuan Song", "Jiayi Chen", "Pengxiang Ding", "Yuxin Huang", "Han Zhao", "Donglin Wang",
+    "Wenxuan Song",
+    "Jiayi Chen",
+    "Pengxiang Ding",
+    "Yuxin Huang",
+    "Han Zhao",
+    "Donglin Wang",
     "Haoang Li",
-]  # fmt: skip
+]
 SMOL = "SmolVLA: A Vision-Language-Action Model for Affordable and Efficient Robotics"
 NINA = "NinA: Normalizing Flows in Action. Training VLA Models with Normalizing Flows"
 FLOWER = (
@@ -107,7 +120,9 @@ def services(
     dblp = FakeDblp(
         {
             "conf/nips/LiuLWALZYZGZ24": dblp_record(
-                "conf/nips/LiuLWALZYZGZ24", "inproceedings", ROBOMAMBA,
+                "conf/nips/LiuLWALZYZGZ24",
+                "inproceedings",
+                ROBOMAMBA,
                 [a + (" 0007" if a == "Jiaming Liu" else "") for a in ROBOMAMBA_AUTHORS],
                 "NeurIPS",
                 2024,
@@ -116,9 +131,17 @@ def services(
                 "conf/nips/SongCDHZWL25", "inproceedings", CEED, CEED_AUTHORS, "NeurIPS", 2025
             ),
         },
-        [dblp_hit("journals/corr/abs-2506-01844", SMOL, ["Mustafa Shukor"], "CoRR", 2025,
-                  "Informal and Other Publications")],
-    )  # fmt: skip
+        [
+            dblp_hit(
+                "journals/corr/abs-2506-01844",
+                SMOL,
+                ["Mustafa Shukor"],
+                "CoRR",
+                2025,
+                "Informal and Other Publications",
+            )
+        ],
+    )
     # The submission case: arXiv's own journal reference says "Submitted to ICLR 2026".
     entries = {**seed_entries(), **recorded_entries()}
     entries["2509.09090"] = entries["2509.09090"].replace(

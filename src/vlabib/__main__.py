@@ -1,3 +1,5 @@
+"""``python -m vlabib``: the command line."""
+
 from vlabib.cli import main
 
 main(prog_name="vlabib")

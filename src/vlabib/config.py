@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 import stat
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, TypeAlias
 
 from vlabib.errors import ConfigError
 from vlabib.files import read_source
@@ -130,38 +131,79 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path.name}: cannot read: it vanished") from None
 
 
+#: A setting's rule: (where, name, value) -> the value, checked (or a ConfigError).
+Rule: TypeAlias = Callable[[str, str, Any], Any]
+
+
+def _text(where: str, name: str, value: Any) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: {name} must be a string")
+    return value
+
+
+def _path(where: str, name: str, value: Any) -> str:
+    if not _relative_inside(_text(where, name, value)):
+        raise ConfigError(
+            f"{where}: {name} = {value!r} must be a relative path inside the survey "
+            "(no leading '/', no '..')"
+        )
+    return str(value)
+
+
+def _choice(*options: str) -> Rule:
+    def rule(where: str, name: str, value: Any) -> str:
+        if _text(where, name, value) not in options:
+            said = " or ".join(repr(o) for o in options)
+            raise ConfigError(f"{where}: {name} must be {said}")
+        return str(value)
+
+    return rule
+
+
+def _strings(pattern: str = "", what: str = "") -> Rule:
+    """A list of strings, each matching *pattern* (when given), which is *what*."""
+
+    def rule(where: str, name: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f'{where}: {name} must be a list of strings: ["…"]')
+        bad = [v for v in value if pattern and not re.fullmatch(pattern, v)]
+        if bad:
+            raise ConfigError(f"{where}: {name}: {bad[0]!r} is not {what}")
+        return tuple(value)
+
+    return rule
+
+
+def _cite_prefix(where: str, name: str, value: Any) -> str:
+    if not re.fullmatch(r"[a-z]{1,20}", _text(where, name, value)):
+        raise ConfigError(
+            f"{where}: cite_prefix must be 1 to 20 lower-case letters (a TeX "
+            'macro name), such as "survey"'
+        )
+    return str(value)
+
+
+_RULES: dict[str, Rule] = {
+    **{f.name: _text for f in fields(Settings)},
+    **{name: _path for name in _FILES + _FOLDERS},
+    "readme_layout": _choice("bullets", "table"),
+    "empty_leaves": _choice("show", "hide"),
+    "cite_prefix": _cite_prefix,
+    "skip_headings": _strings(),
+    "table_fields": _strings(r"[a-z][a-z0-9_-]*", "a bib field name"),
+}
+
+
 def parse_settings(data: dict[str, Any], where: str) -> Settings:
+    """Settings from a TOML table, each value checked by its rule; *where* names the table."""
     known = {f.name for f in fields(Settings)}
     unknown = sorted(set(data) - known)
     if unknown:
         raise ConfigError(
             f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(sorted(known))})"
         )
-    data = dict(data)
-    for name, value in data.items():
-        if name in ("skip_headings", "table_fields"):
-            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-                raise ConfigError(f'{where}: {name} must be a list of strings: ["…"]')
-            data[name] = tuple(value)
-            continue
-        if not isinstance(value, str):
-            raise ConfigError(f"{where}: {name} must be a string")
-        if name in _FILES + _FOLDERS and not _relative_inside(value):
-            raise ConfigError(
-                f"{where}: {name} = {value!r} must be a relative path inside the survey "
-                "(no leading '/', no '..')"
-            )
-    if data.get("readme_layout", "bullets") not in ("bullets", "table"):
-        raise ConfigError(f"{where}: readme_layout must be 'bullets' or 'table'")
-    if not re.fullmatch(r"[a-z]{1,20}", data.get("cite_prefix", "survey")):
-        raise ConfigError(f"{where}: cite_prefix must be 1 to 20 lower-case letters (a TeX "
-                          "macro name), such as \"survey\"")  # fmt: skip
-    if data.get("empty_leaves", "show") not in ("show", "hide"):
-        raise ConfigError(f"{where}: empty_leaves must be 'show' or 'hide'")
-    bad = [f for f in data.get("table_fields", ()) if not re.fullmatch(r"[a-z][a-z0-9_-]*", f)]
-    if bad:
-        raise ConfigError(f"{where}: table_fields: {bad[0]!r} is not a bib field name")
-    return Settings(**data)
+    checked = {name: _RULES[name](where, name, v) for name, v in data.items()}
+    return Settings(**checked)
 
 
 def _relative_inside(value: str) -> bool:

@@ -16,13 +16,14 @@ from vlabib.errors import VlabibError
 _TMP_SUFFIX = ".tmp"
 
 
-def atomic_write(path: Path, text: str, *, root: Path | None = None) -> None:
-    """Replace *path* with *text* so that readers see the old file or the new, never a mix.
-    A symlink is written through to its target when that lies inside *root*."""
+def atomic_write(path: Path, text: str | bytes, *, root: Path | None = None) -> None:
+    """Replace *path* with *text* (or bytes, written as they are) so that readers see the
+    old file or the new, never a mix. A symlink is written through to its target when that
+    lies inside *root*."""
     write_all([(path, text)], root=root)
 
 
-def write_all(writes: Sequence[tuple[Path, str]], *, root: Path | None = None) -> None:
+def write_all(writes: Sequence[tuple[Path, str | bytes]], *, root: Path | None = None) -> None:
     """Replace several files, all or none as far as the disk allows: each new text is first
     written and flushed beside its target; only when every one is staged are they renamed
     into place (renames within a directory do not fail for want of space)."""
@@ -30,7 +31,8 @@ def write_all(writes: Sequence[tuple[Path, str]], *, root: Path | None = None) -
     try:
         for path, text in writes:
             target = _target(path, root)
-            staged.append((_stage(target, _with_newlines(target, text)), target))
+            data = text if isinstance(text, bytes) else _with_newlines(target, text).encode()
+            staged.append((_stage(target, data), target))
     except BaseException:
         for tmp, _ in staged:
             with contextlib.suppress(OSError):
@@ -56,8 +58,10 @@ def _target(path: Path, root: Path | None) -> Path:
     if root is not None and target.is_relative_to(root.resolve()):
         return target
     where = f"outside {root}" if root is not None else "a link vlabib does not follow here"
-    raise VlabibError(f"{path}: a symlink to {target}, {where}; vlabib writes only inside the "
-                      "survey: make it a regular file, or point it inside")  # fmt: skip
+    raise VlabibError(
+        f"{path}: a symlink to {target}, {where}; vlabib writes only inside the "
+        "survey: make it a regular file, or point it inside"
+    )
 
 
 def _with_newlines(path: Path, text: str) -> str:
@@ -72,15 +76,15 @@ def _with_newlines(path: Path, text: str) -> str:
     return text
 
 
-def _stage(path: Path, text: str) -> str:
+def _stage(path: Path, data: bytes) -> str:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=_TMP_SUFFIX, dir=path.parent)
     except OSError as exc:
         raise VlabibError(f"{path}: cannot write: {exc.strerror or exc}") from None
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
             f.flush()
             os.fsync(f.fileno())
         if path.exists():

@@ -40,8 +40,22 @@ from collections.abc import Callable
 
 from vlabib.ids import doi_key
 
-_SCHEMES = ("doi", "openreview", "acl", "cvf", "ecva", "pmlr", "neurips", "ijcai", "aaai",
-            "ieee", "pii", "s2", "jmlr", "url")  # fmt: skip
+_SCHEMES = (
+    "doi",
+    "openreview",
+    "acl",
+    "cvf",
+    "ecva",
+    "pmlr",
+    "neurips",
+    "ijcai",
+    "aaai",
+    "ieee",
+    "pii",
+    "s2",
+    "jmlr",
+    "url",
+)
 _KEY_RE = re.compile(rf"^(?:{'|'.join(_SCHEMES)}):[a-z0-9._/-]+$")
 _UNSAFE_RE = re.compile(r"[^a-z0-9._/-]+")
 _DIGIT_DOT_RE = re.compile(r"(?<=\d)\.(?=\d)")
@@ -179,9 +193,19 @@ _RULES: dict[str, Rule] = {
     "semanticscholar.org": _s2,
     "jmlr.org": _jmlr,
 }
-_DOI_HOSTS = ("doi.org", "dx.doi.org", "dl.acm.org", "link.springer.com", "biorxiv.org",
-              "medrxiv.org", "onlinelibrary.wiley.com", "tandfonline.com", "pubs.acs.org",
-              "journals.plos.org", "iopscience.iop.org")  # fmt: skip
+_DOI_HOSTS = (
+    "doi.org",
+    "dx.doi.org",
+    "dl.acm.org",
+    "link.springer.com",
+    "biorxiv.org",
+    "medrxiv.org",
+    "onlinelibrary.wiley.com",
+    "tandfonline.com",
+    "pubs.acs.org",
+    "journals.plos.org",
+    "iopscience.iop.org",
+)
 
 
 def _host(parts: urllib.parse.SplitResult) -> str:

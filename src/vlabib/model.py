@@ -8,7 +8,7 @@ data. Frozen, no I/O; the taxonomy is in :mod:`vlabib.taxonomy`.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from vlabib.names import split_names
@@ -107,3 +107,26 @@ class Problem:
     def line_text(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         return f"{'Warning' if self.warning else 'Error'}: {where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a command has to tell its user: ``lines`` for standard output (the result),
+    ``notes`` for standard error (what to look at), and ``errors`` (shown as ``Error:``
+    lines, exit 1) for what failed even though the rest was done.
+
+    >>> Report(("added 2509.09372",), ("note",)).failed
+    False
+    """
+
+    lines: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors)
+
+
+#: Progress of a long fetch: ``progress(done, total)``, called as papers arrive.
+Progress = Callable[[int, int], None]

@@ -53,13 +53,14 @@ _SMALL = 40
 
 def _join(texts: list[str], ids: list[int], threshold: float) -> list[tuple[int, int]]:
     grams = sets = [_grams(t) for t in texts]
-    pairs = []
     if len(texts) <= _SMALL:
-        for a in range(len(texts)):
-            for b in range(a + 1, len(texts)):
-                if _similar(texts[a], texts[b], sets[a], sets[b], threshold):
-                    pairs.append((ids[a], ids[b]))
-        return pairs
+        return [
+            (ids[a], ids[b])
+            for a in range(len(texts))
+            for b in range(a + 1, len(texts))
+            if _similar(texts[a], texts[b], sets[a], sets[b], threshold)
+        ]
+    pairs = []
     # One global order of the trigrams, rarest first (ties by the trigram itself).
     counts = Counter(g for gs in grams for g in gs)
     rank = {g: r for r, g in enumerate(sorted(counts, key=lambda g: (counts[g], g)))}

@@ -63,6 +63,8 @@ class Taxonomy:
     """The survey's headings in display (pre-)order; ``nodes[0]`` is the root."""
 
     nodes: tuple[Node, ...]
+    #: The file it was read from, as messages name it ("" for one made from a list).
+    source: str = field(default="", compare=False)
     _index: Mapping[str, Node] = field(init=False, repr=False, compare=False)
     _leaves: dict[str, list[str]] = field(init=False, repr=False, compare=False)
 
@@ -115,7 +117,9 @@ class Taxonomy:
         return chain[::-1]
 
     @classmethod
-    def build(cls, root_id: str, root_title: str, specs: Sequence[Spec]) -> Taxonomy:
+    def build(
+        cls, root_id: str, root_title: str, specs: Sequence[Spec], source: str = ""
+    ) -> Taxonomy:
         """From ``(id, title, parent or None, blurb)`` in file order; children keep file order."""
         children: dict[str, list[str]] = {root_id: []}
         info = {}
@@ -133,7 +137,7 @@ class Taxonomy:
                 visit(kid, depth + 1)
 
         visit(root_id, 0)
-        return cls(tuple(nodes))
+        return cls(tuple(nodes), source)
 
 
 # -- the file ----------------------------------------------------------------------------------
@@ -158,7 +162,7 @@ def toml_error(display: str, exc: tomllib.TOMLDecodeError) -> str:
     return f"{where}: not valid TOML: {what[:1].lower()}{what[1:]}"
 
 
-def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
+def parse_taxonomy(text: str, display: str = "taxonomy.toml") -> Taxonomy:
     """A :class:`Taxonomy` from taxonomy TOML: root ``id``/``title`` and ``[[node]]`` tables."""
     try:
         data = tomllib.loads(text)
@@ -189,10 +193,13 @@ def parse_taxonomy(text: str, display: str = "refs/taxonomy.toml") -> Taxonomy:
             raise fail(str(node.get("id")), problem)
         seen[spec[0]] = seen[spec[2]] + 1 if spec[2] else 1
         if seen[spec[0]] > MAX_DEPTH:
-            raise fail(spec[0], f"node {spec[0]} is {seen[spec[0]]} levels deep; a taxonomy "
-                       f"may have at most {MAX_DEPTH} levels below its root")  # fmt: skip
+            raise fail(
+                spec[0],
+                f"node {spec[0]} is {seen[spec[0]]} levels deep; a taxonomy "
+                f"may have at most {MAX_DEPTH} levels below its root",
+            )
         specs.append(spec)
-    return Taxonomy.build(root_id, root_title, specs)
+    return Taxonomy.build(root_id, root_title, specs, display)
 
 
 def _bad_id(what: str, value: object) -> str:
@@ -205,23 +212,36 @@ def _bad_id(what: str, value: object) -> str:
 def _node_spec(node: dict[str, object], seen: Mapping[str, int]) -> tuple[str, Spec]:
     """A ``[[node]]`` table as a spec, or what is wrong with it."""
     nid, title, parent, blurb = (node.get(k) for k in ("id", "title", "parent", "blurb"))
-    empty: Spec = ("", "", None, "")
+    problem = next(_node_problems(node, seen), "")
+    if problem or not isinstance(title, str):
+        return problem, ("", "", None, "")
+    return "", (
+        str(nid),
+        title.strip(),
+        parent if isinstance(parent, str) else None,
+        (blurb if isinstance(blurb, str) else "").strip(),
+    )
+
+
+def _node_problems(node: dict[str, object], seen: Mapping[str, int]) -> Iterator[str]:
+    """What is wrong with a ``[[node]]`` table, first things first."""
+    nid, title, parent, blurb = (node.get(k) for k in ("id", "title", "parent", "blurb"))
     if not is_node_id(nid):
-        return _bad_id("node id", nid), empty
+        yield _bad_id("node id", nid)
+        return
     extra = sorted(set(node) - {"id", "title", "parent", "blurb"})
     if extra:
-        return f"node {nid}: unknown key {extra[0]!r} (known: id, title, parent, blurb)", empty
+        yield f"node {nid}: unknown key {extra[0]!r} (known: id, title, parent, blurb)"
     if nid in seen:
-        return f"node id {nid} is used twice", empty
+        yield f"node id {nid} is used twice"
     if not isinstance(title, str) or not title.strip():
-        return f"node {nid} needs a title", empty
+        yield f"node {nid} needs a title"
     if parent is not None and not isinstance(parent, str):
-        return f"node {nid}: parent must be one node id in quotes", empty
+        yield f"node {nid}: parent must be one node id in quotes"
     if blurb is not None and not isinstance(blurb, str):
-        return f"node {nid}: blurb must be text in quotes", empty
+        yield f"node {nid}: blurb must be text in quotes"
     if parent is not None and parent not in seen:
-        return f"node {nid}: parent {parent!r} must be a node defined above it", empty
-    return "", (str(nid), title.strip(), parent, (blurb or "").strip())
+        yield f"node {nid}: parent {parent!r} must be a node defined above it"
 
 
 def to_toml(taxonomy: Taxonomy, source: str = "the list's headings") -> str:
@@ -266,5 +286,5 @@ def _unknown(key: str, cat: str, taxonomy: Taxonomy) -> str:
         leaves = ", ".join(taxonomy.leaves_under(cat))
         return f"entry {key}: category {cat} is a heading with sub-headings; use one of: {leaves}"
     close = difflib.get_close_matches(cat, [leaf.id for leaf in taxonomy.leaves], n=1)
-    hint = f"did you mean {close[0]}?" if close else "see refs/taxonomy.toml"
+    hint = f"did you mean {close[0]}?" if close else f"see {taxonomy.source or 'the taxonomy'}"
     return f"entry {key}: unknown category {cat} ({hint})"

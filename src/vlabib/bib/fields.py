@@ -23,11 +23,31 @@ from vlabib.tex.encode import encode_non_ascii
 
 #: Canonical field order; fields not listed follow in alphabetical order.
 FIELD_ORDER = (
-    "title", "author", "editor", "booktitle", "journal", "volume", "number", "pages",
-    "publisher", "year", "month", "eprint", "archiveprefix", "primaryclass", "doi", "url",
-    "venue", "shortname", "code", "website", "journalref", "arxivcomment", "keywords",
+    "title",
+    "author",
+    "editor",
+    "booktitle",
+    "journal",
+    "volume",
+    "number",
+    "pages",
+    "publisher",
+    "year",
+    "month",
+    "eprint",
+    "archiveprefix",
+    "primaryclass",
+    "doi",
+    "url",
+    "venue",
+    "shortname",
+    "code",
+    "website",
+    "journalref",
+    "arxivcomment",
+    "keywords",
     "abstract",
-)  # fmt: skip
+)
 RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
 WIDTH = max(len(n) for n in FIELD_ORDER)
 _FIELD_NAMES = frozenset(FIELD_ORDER)

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bibtexparser import model as bpm
 
 
-def parse_string(text: str, path: str = "refs/vla.bib") -> list[Paper]:
+def parse_string(text: str, path: str = "bib") -> list[Paper]:
     """Papers in *text*, sorted by key, values normalised; :class:`BibError` lists every problem.
 
     A well-formed file is read by :func:`_fast_parse`; anything it does not accept goes
@@ -103,44 +103,52 @@ def _careful_parse(text: str, path: str) -> list[Paper]:
     folded: dict[str, Paper] = {}
     for block in library.blocks:
         line = (block.start_line or 0) + 1
-        if isinstance(block, bpm.DuplicateBlockKeyBlock):
-            first = papers.get(block.key) or folded.get(block.key.lower())
-            where = f" (first at line {first.line})" if first else ""
-            problems.append((line, f"duplicate key {block.key}{where}; merge the two entries"))
-        elif isinstance(block, bpm.ParsingFailedBlock):
+        duplicate = isinstance(block, bpm.DuplicateBlockKeyBlock)  # a failed block too
+        if isinstance(block, bpm.ParsingFailedBlock) and not duplicate:
             problems.append(_failed_block(block, line))
-        elif isinstance(block, bpm.String):
+            continue
+        if not isinstance(block, bpm.Entry):
+            problem = _block_problem(block, papers, folded)
+            if problem:
+                problems.append((line, problem))
+            continue
+        paper = _entry(block, line, problems)
+        if paper is None:
+            continue
+        twin = folded.get(paper.key.lower())
+        if twin is not None:
             problems.append(
-                (line, f"@string {block.key} is not supported; write its value into each field")
+                (
+                    line,
+                    f"duplicate key {paper.key} (line {twin.line} has {twin.key}; "
+                    "BibTeX keys are case-insensitive); merge the two entries",
+                )
             )
-        elif isinstance(block, bpm.Preamble):
-            problems.append((line, "@preamble is not supported; put LaTeX set-up in main.tex"))
-        elif isinstance(block, bpm.ExplicitComment):
-            problems.append((line, "@comment is not kept by the canonical writer; remove it"))
-        elif isinstance(block, bpm.ImplicitComment):
-            if block.comment.strip():
-                problems.append(
-                    (line, f"text outside any entry: {block.comment.strip()[:40]!r}; remove it")
-                )
-        elif isinstance(block, bpm.Entry):
-            paper = _entry(block, line, problems)
-            if paper is None:
-                continue
-            twin = folded.get(paper.key.lower())
-            if twin is not None:
-                problems.append(
-                    (
-                        line,
-                        f"duplicate key {paper.key} (line {twin.line} has {twin.key}; "
-                        "BibTeX keys are case-insensitive); merge the two entries",
-                    )
-                )
-                continue
-            papers[paper.key] = folded[paper.key.lower()] = paper
+            continue
+        papers[paper.key] = folded[paper.key.lower()] = paper
     if problems:
         problems.sort()
         raise BibError("\n".join(f"{path}:{ln}: {msg}" for ln, msg in problems))
     return sorted(papers.values(), key=lambda p: p.key)
+
+
+def _block_problem(block: bpm.Block, papers: dict[str, Paper], folded: dict[str, Paper]) -> str:
+    """What is wrong with a block that is not an entry ("" for a blank comment)."""
+    from bibtexparser import model as bpm
+
+    if isinstance(block, bpm.DuplicateBlockKeyBlock):
+        first = papers.get(block.key) or folded.get(block.key.lower())
+        where = f" (first at line {first.line})" if first else ""
+        return f"duplicate key {block.key}{where}; merge the two entries"
+    if isinstance(block, bpm.String):
+        return f"@string {block.key} is not supported; write its value into each field"
+    if isinstance(block, bpm.Preamble):
+        return "@preamble is not supported; put LaTeX set-up in main.tex"
+    if isinstance(block, bpm.ExplicitComment):
+        return "@comment is not kept by the canonical writer; remove it"
+    if isinstance(block, bpm.ImplicitComment) and block.comment.strip():
+        return f"text outside any entry: {block.comment.strip()[:40]!r}; remove it"
+    return ""
 
 
 def _failed_block(block: bpm.ParsingFailedBlock, line: int) -> tuple[int, str]:

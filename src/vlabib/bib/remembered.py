@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from vlabib.environment import cache_dir
 from vlabib.errors import VlabibError
 from vlabib.files import atomic_write
 from vlabib.model import Paper
@@ -24,11 +25,9 @@ def remembered_parse(text: str, name: str, parse: Callable[[str, str], list[Pape
     that read without a problem are remembered."""
     if len(text) < _REMEMBER_FROM:
         return parse(text, name)
-    from vlabib.remote.cache import cache_root
-
     digest = hashlib.sha256(text.encode("utf-8"))
-    digest.update(_reader_version().encode())
-    path = cache_root() / "parsed" / f"{digest.hexdigest()}.json"
+    digest.update(reader_version().encode())
+    path = cache_dir() / "parsed" / f"{digest.hexdigest()}.json"
     try:
         rows = json.loads(path.read_bytes())
         return [Paper(key, etype, fields, line) for key, etype, fields, line in rows]
@@ -44,14 +43,20 @@ def remembered_parse(text: str, name: str, parse: Callable[[str, str], list[Pape
 
 
 @functools.cache
-def _reader_version() -> str:
-    """Changes whenever the code that reads and validates a bib changes."""
-    from vlabib import ids, names
-    from vlabib.bib import fields
-    from vlabib.tex import allow as texsafe
-    from vlabib.tex import chars as texchars
+def reader_version() -> str:
+    """Changes whenever any code that can shape a parsed paper changes: every module of the
+    layers a bib is read with (the core, ``tex/``, ``bib/``) and the package's version."""
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(_version().encode())
+    for path in sorted([*root.glob("*.py"), *root.glob("tex/*.py"), *root.glob("bib/*.py")]):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
-    sources = [Path(m.__file__ or "").read_bytes() for m in (fields, ids, names, texchars,
-                                                             texsafe)]  # fmt: skip
-    sources.append((Path(__file__).parent / "parse.py").read_bytes())
-    return hashlib.sha256(b"".join(sources)).hexdigest()
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vlabib")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "0"

@@ -75,13 +75,21 @@ def _unwritable(message: str, text: str, display: str) -> str:
         m = re.match(rf"{re.escape(display)}:(\d+): (.*)", problem)
         if m:
             number = int(m.group(1))
-            key = next((ln[ln.index("{") + 1 : -1] for ln in reversed(lines[:number])
-                        if ln.startswith("@")), "?")  # fmt: skip
+            key = next(
+                (
+                    ln[ln.index("{") + 1 : -1]
+                    for ln in reversed(lines[:number])
+                    if ln.startswith("@")
+                ),
+                "?",
+            )
             said = m.group(2)
             problem = said if said.startswith(f"entry {key}") else f"entry {key}: {said}"
         out.append(problem)
-    return ("\n".join(out) + f"\nnothing was written to {display}: vlabib would not be able to "
-            "read it back; please report this with the command you ran")  # fmt: skip
+    return (
+        "\n".join(out) + f"\nnothing was written to {display}: vlabib would not be able to "
+        "read it back; please report this with the command you ran"
+    )
 
 
 @contextlib.contextmanager
@@ -135,9 +143,15 @@ def canonical_diff(path: Path, display: str, limit: int = 40) -> list[str]:
     import difflib
 
     current = read(path, display)
-    lines = list(difflib.unified_diff(current.text.splitlines(), write_string(current.papers)
-                                      .splitlines(), f"{display} (as it is)",
-                                      f"{display} (canonical)", lineterm=""))  # fmt: skip
+    lines = list(
+        difflib.unified_diff(
+            current.text.splitlines(),
+            write_string(current.papers).splitlines(),
+            f"{display} (as it is)",
+            f"{display} (canonical)",
+            lineterm="",
+        )
+    )
     if len(lines) > limit:
         rest = sum(1 for ln in lines[limit:] if ln.startswith(("+", "-")))
         lines = [*lines[:limit], f"… and {rest} more changed lines; 'vlabib fmt' makes them all"]

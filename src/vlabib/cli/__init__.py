@@ -3,112 +3,17 @@ only place that imports click; each command imports the library modules it needs
 ``vlabib --help`` and the quick commands start fast.
 """
 
-from __future__ import annotations
+from vlabib.cli import browse, changes, current, outputs, start, sync
+from vlabib.cli.app import UserError, main, project_of
 
-import errno
-import os
-import sys
-from pathlib import Path
-from typing import Any
-
-import click
-
-from vlabib.config import Project, find_project
-from vlabib.errors import VlabibError, redact
-
-
-class UserError(click.ClickException):
-    """A library error shown as ``Error: …`` lines on stderr, exit 1."""
-
-    def show(self, file: Any = None) -> None:
-        for line in self.message.splitlines() or [""]:
-            click.echo(f"Error: {line}", err=True)
-
-
-class Group(click.Group):
-    """Maps library errors to :class:`UserError` once, for every command."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except VlabibError as exc:
-            raise UserError(redact(str(exc))) from None
-        except (click.ClickException, click.exceptions.Exit):
-            raise
-        except (KeyboardInterrupt, click.Abort):
-            click.echo(f"Error: interrupted; {_ATOMIC}", err=True)
-            raise click.exceptions.Exit(130) from None  # the shell's status for SIGINT
-        except OSError as exc:
-            if exc.filename is None and exc.errno in _STDOUT_ERRNOS:
-                _stdout_failed(exc)
-            raise _bug(exc) from None
-        except Exception as exc:
-            raise _bug(exc) from None
-
-
-# Every file vlabib writes is replaced whole (written beside it, then renamed).
-_ATOMIC = "every file is either fully written or as it was"
-# What writing to a closed pipe, a full device or a vanished terminal raises.
-_STDOUT_ERRNOS = (errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF)
-
-
-def _stdout_failed(exc: OSError) -> None:
-    """The report could not be printed; the work itself is done (or was never started).
-    A reader that stopped reading (``vlabib list | head``) is not an error at all."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # nothing more to flush at exit
-    except (OSError, ValueError, AttributeError):
-        pass
-    if exc.errno == errno.EPIPE:
-        raise click.exceptions.Exit(0)
-    raise UserError(f"cannot write to standard output ({exc.strerror}); {_ATOMIC}")
-
-
-def _bug(exc: Exception) -> Exception:
-    """A bug, not bad input: one line asking for a report, the traceback on request."""
-    if os.environ.get("VLABIB_DEBUG"):
-        return exc
-    return UserError(
-        redact(
-            f"internal error ({type(exc).__name__}: {exc}); {_ATOMIC}. Please report it with "
-            "the command you ran (VLABIB_DEBUG=1 shows the traceback)"
-        )
-    )
-
-
-def project_of(ctx: click.Context) -> Project:
-    """The survey the command runs in, found by walking up from the start directory."""
-    root = ctx.find_root()
-    if not isinstance(root.obj, Project):
-        try:
-            root.obj = find_project(root.obj)
-        except VlabibError as exc:
-            raise UserError(str(exc)) from None
-    project: Project = root.obj
-    return project
-
-
-@click.group(cls=Group)
-@click.version_option(package_name="vlabib")
-@click.option(
-    "-C",
-    "--directory",
-    type=click.Path(file_okay=False, exists=True, path_type=Path),
-    help="Run as if started in this directory.",
-)
-@click.pass_context
-def main(ctx: click.Context, directory: Path | None) -> None:
-    """Keep a survey's bibliography, README paper list and LaTeX manuscript in sync.
-
-    One BibTeX file keyed by arXiv ID (refs/vla.bib) is the source of truth.
-
-    Example: vlabib stats
-    """
-    ctx.obj = directory or Path.cwd()  # the survey is looked up when a command needs it
-
-
-# The commands register themselves on `main` when their modules are imported.
-from vlabib.cli import browse, changes, current, outputs, start, sync  # noqa: E402
-
-__all__ = ["browse", "changes", "current", "main", "outputs", "project_of", "start", "sync"]
+__all__ = [
+    "UserError",
+    "browse",
+    "changes",
+    "current",
+    "main",
+    "outputs",
+    "project_of",
+    "start",
+    "sync",
+]

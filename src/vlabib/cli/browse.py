@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from vlabib.cli import UserError, main, project_of
+from vlabib.cli.app import UserError, main, project_of
 
 
 def _papers_and_taxonomy(ctx: click.Context) -> tuple[list[Any], Any]:
@@ -29,12 +29,13 @@ def list_(ctx: click.Context, category: str | None, as_json: bool) -> None:
     import shutil
 
     from vlabib.commands import query
+    from vlabib.outputs.view import newest_first, paper_view
 
     papers, taxonomy = _papers_and_taxonomy(ctx)
     if category is not None and category not in taxonomy:
         raise UserError(query.unknown_node(taxonomy, category))
-    selected = query.newest_first(query.select(papers, taxonomy, category))
-    records = [query.paper_json(p) for p in selected]
+    selected = newest_first(query.select(papers, taxonomy, category))
+    records = [paper_view(p).as_json() for p in selected]
     if as_json:
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
         return
@@ -54,13 +55,14 @@ def show(ctx: click.Context, paper_id: str, as_json: bool) -> None:
     import json
 
     from vlabib.commands import query
+    from vlabib.outputs.view import paper_view
 
     papers, _ = _papers_and_taxonomy(ctx)
     paper = query.find(papers, paper_id)
     if paper is None:
         raise UserError(query.not_found(papers, paper_id, project_of(ctx).settings.bib))
     found = [paper]
-    record = query.paper_json(found[0])
+    record = paper_view(found[0]).as_json()
     if as_json:
         click.echo(json.dumps(record, indent=2, ensure_ascii=False))
         return

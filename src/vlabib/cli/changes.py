@@ -1,36 +1,12 @@
-"""Commands that change the bibliography: add, import, update."""
+"""Commands that change the bibliography: add, import, update, remove."""
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 
-from vlabib.cli import main, project_of
-from vlabib.config import Project
-
-
-@contextlib.contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None] | None]:
-    """A progress bar on stderr for fetches of more than one batch; nothing otherwise."""
-    if total <= 100:
-        yield None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
-
-
-def _report(summary: Any, dry_run: bool) -> None:
-    for note in summary.notes:
-        click.echo(note, err=True)
-    for verb, keys in (("added", summary.added), ("updated", summary.updated)):
-        for key in keys:
-            click.echo(f"{'would be ' if dry_run else ''}{verb} {key}")
-    click.echo(("dry run: " if dry_run else "") + summary.line())
+from vlabib.cli.app import main, progress, project_of, services, show
 
 
 @main.command()
@@ -72,40 +48,22 @@ def add(
     """
     from vlabib.cli.current import leaf_picker
     from vlabib.commands.add import add as add_papers
-    from vlabib.remote.arxiv import Client
 
-    choose = None if categories else leaf_picker(ctx, yes)
-    with _progress(len(papers), "Fetching from arXiv") as update:
+    project = project_of(ctx)
+    choose = None if categories else leaf_picker(project, yes)
+    with progress("Fetching from arXiv") as update:
         summary = add_papers(
-            project_of(ctx),
+            project,
             papers,
             categories,
             code=code,
             name=name,
             dry_run=dry_run,
-            client=Client(refresh=refresh),
+            services=services(refresh),
             progress=update,
             choose=choose,
         )
-    _report(summary, dry_run)
-
-
-_BOOTSTRAP = """# vlabib settings, made by 'vlabib import' (every key is optional; see the README).
-# The bib is refs/vla.bib, the default kept for the surveys made before settings existed;
-# to rename it, move the file and set: bib = "refs/papers.bib"
-"""
-
-
-def _project_or_new(ctx: click.Context) -> tuple[Project, bool]:
-    """The survey here, or — for an import into a folder that is in none — a new one."""
-    from vlabib.config import Settings, nearest_project
-
-    start: Path = ctx.find_root().obj if not isinstance(ctx.find_root().obj, Project) else \
-        ctx.find_root().obj.root  # fmt: skip
-    found = nearest_project(start)
-    if found is not None:
-        return project_of(ctx), False
-    return Project(start.resolve(), Settings()), True
+    show(summary.report(dry_run))
 
 
 @main.command(name="import")
@@ -123,58 +81,36 @@ def import_(
     arxiv_only: bool,
     refresh: bool,
 ) -> None:
-    """Import an existing Markdown paper list, in any layout real lists use, into refs/.
+    """Import an existing Markdown paper list, in any layout real lists use.
 
     Bullets, numbered items, tables, HTML tables and lists, <details> blocks; every arXiv
     link, and papers without one keyed by their DOI, OpenReview, ACL, CVF… link. Headings
-    become the taxonomy (or map onto refs/taxonomy.toml when it exists).
+    become the taxonomy (or map onto the survey's taxonomy when it exists). A folder that is
+    in no survey becomes one.
 
     Example: vlabib import README.old.md --dry-run
     """
-    from vlabib.commands import query
-    from vlabib.commands.add import import_list
-    from vlabib.remote.arxiv import Client
+    from vlabib.commands.import_list import import_list, survey_at
 
-    project, new = _project_or_new(ctx)
-    imported = import_list(
-        project,
-        paper_list,
-        offline=offline,
-        dry_run=dry_run,
-        arxiv_only=arxiv_only,
-        client=Client(refresh=refresh),
-        progress=_bar() if not offline else None,
-    )
-    for note in imported.notes:
-        click.echo(note, err=True)
-    if dry_run and imported.taxonomy is not None:
-        for line in query.import_lines(imported.papers, imported.taxonomy):
-            click.echo(line)
-    without = sum(not p.arxiv_id for p in imported.papers)
-    click.echo(
-        f"{len(imported.papers)} papers ({without} without an arXiv ID), "
-        f"{imported.memberships} memberships"
-    )
-    click.echo(("dry run: " if dry_run else "") + imported.line())
-    if new and not dry_run:
-        from vlabib.files import atomic_write
-
-        atomic_write(project.root / "vlabib.toml", _BOOTSTRAP, root=project.root)
-        click.echo("wrote vlabib.toml: this folder is now a survey ('vlabib init --help' lists "
-                   "the settings)")  # fmt: skip
+    project, new = survey_at(start_of(ctx))
+    with progress("Fetching from arXiv") as update:
+        imported = import_list(
+            project,
+            paper_list,
+            offline=offline,
+            dry_run=dry_run,
+            arxiv_only=arxiv_only,
+            services=services(refresh),
+            progress=update,
+            new_survey=new,
+        )
+    show(imported.report(dry_run))
 
 
-def _bar() -> Callable[[int], None] | None:
-    """Progress on stderr while a long import fetches (only on a terminal)."""
-    if not sys.stderr.isatty():
-        return None
-    state = {"done": 0}
-
-    def update(n: int) -> None:
-        state["done"] += n
-        click.echo(f"\rFetched {state['done']} papers from arXiv", err=True, nl=False)
-
-    return update
+def start_of(ctx: click.Context) -> Path:
+    """Where the command was started (``-C`` or the working directory)."""
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Path) else obj.root
 
 
 @main.command()
@@ -193,10 +129,8 @@ def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: 
     """
     from vlabib.commands.update import update as update_papers
 
-    report = update_papers(project_of(ctx), papers, dry_run=dry_run, refresh=refresh)
-    for line in report.lines:
-        click.echo(line)
-    click.echo(("dry run: " if dry_run else "") + report.summary())
+    report = update_papers(project_of(ctx), papers, dry_run=dry_run, services=services(refresh))
+    show(report.report(dry_run))
 
 
 @main.command()
@@ -213,5 +147,4 @@ def remove(ctx: click.Context, papers: tuple[str, ...], dry_run: bool) -> None:
     """
     from vlabib.commands.remove import remove as remove_papers
 
-    for line in remove_papers(project_of(ctx), papers, dry_run=dry_run):
-        click.echo(line)
+    show(remove_papers(project_of(ctx), papers, dry_run=dry_run))

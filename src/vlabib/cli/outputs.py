@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from vlabib.cli import UserError, main, project_of
+from vlabib.cli.app import UserError, main, project_of
 
 
 @main.command()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vlabib.cli import main
+from vlabib.cli.app import main
 
 
 @main.command()
@@ -24,12 +24,16 @@ def init(ctx: click.Context, directory: Path | None, title: str) -> None:
     Example: vlabib init --title "Efficient LLM Inference"
     """
     from vlabib.commands.init import init as scaffold
+    from vlabib.config import find_project
 
     start: Path = ctx.find_root().obj
     folder = directory if directory is None or directory.is_absolute() else start / directory
     written = scaffold(folder or start, title)
+    taxonomy = find_project(folder or start).settings.taxonomy
     for name in written:
         click.echo(f"wrote {name}")
-    click.echo("next: vlabib add ARXIV_ID -c first-family, then vlabib build (to start from "
-               "a list you keep instead: delete refs/taxonomy.toml, then vlabib import "
-               "LIST.md)")  # fmt: skip
+    click.echo(
+        "next: vlabib add ARXIV_ID -c first-family, then vlabib build (to start from "
+        f"a list you keep instead: delete {taxonomy}, then vlabib import "
+        "LIST.md)"
+    )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from vlabib.cli import main, project_of
+from vlabib.cli.app import main, project_of, show
 
 
 @main.group()
@@ -18,24 +18,23 @@ def overleaf() -> None:
     """
 
 
-def _overleaf(ctx: click.Context, action: str, **options: object) -> None:
-    from vlabib.errors import OverleafError
-    from vlabib.overleaf import sync
-
-    result = getattr(sync, action)(project_of(ctx), **options)
-    for line in result.lines:
-        click.echo(line)
-    if result.errors:
-        raise OverleafError("\n".join(result.errors))
-
-
 _DRY = click.option(
     "--dry-run", is_flag=True, help="Show what would change on each side; change nothing."
 )
-_OURS = click.option("--ours", "ours", multiple=True, metavar="FILE",
-                     help="This checkout's version of FILE wins (repeatable).")  # fmt: skip
-_THEIRS = click.option("--theirs", "theirs", multiple=True, metavar="FILE",
-                       help="Overleaf's version of FILE wins (repeatable).")  # fmt: skip
+_OURS = click.option(
+    "--ours",
+    "ours",
+    multiple=True,
+    metavar="FILE",
+    help="This checkout's version of FILE wins (repeatable).",
+)
+_THEIRS = click.option(
+    "--theirs",
+    "theirs",
+    multiple=True,
+    metavar="FILE",
+    help="Overleaf's version of FILE wins (repeatable).",
+)
 
 
 @overleaf.command()
@@ -53,7 +52,9 @@ def push(ctx: click.Context, dry_run: bool, ours: tuple[str, ...], theirs: tuple
 
     Example: vlabib overleaf push --dry-run
     """
-    _overleaf(ctx, "push", dry_run=dry_run, ours=ours, theirs=theirs)
+    from vlabib.overleaf.push import push as send
+
+    show(send(project_of(ctx), dry_run=dry_run, ours=ours, theirs=theirs))
 
 
 @overleaf.command()
@@ -70,7 +71,9 @@ def pull(ctx: click.Context, dry_run: bool, ours: tuple[str, ...], theirs: tuple
 
     Example: vlabib overleaf pull && vlabib check
     """
-    _overleaf(ctx, "pull", dry_run=dry_run, ours=ours, theirs=theirs)
+    from vlabib.overleaf.pull import pull as take
+
+    show(take(project_of(ctx), dry_run=dry_run, ours=ours, theirs=theirs))
 
 
 @overleaf.command()
@@ -80,4 +83,6 @@ def status(ctx: click.Context) -> None:
 
     Example: vlabib overleaf status
     """
-    _overleaf(ctx, "status")
+    from vlabib.overleaf.status import status as compare
+
+    show(compare(project_of(ctx)))

@@ -13,7 +13,8 @@ from vlabib.errors import BibError, ReadmeError
 from vlabib.files import read_source, read_text, unchanged, write_all
 from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
-from vlabib.outputs.render import Output, is_generated, render, was_edited
+from vlabib.outputs.render import Output, render
+from vlabib.outputs.stamp import is_generated, was_edited
 from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
@@ -75,9 +76,11 @@ def build(project: Project, *, force: bool = False) -> list[str]:
         )
     typed = [] if force else hand_edits(project, survey)
     if typed:
-        raise ReadmeError("\n".join(p.line_text().removeprefix("Error: ") for p in typed)
-                          + "\nnothing was written; or run 'vlabib build --force' to drop "
-                          "them from the list")  # fmt: skip
+        raise ReadmeError(
+            "\n".join(p.line_text().removeprefix("Error: ") for p in typed)
+            + "\nnothing was written; or run 'vlabib build --force' to drop "
+            "them from the list"
+        )
     rendered = outputs(project, survey)
     root = project.root
     writes = [
@@ -86,8 +89,9 @@ def build(project: Project, *, force: bool = False) -> list[str]:
         if o.owned and not unchanged(root / o.path, o.text)
     ]
     # The skeleton (main.tex, prose stubs) is the authors': written only when missing.
-    writes += [(root / o.path, o.text) for o in rendered
-               if not o.owned and not (root / o.path).exists()]  # fmt: skip
+    writes += [
+        (root / o.path, o.text) for o in rendered if not o.owned and not (root / o.path).exists()
+    ]
     stale = _stale_generated(project, {root / o.path for o in rendered})
     write_all(writes, root=root)  # every output staged before the first is replaced
     for path in stale:
@@ -128,9 +132,15 @@ def hand_edits(project: Project, survey: Survey) -> list[Problem]:
     keys = {p.key for p in survey.papers}
     leaves = {leaf.title.casefold(): leaf.id for leaf in survey.taxonomy.leaves}
     name, bib_name = project.settings.readme, project.settings.bib
-    return [Problem(name, p.line, f"{p.key} was added to the generated list by hand; the list "
-                    f"is made from {bib_name}: {readme.add_command(p, bib_name)}")
-            for p in readme.hand_added(survey.readme, keys, leaves)]  # fmt: skip
+    return [
+        Problem(
+            name,
+            p.line,
+            f"{p.key} was added to the generated list by hand; the list "
+            f"is made from {bib_name}: {readme.add_command(p, bib_name)}",
+        )
+        for p in readme.hand_added(survey.readme, keys, leaves)
+    ]
 
 
 def _readme_drift(name: str, have: str, want: str = "") -> Problem:

@@ -103,35 +103,8 @@ def lint_manuscript(
     if not main.is_file():
         return []
     refs, seen, problems = _follow_inputs(project, main, will_write)
-    prefix = project.settings.cite_prefix
-    keys = {p.key for p in papers}
-    by_leaf: dict[str, list[str]] = defaultdict(list)
-    for paper in papers:
-        for cat in paper.categories:
-            by_leaf[cat].append(paper.key)
-    cited: set[str] = set()
-    for name, ref in refs:
-        if ref.command in ("nodecite", "nodecount"):
-            if ref.argument == "*":  # the whole survey
-                cited |= keys if ref.command == "nodecite" else set()
-            elif ref.argument not in taxonomy:
-                problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy, prefix)))
-            elif ref.command == "nodecite":
-                for leaf in taxonomy.leaves_under(ref.argument):
-                    cited.update(by_leaf[leaf])
-        elif ref.argument == "*":
-            cited |= keys
-        elif ref.argument in keys:
-            cited.add(ref.argument)
-        else:
-            problems.append(
-                Problem(
-                    name,
-                    ref.line,
-                    f"\\cite{{{ref.argument}}}: {ref.argument} "
-                    f"is not in the bib; add it with 'vlabib add {ref.argument}'",
-                )
-            )
+    cited, unknown = _cited(refs, papers, taxonomy, project.settings.cite_prefix)
+    problems += unknown
     problems += _unused_prose(project, seen, taxonomy)
     for paper in papers:
         if paper.key not in cited:
@@ -144,6 +117,42 @@ def lint_manuscript(
                 )
             )
     return problems
+
+
+def _cited(
+    refs: list[tuple[str, Reference]], papers: list[Paper], taxonomy: Taxonomy, prefix: str
+) -> tuple[set[str], list[Problem]]:
+    """The keys the manuscript cites (a node's cite list cites its subtree's papers), and
+    the references to keys and nodes that do not exist."""
+    keys = {p.key for p in papers}
+    by_leaf: dict[str, list[str]] = defaultdict(list)
+    for paper in papers:
+        for cat in paper.categories:
+            by_leaf[cat].append(paper.key)
+    cited: set[str] = set()
+    problems = []
+    for name, ref in refs:
+        if ref.argument == "*":  # the whole survey
+            cited |= keys if ref.command != "nodecount" else set()
+        elif ref.command in ("nodecite", "nodecount") and ref.argument not in taxonomy:
+            problems.append(Problem(name, ref.line, _unknown_node(ref, taxonomy, prefix)))
+        elif ref.command == "nodecite":
+            for leaf in taxonomy.leaves_under(ref.argument):
+                cited.update(by_leaf[leaf])
+        elif ref.command == "nodecount":
+            continue
+        elif ref.argument in keys:
+            cited.add(ref.argument)
+        else:
+            problems.append(
+                Problem(
+                    name,
+                    ref.line,
+                    f"\\cite{{{ref.argument}}}: {ref.argument} "
+                    f"is not in the bib; add it with 'vlabib add {ref.argument}'",
+                )
+            )
+    return cited, problems
 
 
 def _follow_inputs(
@@ -174,7 +183,7 @@ def _follow_inputs(
                         name,
                         ref.line,
                         f"\\{ref.command}{{{ref.argument}}}: "
-                        "outside latex/, which the compile may not read",
+                        f"outside {project.settings.latex}/, which the compile may not read",
                     )
                 )
             elif target.is_file():
@@ -211,8 +220,14 @@ def _own_pattern(prefix: str) -> re.Pattern[str]:
 def _conflict_markers(name: str, text: str) -> list[Problem]:
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(("<<<<<<< ", ">>>>>>> ")):
-            return [Problem(name, number, "an unresolved conflict from 'vlabib overleaf pull': "
-                            "keep the wording you want, delete the marker lines")]  # fmt: skip
+            return [
+                Problem(
+                    name,
+                    number,
+                    "an unresolved conflict from 'vlabib overleaf pull': "
+                    "keep the wording you want, delete the marker lines",
+                )
+            ]
     return []
 
 
@@ -236,7 +251,7 @@ def _missing_input(command: str, name: str) -> str:
 
 def _unknown_node(ref: Reference, taxonomy: Taxonomy, prefix: str) -> str:
     close = difflib.get_close_matches(ref.argument, [n.id for n in taxonomy.nodes], n=1)
-    hint = f" (did you mean {close[0]}?)" if close else "; see refs/taxonomy.toml"
+    hint = f" (did you mean {close[0]}?)" if close else f"; see {taxonomy.source or 'the taxonomy'}"
     macro = ref.command.replace("node", prefix, 1)
     return f"\\{macro}{{{ref.argument}}}: no such taxonomy node{hint}"
 

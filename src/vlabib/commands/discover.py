@@ -12,14 +12,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from vlabib import bib
-from vlabib.commands.suggest import WORD_RE, Doc, Ranker, Suggestion, stem
+from vlabib.commands.add import Summary, add
+from vlabib.commands.suggest import WORD_RE, Ranker, Suggestion, ranker, stem
 from vlabib.config import Project
 from vlabib.errors import ConfigError
 from vlabib.files import atomic_write
 from vlabib.ids import parse_arxiv_id
-from vlabib.remote.arxiv import Client, Record, search
+from vlabib.model import Report
+from vlabib.remote.arxiv import Record, search
+from vlabib.remote.services import Services
 from vlabib.taxonomy import Taxonomy
-from vlabib.tex.read import latex_to_text
 
 IGNORE = "discover-ignore.txt"
 _ID_LINE_RE = re.compile(r"^\s*([^\s#]+)")
@@ -34,17 +36,25 @@ class Found:
     score: float
     closest: tuple[str, ...]
 
+    def as_json(self) -> dict[str, object]:
+        return {
+            "id": self.record.id,
+            "title": self.record.title,
+            "date": self.record.published,
+            "leaf": self.leaf,
+            "score": self.score,
+            "closest": list(self.closest),
+        }
 
-def ranker(project: Project, taxonomy: Taxonomy, without: str = "") -> Ranker:
-    """The filed papers of the survey (but *without*), ready to rank leaves."""
-    docs = [Doc(p.key, latex_to_text(p.title), latex_to_text(p.get("abstract")),
-                tuple(c for c in p.categories if c in taxonomy))
-            for p in bib.load(project.bib, project.settings.bib) if p.key != without]  # fmt: skip
-    titles = {leaf.id: leaf.title for leaf in taxonomy.leaves}
-    # A leaf right under the root is its own area.
-    parents = {leaf.id: leaf.parent if leaf.parent != taxonomy.root.id else leaf.id
-               for leaf in taxonomy.leaves if leaf.parent}  # fmt: skip
-    return Ranker(docs, titles, parents)
+
+def table(found: Sequence[Found]) -> Report:
+    """What ``discover`` found, a line each, best fit first."""
+    lines = [
+        f"{f.record.id:<12} {f.record.published:<10} {f.leaf:<28} {f.score:.3f}  "
+        f"{f.record.title[:70]}"
+        for f in found
+    ]
+    return Report((*lines, f"{len(found)} papers the survey does not have"))
 
 
 def ignored(project: Project) -> set[str]:
@@ -57,7 +67,7 @@ def ignored(project: Project) -> set[str]:
     return {m.group(1) for line in lines if (m := _ID_LINE_RE.match(line))}
 
 
-def dismiss(project: Project, ids: Sequence[str], reason: str = "") -> list[str]:
+def dismiss(project: Project, ids: Sequence[str], reason: str = "") -> Report:
     """Add IDs to the ignore list (kept sorted, with what was said about them)."""
     path = project.path("taxonomy").parent / IGNORE
     lines = (
@@ -72,7 +82,7 @@ def dismiss(project: Project, ids: Sequence[str], reason: str = "") -> list[str]
     new = list(dict.fromkeys(i for i in wanted if i not in known))
     lines += [f"{i}  # {reason}" if reason else i for i in new]
     atomic_write(path, "\n".join(lines) + "\n", root=project.root)
-    return new
+    return Report(tuple(f"dismissed {i}" for i in new))
 
 
 def query_for(ranker_: Ranker, leaf: str, words: int = 4) -> str:
@@ -88,8 +98,11 @@ def query_for(ranker_: Ranker, leaf: str, words: int = 4) -> str:
     surface: dict[str, str] = {}
     for (root, word), _ in sorted(written.items(), key=lambda kv: (-kv[1], kv[0])):
         surface.setdefault(root, word)
-    top = [surface[w] for w, _ in sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))
-           if w in surface and re.fullmatch(r"[a-z][a-z0-9-]{2,}", surface[w])][:words]  # fmt: skip
+    top = [
+        surface[w]
+        for w, _ in sorted(centroid.items(), key=lambda kv: (-kv[1], kv[0]))
+        if w in surface and re.fullmatch(r"[a-z][a-z0-9-]{2,}", surface[w])
+    ][:words]
     phrase = re.sub(r'["()]', " ", ranker_.titles[leaf]).strip()
     parts = [f'ti:"{phrase}"', f'abs:"{phrase}"']
     parts += [f'(abs:"{a}" AND abs:"{b}")' for a, b in zip(top[::2], top[1::2], strict=False)]
@@ -99,7 +112,7 @@ def query_for(ranker_: Ranker, leaf: str, words: int = 4) -> str:
 def discover(
     project: Project,
     taxonomy: Taxonomy,
-    client: Client,
+    services: Services,
     *,
     leaves: Sequence[str] = (),
     since: str = "",
@@ -115,7 +128,7 @@ def discover(
     skip = have | ignored(project)
     seen: dict[str, Record] = {}
     for leaf in leaves or [leaf.id for leaf in taxonomy.leaves]:
-        for record in search(client, query_for(rank, leaf), limit=per_leaf, since=since):
+        for record in search(services.arxiv, query_for(rank, leaf), limit=per_leaf, since=since):
             if record.id not in skip:
                 seen.setdefault(record.id, record)
     found = []
@@ -124,3 +137,12 @@ def discover(
         found.append(Found(record, best.leaf, best.score, best.closest))
     found.sort(key=lambda f: (-f.score, f.record.id))
     return found[:limit]
+
+
+def add_found(
+    project: Project, found: Sequence[Found], services: Services, *, dry_run: bool = False
+) -> Summary:
+    """Add what :func:`discover` found, each paper under its suggested leaf, in one
+    transaction (all or nothing)."""
+    filed = {f.record.id: [f.leaf] for f in found}
+    return add(project, list(filed), services=services, filed=filed, dry_run=dry_run)

@@ -15,7 +15,7 @@ from pathlib import Path
 from vlabib.config import Project, nearest_project, parse_settings
 from vlabib.errors import ConfigError
 from vlabib.files import write_all
-from vlabib.outputs.render import latex_environment, md_text
+from vlabib.outputs.templating import latex_environment, md_text
 from vlabib.taxonomy import MAX_ID
 
 # What init writes (relative to the survey), from which template under templates/init/.
@@ -58,17 +58,26 @@ def init(folder: Path, title: str) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     present = [name for name in FILES if (folder / name).exists() or (folder / name).is_symlink()]
     if present:
-        raise ConfigError(f"{folder}: {', '.join(present)} already there; 'vlabib init' writes "
-                          "only where none of its files exist (nothing was written)")  # fmt: skip
+        raise ConfigError(
+            f"{folder}: {', '.join(present)} already there; 'vlabib init' writes "
+            "only where none of its files exist (nothing was written)"
+        )
     outer = nearest_project(folder.parent) if folder.parent != folder else None
     if outer is not None:
-        raise ConfigError(f"{folder} is inside the survey at {outer.root}; one survey per tree "
-                          "(nothing was written)")  # fmt: skip
+        raise ConfigError(
+            f"{folder} is inside the survey at {outer.root}; one survey per tree "
+            "(nothing was written)"
+        )
     env = latex_environment()
-    values = {"title": md_text(title), "title_toml": json.dumps(title),
-              "root_id_toml": json.dumps(root_id(title))}  # fmt: skip
-    texts = {name: env.get_template(f"init/{source}").render(**values) if source else ""
-             for name, source in FILES.items()}  # fmt: skip
+    values = {
+        "title": md_text(title),
+        "title_toml": json.dumps(title),
+        "root_id_toml": json.dumps(root_id(title)),
+    }
+    texts = {
+        name: env.get_template(f"init/{source}").render(**values) if source else ""
+        for name, source in FILES.items()
+    }
     write_all([(folder / name, text) for name, text in texts.items()], root=folder)
     from vlabib.commands.build import build
 

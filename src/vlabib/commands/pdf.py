@@ -88,9 +88,11 @@ def _first_error(log: Path, folder: str) -> str:
     hint = ""
     if "generated/taxonomy.tex" in line and "Not in outer par mode" in line:
         # A main.tex from before vlabib drew the figure itself (\resizebox{…}{\input…}).
-        hint = (" generated/taxonomy.tex holds its own figure* floats now: \\input it on "
-                "its own line, outside any box or figure (a fresh skeleton: move main.tex "
-                "away and run 'vlabib build')")  # fmt: skip
+        hint = (
+            " generated/taxonomy.tex holds its own figure* floats now: \\input it on "
+            "its own line, outside any box or figure (a fresh skeleton: move main.tex "
+            "away and run 'vlabib build')"
+        )
     return f"{folder}/{line}{hint} (see {folder}/{log.name})"
 
 

@@ -9,38 +9,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from vlabib.model import Paper
-from vlabib.names import display_name
+from vlabib.outputs.view import paper_view
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex.read import latex_to_text
-
-
-def paper_json(paper: Paper) -> dict[str, Any]:
-    """A paper as plain data (Unicode text), for ``--json`` and the renderers.
-
-    >>> paper_json(Paper("2509.09372", "misc", {"title": "{VLA}-Adapter"}))["title"]
-    'VLA-Adapter'
-    """
-    return {
-        "id": paper.key,
-        "type": paper.type,
-        "title": latex_to_text(paper.title),
-        "authors": [display_name(latex_to_text(a)) for a in paper.authors],
-        "year": paper.year,
-        "venue": latex_to_text(paper.venue) or None,
-        "shortname": latex_to_text(paper.shortname) or None,
-        "code": paper.code or None,
-        "url": paper.get("url") or None,
-        "categories": list(paper.categories),
-    }
-
-
-def newest_first(papers: list[Paper]) -> list[Paper]:
-    """Papers by v1 date, newest first; the key breaks ties (later IDs are newer)."""
-    return sorted(papers, key=_date_key, reverse=True)
-
-
-def _date_key(paper: Paper) -> tuple[int, int, str]:
-    return (paper.year or 0, paper.month or 0, paper.key)
 
 
 def select(papers: list[Paper], taxonomy: Taxonomy, category: str | None) -> list[Paper]:
@@ -126,7 +97,7 @@ def import_lines(papers: list[Paper], taxonomy: Taxonomy) -> list[str]:
     """``import --dry-run``: each paper (key, year, venue, leaves, title), then the tree."""
     lines = [f"{'key':<24} {'year':<5} {'venue':<14} {'leaves':<24} title"]
     for paper in papers:
-        r = paper_json(paper)
+        r = paper_view(paper).as_json()
         leaves = ",".join(r["categories"])
         lines.append(
             f"{r['id'][:24]:<24} {r['year'] or '':<5} {(r['venue'] or '')[:14]:<14} "

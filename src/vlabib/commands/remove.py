@@ -8,9 +8,10 @@ from vlabib import bib
 from vlabib.commands import query
 from vlabib.config import Project
 from vlabib.errors import BibError
+from vlabib.model import Report
 
 
-def remove(project: Project, wanted: Sequence[str], *, dry_run: bool = False) -> list[str]:
+def remove(project: Project, wanted: Sequence[str], *, dry_run: bool = False) -> Report:
     """Remove the papers *wanted* names (key, arXiv ID or URL, short name, link); one error
     naming every one that is not there, and then nothing is removed."""
     display = project.settings.bib
@@ -28,4 +29,4 @@ def remove(project: Project, wanted: Sequence[str], *, dry_run: bool = False) ->
         for key in found:
             del change.papers[key]
     verb = "would remove" if dry_run else "removed"
-    return [f"{verb} {key}" for key in found]
+    return Report(tuple(f"{verb} {key}" for key in found))

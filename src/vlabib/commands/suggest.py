@@ -18,6 +18,15 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from vlabib import bib
+from vlabib.commands.query import find
+from vlabib.config import Project
+from vlabib.errors import VlabibError
+from vlabib.ids import IdError, parse_arxiv_id
+from vlabib.remote.services import Services
+from vlabib.taxonomy import Taxonomy
+from vlabib.tex.read import latex_to_text
+
 # Words that say nothing about where a paper belongs.
 _STOP = frozenset(
     re.findall(
@@ -87,8 +96,9 @@ def _cos(a: Mapping[str, float], b: Mapping[str, float]) -> float:
 class Ranker:
     """The filed papers, weighed once; :meth:`rank` places any title and abstract."""
 
-    def __init__(self, docs: Sequence[Doc], titles: Mapping[str, str],
-                 parents: Mapping[str, str]) -> None:  # fmt: skip
+    def __init__(
+        self, docs: Sequence[Doc], titles: Mapping[str, str], parents: Mapping[str, str]
+    ) -> None:
         self.docs = [d for d in docs if d.leaves]
         self.titles = titles  # leaf -> title
         self.parents = parents  # leaf -> its parent node
@@ -101,12 +111,15 @@ class Ranker:
         self.parent_centroids = self._centroids(
             lambda d: tuple({parents.get(x, x) for x in d.leaves})
         )
-        self.leaf_words = {leaf: {stem(w) for w in WORD_RE.findall(t.lower())} - _GENERIC
-                           for leaf, t in titles.items()}  # fmt: skip
+        self.leaf_words = {
+            leaf: {stem(w) for w in WORD_RE.findall(t.lower())} - _GENERIC
+            for leaf, t in titles.items()
+        }
 
     def _vector(self, counts: Mapping[str, int]) -> dict[str, float]:
-        return _unit({w: (1 + math.log(c)) * self.idf[w] for w, c in counts.items()
-                      if w in self.idf})  # fmt: skip
+        return _unit(
+            {w: (1 + math.log(c)) * self.idf[w] for w, c in counts.items() if w in self.idf}
+        )
 
     def _centroids(self, groups: object) -> dict[str, dict[str, float]]:
         sums: dict[str, Counter[str]] = defaultdict(Counter)
@@ -120,8 +133,10 @@ class Ranker:
         without it.)"""
         words = terms(title, abstract)
         query = self._vector(words)
-        near = sorted(((_cos(query, v), d.key, d) for d, v in zip(self.docs, self.vectors,
-                       strict=True)), key=lambda t: (-t[0], t[1]))  # fmt: skip
+        near = sorted(
+            ((_cos(query, v), d.key, d) for d, v in zip(self.docs, self.vectors, strict=True)),
+            key=lambda t: (-t[0], t[1]),
+        )
         votes: dict[str, float] = defaultdict(float)
         for sim, _, doc in near[:K]:
             for leaf in doc.leaves:
@@ -131,10 +146,70 @@ class Ranker:
         for leaf in self.titles:
             own = self.leaf_words.get(leaf, set())
             parent = self.parent_centroids.get(self.parents.get(leaf, leaf), {})
-            score = (CENTROID * _cos(query, self.centroids.get(leaf, {}))
-                     + NEIGHBOURS * votes[leaf]
-                     + TITLE_WORDS * (len(own & present) / len(own) if own else 0.0)
-                     + PARENT * _cos(query, parent))  # fmt: skip
+            score = (
+                CENTROID * _cos(query, self.centroids.get(leaf, {}))
+                + NEIGHBOURS * votes[leaf]
+                + TITLE_WORDS * (len(own & present) / len(own) if own else 0.0)
+                + PARENT * _cos(query, parent)
+            )
             closest = tuple(d.key for _, _, d in near if leaf in d.leaves)[:3]
             out.append(Suggestion(leaf, round(score, 4), closest))
         return sorted(out, key=lambda s: (-s.score, s.leaf))
+
+
+def ranker(project: Project, taxonomy: Taxonomy, without: str = "") -> Ranker:
+    """The filed papers of the survey (but *without*), ready to rank leaves."""
+    docs = [
+        Doc(
+            p.key,
+            latex_to_text(p.title),
+            latex_to_text(p.get("abstract")),
+            tuple(c for c in p.categories if c in taxonomy),
+        )
+        for p in bib.load(project.bib, project.settings.bib)
+        if p.key != without
+    ]
+    titles = {leaf.id: leaf.title for leaf in taxonomy.leaves}
+    # A leaf right under the root is its own area.
+    parents = {
+        leaf.id: leaf.parent if leaf.parent != taxonomy.root.id else leaf.id
+        for leaf in taxonomy.leaves
+        if leaf.parent
+    }
+    return Ranker(docs, titles, parents)
+
+
+@dataclass(frozen=True)
+class Suggested:
+    """A paper and every leaf ranked for it, best first."""
+
+    key: str
+    title: str
+    ranked: list[Suggestion]
+
+    def as_json(self, top: int) -> dict[str, object]:
+        leaves = [
+            {"leaf": s.leaf, "score": s.score, "closest": list(s.closest)}
+            for s in self.ranked[:top]
+        ]
+        return {"paper": self.key, "title": self.title, "leaves": leaves}
+
+
+def suggest(project: Project, wanted: str, services: Services) -> Suggested:
+    """The leaves ranked for a paper: one in the bib (by key, ID or short name) from its
+    own title and abstract, offline; anything else fetched from arXiv."""
+    taxonomy = project.taxonomy()
+    filed = find(bib.load(project.bib, project.settings.bib), wanted)
+    if filed is not None:
+        title, abstract = latex_to_text(filed.title), latex_to_text(filed.get("abstract"))
+        return Suggested(
+            filed.key, title, ranker(project, taxonomy, without=filed.key).rank(title, abstract)
+        )
+    try:
+        ident = parse_arxiv_id(wanted)
+    except IdError:
+        raise VlabibError(f"{wanted} is neither in the bib nor an arXiv ID or URL") from None
+    record = services.arxiv.fetch([ident])[ident]
+    return Suggested(
+        ident, record.title, ranker(project, taxonomy).rank(record.title, record.summary)
+    )

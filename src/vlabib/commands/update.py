@@ -13,12 +13,12 @@ from vlabib import bib
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.ids import is_arxiv_id, parse_arxiv_ids
-from vlabib.listimport.papers import from_record
-from vlabib.model import Paper
+from vlabib.model import Paper, Report
 from vlabib.names import display_name
-from vlabib.remote.arxiv import Client
-from vlabib.remote.catalogs import Catalogs
-from vlabib.remote.venues import Preprint, find
+from vlabib.remote.catalogs import find
+from vlabib.remote.claims import Preprint
+from vlabib.remote.entries import from_record
+from vlabib.remote.services import Services
 from vlabib.tex.encode import text_to_latex
 from vlabib.tex.read import latex_to_text
 
@@ -40,6 +40,9 @@ class UpdateReport:
             f"checked {self.checked} papers, {self.venues} venues found, "
             f"{self.applied} changes applied, {self.conflicts} conflicts left for a person"
         )
+
+    def report(self, dry_run: bool = False) -> Report:
+        return Report((*self.lines, ("dry run: " if dry_run else "") + self.summary()))
 
 
 def _diff_names(old: list[str], new: list[str]) -> list[str]:
@@ -79,9 +82,7 @@ def update(
     args: Sequence[str] = (),
     *,
     dry_run: bool = False,
-    refresh: bool = False,
-    client: Client | None = None,
-    catalogs: Catalogs | None = None,
+    services: Services,
 ) -> UpdateReport:
     """Refresh arXiv metadata and find published venues; one write, or none."""
     display = project.settings.bib
@@ -94,7 +95,7 @@ def update(
         raise VlabibError(f"not in {display}: {', '.join(unknown)}; add them with 'vlabib add'")
     report = UpdateReport(checked=len(wanted))
     # A day-old answer is fresh enough for a routine update; --refresh asks again.
-    records = (client or Client(refresh=refresh, max_age=24 * 3600)).fetch(wanted)
+    records = services.arxiv_metadata.fetch(wanted)
     changes: dict[str, Changes] = {}
     for key in wanted:
         fresh = from_record(records[key], by_key[key].categories, report.lines)
@@ -106,7 +107,7 @@ def update(
         for k in wanted
         if not by_key[k].venue
     ]
-    for key, decision in find(catalogs or Catalogs(refresh=refresh), preprints).items():
+    for key, decision in find(services.catalogs, preprints).items():
         if decision.conflict:
             report.conflicts += 1
             report.lines.append(f"{key}: sources disagree ({decision.conflict}); left for a person")

@@ -14,8 +14,14 @@ from html.parser import HTMLParser
 
 from vlabib.listimport.units import Builder, Piece, Unit
 
-_STYLE = {"b": "bold", "strong": "bold", "i": "italic", "em": "italic", "code": "code",
-          "ins": "mark"}  # fmt: skip
+_STYLE = {
+    "b": "bold",
+    "strong": "bold",
+    "i": "italic",
+    "em": "italic",
+    "code": "code",
+    "ins": "mark",
+}
 _BREAKS = {"br", "p", "div", "td", "th", "li", "tr"}
 
 

@@ -22,6 +22,7 @@ from vlabib.ids import arxiv_id_in_url, is_arxiv_paper_url, targets
 from vlabib.keys import paper_key
 from vlabib.listimport.units import Piece, Unit
 from vlabib.tex.chars import is_decoration
+from vlabib.venues import SHORT_NAMES
 
 
 def _words_of(text: str) -> frozenset[str]:
@@ -43,18 +44,9 @@ _LABEL_WORDS = _words_of(
 )
 _CODE_WORDS = _words_of("code codes github gitlab pytorch tensorflow jax repo repository official")
 _SITE_WORDS = _words_of("project website homepage home site page demo blog")
-_VENUES = _words_of(
-    """
-    NeurIPS NIPS ICML ICLR CVPR ICCV ECCV AAAI IJCAI ACL EMNLP NAACL COLING EACL CoRL
-    ICRA IROS RSS RA-L RAL TPAMI T-PAMI PAMI IJCV TIP TMLR JMLR SIGGRAPH KDD WWW MM
-    ACMMM COLM WACV BMVC MICCAI MLSys OSDI SOSP NSDI EuroSys ASPLOS ISCA MICRO HPCA DAC
-    ICASSP Interspeech TACL TOG TVCG CHI UIST TNNLS TCSVT TMM AAMAS ICDE VLDB SIGMOD
-    CIKM WSDM SIGIR UAI AISTATS ICDM IJACSA ICME ACCV 3DV
-    """
-)
 _VENUE_RE = re.compile(
     r"(?<![\w-])((?:"
-    + "|".join(sorted(map(re.escape, _VENUES), key=len, reverse=True))
+    + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True))
     + r")(?:\s+Workshops?)?)(?:[\s,'’-]*((?:19|20)\d\d|\d\d)(?!\d))?(?![\w-])"
 )
 _PREPRINT = {"arxiv", "corr", "preprint", "arxiv preprint", ""}
@@ -296,8 +288,19 @@ def _base(unit: Unit) -> ListItem:
     website = _column_link(unit, "website", "project", "homepage", "page") or _link_of(
         unit, _SITE_WORDS
     )
-    return ListItem("", "", "", title, venue, year, code, website, _shortname(unit, title),
-                    unit.section, unit.line)  # fmt: skip
+    return ListItem(
+        "",
+        "",
+        "",
+        title,
+        venue,
+        year,
+        code,
+        website,
+        _shortname(unit, title),
+        unit.section,
+        unit.line,
+    )
 
 
 def unit_title(unit: Unit) -> str:
@@ -324,13 +327,17 @@ def read_unit(unit: Unit) -> list[ListItem]:
         for n, (ident, label) in enumerate(ids):
             own = label if _title_like(label) else f"{base.title} ({label or ident})"
             url = f"https://arxiv.org/abs/{ident}"
-            items.append(replace(base, key=ident, arxiv_id=ident, url=url,
-                                 title=base.title if n == 0 else own))  # fmt: skip
+            items.append(
+                replace(
+                    base, key=ident, arxiv_id=ident, url=url, title=base.title if n == 0 else own
+                )
+            )
         return items
     for url in broken:
         problem = f"{url} holds no valid arXiv ID; kept keyed by its link, fix the link"
-        return [replace(base, key=paper_key(url, labelled_paper=True) or "", url=url,
-                        problem=problem)]  # fmt: skip
+        return [
+            replace(base, key=paper_key(url, labelled_paper=True) or "", url=url, problem=problem)
+        ]
     for link in unit.links:
         named = bool({"paper", "pdf"} & set(_words(link.label)))
         for url in targets(link.url):

@@ -185,8 +185,9 @@ class _Walker:
             if isinstance(event, HtmlHeading):
                 self.heading(event.level, repair_mojibake(event.title), event.line, html=True)
             elif not self.quote:
-                self.units.append(Unit(event.line, event.kind, self.path, event.pieces,
-                                       event.links))  # fmt: skip
+                self.units.append(
+                    Unit(event.line, event.kind, self.path, event.pieces, event.links)
+                )
 
 
 _FLAGS = {"strong": "bold", "em": "italic", "b": "bold", "i": "italic", "ins": "mark"}
@@ -220,8 +221,14 @@ def _piece(child: Token, flags: dict[str, int], link: int) -> Piece:
             str(child.attrs.get("src", "")),
         )
     on = {name: count > 0 for name, count in flags.items()}
-    return Piece(repair_mojibake(text), link=link, code=kind == "code_inline",
-                 image=kind == "image", src=src, **on)  # fmt: skip
+    return Piece(
+        repair_mojibake(text),
+        link=link,
+        code=kind == "code_inline",
+        image=kind == "image",
+        src=src,
+        **on,
+    )
 
 
 def _html_tag(builder: Builder, html: str, flags: dict[str, int], links: list[int]) -> None:
@@ -242,8 +249,14 @@ def _html_inline(builder: Builder, html: str, links: list[int]) -> None:
             for link in event.links:
                 links.append(builder.open_link(link.url))
             for piece in event.pieces:
-                builder.add(Piece(piece.text, link=links[-1] if piece.link >= 0 and links else -1,
-                                  image=piece.image, src=piece.src))  # fmt: skip
+                builder.add(
+                    Piece(
+                        piece.text,
+                        link=links[-1] if piece.link >= 0 and links else -1,
+                        image=piece.image,
+                        src=piece.src,
+                    )
+                )
     if html.lstrip().startswith("</a") and links:
         links.pop()
 
@@ -260,5 +273,10 @@ def parse_list(text: str) -> PaperList:
         items += found
         if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
             linked.append((unit.line, unit_title(unit)))
-    return PaperList(tuple(walker.headings), tuple(items), len(walker.units),
-                     tuple(sorted(linked)), tuple(walker.stray))  # fmt: skip
+    return PaperList(
+        tuple(walker.headings),
+        tuple(items),
+        len(walker.units),
+        tuple(sorted(linked)),
+        tuple(walker.stray),
+    )

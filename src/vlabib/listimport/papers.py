@@ -1,10 +1,8 @@
-"""Papers from what the outside world says about them: arXiv records and list lines; merging.
+"""Papers from list lines, and merging a paper into one already in the bib.
 
->>> from vlabib.remote.arxiv import Record
->>> r = Record("2509.09372", 2, "VLA-Adapter: An Effective Paradigm", ("Yihao Wang",), "",
-...            "2025-09-11", "2025-09-22", "cs.RO", "", "", "")
->>> from_record(r, ["token-pruning"]).fields["title"]
-'{VLA-Adapter}: An Effective Paradigm'
+>>> old, new = Paper("1", "misc", {"venue": "ICLR"}), Paper("1", "misc", {"year": "2024"})
+>>> merge(old, new).fields
+{'year': '2024', 'venue': 'ICLR'}
 """
 
 from __future__ import annotations
@@ -12,90 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from vlabib.ids import id_year_month
 from vlabib.keys import doi_in_link
 from vlabib.listimport.markdown import ListItem
-from vlabib.model import Paper, month_name, split_keywords
-from vlabib.names import bibtex_name
-from vlabib.remote.arxiv import Record
-from vlabib.tex.allow import is_category, is_doi, to_url
-from vlabib.tex.encode import encode, text_to_latex
+from vlabib.model import Paper
+from vlabib.remote.entries import date_fields, keywords_value, noted_latex
+from vlabib.tex.allow import to_url
 from vlabib.titles import title_shortname
-
-_GITHUB_RE = re.compile(r"https?://(?:www\.)?github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
-
-
-def github_url(*texts: str) -> str:
-    """The first GitHub repository URL in the texts: ``…at https://github.com/a/b.`` -> that."""
-    for text in texts:
-        m = _GITHUB_RE.search(text)
-        if m:
-            url = m.group().rstrip(".,;:")
-            return url.removesuffix(".git")
-    return ""
-
-
-def _latex(key: str, what: str, text: str, notes: list[str] | None, **options: bool) -> str:
-    """*text* as allow-listed LaTeX; what could not be kept is said in *notes*."""
-    latex = encode(text, **options)
-    if notes is not None and latex.dropped:
-        notes.append(f"{key}: {what}: left out {' '.join(dict.fromkeys(latex.dropped))}")
-    if notes is not None and latex.pdf_only_missing:
-        chars = " ".join(dict.fromkeys(latex.pdf_only_missing))
-        notes.append(f"{key}: {what}: {chars} shown in the README, left out of the PDF "
-                     "(pdflatex has no font for it)")  # fmt: skip
-    if notes is not None and latex.literal_math:
-        notes.append(f"{key}: {what}: math that LaTeX may not run is kept as plain text")
-    return latex.text
-
-
-def _optional(text: str) -> str | None:
-    return text_to_latex(text) or None
-
-
-def _date_fields(key: str, published: str) -> dict[str, str]:
-    if re.fullmatch(r"\d{4}-\d\d-\d\d", published):
-        year, month = int(published[:4]), int(published[5:7])
-    else:
-        year, month = id_year_month(key)
-    return {"year": str(year), "month": month_name(month)}
-
-
-def _keywords(categories: Iterable[str]) -> str:
-    return ", ".join(split_keywords(",".join(categories)))
-
-
-def from_record(record: Record, categories: Iterable[str], notes: list[str] | None = None) -> Paper:
-    """The canonical paper for an arXiv record, filed under *categories*.
-
-    arXiv's identifiers are checked where they enter: a DOI or category that does not match
-    its pattern is left out (and said in *notes*), never written.
-    """
-    key = record.id
-    doi, category = record.doi, record.primary_class
-    for what, value, ok in (("DOI", doi, is_doi), ("category", category, is_category)):
-        if value and not ok(value) and notes is not None:
-            notes.append(f"{key}: arXiv's {what} {value[:60]!r} is not valid; left out")
-    fields: dict[str, str | None] = {
-        "title": _latex(key, "title", record.title, notes, math=True, protect=True, ligatures=True),
-        "author": " and ".join(
-            _latex(key, "author", bibtex_name(name), notes) for name in record.authors
-        )
-        or None,
-        **_date_fields(key, record.published),
-        "eprint": key,
-        "archiveprefix": "arXiv",
-        "primaryclass": category if is_category(category) else None,
-        "doi": doi if is_doi(doi) else None,
-        "url": f"https://arxiv.org/abs/{key}",
-        "shortname": _latex(key, "shortname", title_shortname(record.title), None) or None,
-        "code": github_url(record.summary, record.comment) or None,
-        "journalref": _optional(record.journal_ref),
-        "arxivcomment": _optional(record.comment),
-        "keywords": _keywords(categories) or None,
-        "abstract": _latex(key, "abstract", record.summary, None, math=True) or None,
-    }
-    return Paper(key, "misc", {k: v for k, v in fields.items() if v})
 
 
 def from_list_item(
@@ -109,7 +29,7 @@ def from_list_item(
         venue = f"{venue} {item.year}"
     if item.arxiv_id:
         ident: dict[str, str | None] = {
-            **_date_fields(key, ""),
+            **date_fields(key, ""),
             "eprint": key,
             "archiveprefix": "arXiv",
             "url": f"https://arxiv.org/abs/{key}",
@@ -122,13 +42,13 @@ def from_list_item(
         }
     name = item.shortname or title_shortname(item.title)
     fields: dict[str, str | None] = {
-        "title": _latex(key, "title", item.title, notes, math=True, protect=True),
+        "title": noted_latex(key, "title", item.title, notes, math=True, protect=True),
         **ident,
-        "venue": _latex(key, "venue", venue, notes) if venue else None,
-        "shortname": _latex(key, "shortname", name, None) or None,
+        "venue": noted_latex(key, "venue", venue, notes) if venue else None,
+        "shortname": noted_latex(key, "shortname", name, None) or None,
         "code": to_url(item.code) or None,
         "website": to_url(item.website) or None,
-        "keywords": _keywords(categories) or None,
+        "keywords": keywords_value(categories) or None,
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})
 
@@ -141,7 +61,7 @@ def merge(old: Paper, new: Paper) -> Paper:
     """
     fields = dict(new.fields)
     fields.update(old.fields)
-    keywords = _keywords([*old.categories, *new.categories])
+    keywords = keywords_value([*old.categories, *new.categories])
     if keywords:
         fields["keywords"] = keywords
     return Paper(old.key, old.type, fields, old.line)

@@ -85,5 +85,6 @@ class Builder:
 
     def unit(self) -> Unit:
         links = tuple(Link(link.url, " ".join(link.label.split())) for link in self.links)
-        return Unit(self.line, self.kind, self.section, tuple(self.pieces), links,
-                    self.columns, self.intro)  # fmt: skip
+        return Unit(
+            self.line, self.kind, self.section, tuple(self.pieces), links, self.columns, self.intro
+        )

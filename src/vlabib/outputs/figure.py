@@ -15,8 +15,16 @@ from dataclasses import dataclass
 from vlabib.outputs.view import Section
 
 # Areas are told apart by colour (xcolor names every TeX Live has).
-PALETTE = ("blue!70!black", "orange!85!black", "green!50!black", "red!70!black",
-           "violet!80!black", "cyan!55!black", "magenta!70!black", "olive!85!black")  # fmt: skip
+PALETTE = (
+    "blue!70!black",
+    "orange!85!black",
+    "green!50!black",
+    "red!70!black",
+    "violet!80!black",
+    "cyan!55!black",
+    "magenta!70!black",
+    "olive!85!black",
+)
 # Widths are fractions of \linewidth, so the figure fits any text width. Calibrated on a
 # 10 pt article (469 pt wide, 550 pt high) with Times at \footnotesize.
 CHARS = 118  # characters a full line holds
@@ -104,8 +112,7 @@ def _items(box: Box) -> Iterator[tuple[str, int]]:
     box shows a few lines of a leaf that may hold thousands of papers)."""
     if box.listing:
         return ((name, len(name) + 2) for name in box.listing)
-    return ((f"{p.label_tex}~\\cite{{{p.key}}}", len(p.label_tex) + 7)
-            for p in box.section.papers)  # fmt: skip
+    return ((f"{p.label_tex}~\\cite{{{p.key}}}", len(p.label_tex) + 7) for p in box.section.papers)
 
 
 def _chars(box: Box) -> int:
@@ -195,10 +202,14 @@ def _parts(fig: Figure) -> list[Figure]:
         height += h
     root = fig.root
     return [
-        Figure(Box(root.section, 0, root.colour, tuple(group), ""), fig.widths, fig.area,
-               (k, len(groups)))
+        Figure(
+            Box(root.section, 0, root.colour, tuple(group), ""),
+            fig.widths,
+            fig.area,
+            (k, len(groups)),
+        )
         for k, group in enumerate(groups, 1)
-    ]  # fmt: skip
+    ]
 
 
 def _rebase(box: Box, depth: int) -> Box:
@@ -226,8 +237,10 @@ def forest(fig: Figure) -> str:
         lines.append(f"{pad}[{{{title}}}, {style}")
         if box.methods or box.listing:
             width = fig.methods_width(box.depth)
-            lines.append(f"{pad}  [{{{shown_methods(box, width)}}}, vlapapers={box.colour}, "
-                         f"text width={width}\\linewidth]")  # fmt: skip
+            lines.append(
+                f"{pad}  [{{{shown_methods(box, width)}}}, vlapapers={box.colour}, "
+                f"text width={width}\\linewidth]"
+            )
         for child in box.children:
             visit(child)
         lines.append(f"{pad}]")

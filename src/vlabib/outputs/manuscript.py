@@ -22,8 +22,7 @@ from vlabib.taxonomy import Taxonomy
 from vlabib.tex.encode import for_pdflatex, protect_compounds, text_to_latex
 
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
-PRIVATE_FIELDS = ("shortname", "code", "venue", "website", "journalref", "arxivcomment",
-                  "abstract")  # fmt: skip
+PRIVATE_FIELDS = ("shortname", "code", "venue", "website", "journalref", "arxivcomment", "abstract")
 # Venues that are journals: a paper there is an @article, elsewhere @inproceedings.
 _JOURNAL_RE = re.compile(
     r"\b(journal|transactions|letters|magazine|review|TPAMI|T-PAMI|PAMI|IJCV|TIP|TMLR|JMLR|"
@@ -89,13 +88,19 @@ def _column_spec(extra: int) -> str:
     gaps = 2 * len(shares)  # a \tabcolsep each side of every gap between columns
     width = rf"\dimexpr(\linewidth-{gaps}\tabcolsep-2em)*{{}}/100\relax"
     # \hspace{0pt}: TeX may hyphenate a cell's first word too (a long header, say).
-    cols = [rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{{width.format(s)}}}"
-            for s in shares]  # fmt: skip
+    cols = [
+        rf">{{\raggedright\arraybackslash\hspace{{0pt}}}}p{{{width.format(s)}}}" for s in shares
+    ]
     return " ".join([*cols[:2], "l", *cols[2:]])
 
 
-def _table(area: Section, taxonomy: Taxonomy, by_id: dict[str, Section],
-           fields: Sequence[str], template: Template) -> str:  # fmt: skip
+def _table(
+    area: Section,
+    taxonomy: Taxonomy,
+    by_id: dict[str, Section],
+    fields: Sequence[str],
+    template: Template,
+) -> str:
     """An area's methods, a row each: name and cite, venue, year, categories, chosen fields."""
     under = set(taxonomy.leaves_under(area.node.id))
     extra = [f.replace("_", " ").replace("-", " ").capitalize() for f in fields]
@@ -105,10 +110,12 @@ def _table(area: Section, taxonomy: Taxonomy, by_id: dict[str, Section],
     for p in area.papers:
         cats = ", ".join(by_id[c].title_tex for c in p.categories if c in under)
         values = [p.extra.get(f, "") for f in fields]
-        rows.append([f"{p.label_tex} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats,
-                     *values])  # fmt: skip
-    return template("table.tex", area=area, rows=rows, columns=columns, spec=spec,
-                    header=" & ".join(columns))  # fmt: skip
+        rows.append(
+            [f"{p.label_tex} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats, *values]
+        )
+    return template(
+        "table.tex", area=area, rows=rows, columns=columns, spec=spec, header=" & ".join(columns)
+    )
 
 
 def files(
@@ -136,8 +143,9 @@ def files(
         ),
     }
     for area in taxonomy.areas:
-        own[f"table-{area.id}.tex"] = _table(by_id[area.id], taxonomy, by_id,
-                                             settings.table_fields, template)  # fmt: skip
+        own[f"table-{area.id}.tex"] = _table(
+            by_id[area.id], taxonomy, by_id, settings.table_fields, template
+        )
     out = [File(str(generated / name), for_pdflatex(text)) for name, text in sorted(own.items())]
     title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
     main = template("main.tex", root=secs[0], title=title)
@@ -153,8 +161,9 @@ def _cite_lists(papers: Sequence[Paper], secs: Sequence[Section]) -> dict[str, s
     title, as plainnat sorts): natbib's sort&compress sorts a long list unsorted into it
     by insertion, and runs out of TeX's memory past a thousand keys in random order."""
     rank = {p.key: n for n, p in enumerate(sorted(papers, key=_sort_label))}
-    return {s.node.id: ",".join(sorted((p.key for p in s.papers), key=rank.__getitem__))
-            for s in secs}  # fmt: skip
+    return {
+        s.node.id: ",".join(sorted((p.key for p in s.papers), key=rank.__getitem__)) for s in secs
+    }
 
 
 def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
@@ -192,8 +201,10 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
             # Styles sort by author; without one, by key (else the order, and the .bbl,
             # change with every run).
             changes["key"] = paper.shortname or paper.title
-        fields = {name: for_pdflatex(value, bibtex=True) if ascii_only else value
-                  for name, value in paper.replace(**changes).fields.items()}  # fmt: skip
+        fields = {
+            name: for_pdflatex(value, bibtex=True) if ascii_only else value
+            for name, value in paper.replace(**changes).fields.items()
+        }
         if "title" in fields:
             fields["title"] = protect_compounds(fields["title"])
         out.append(Paper(paper.key, kind, fields, paper.line))

@@ -16,33 +16,12 @@ from dataclasses import dataclass
 from vlabib import bib
 from vlabib.config import Settings
 from vlabib.model import Paper
-from vlabib.names import display_name
 from vlabib.outputs.manuscript import exported
-from vlabib.outputs.view import Section
+from vlabib.outputs.view import PaperView, Section, paper_view
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex.read import latex_to_text
 
 SCHEMA_VERSION = 1
-
-
-@dataclass(frozen=True)
-class Card:
-    """One paper as the page shows it (plain text; the template escapes it)."""
-
-    key: str
-    shortname: str
-    title: str
-    authors: str
-    venue: str  # "" for a preprint
-    year: int | None
-    url: str
-    pdf: str
-    code: str
-    website: str
-    abstract: str
-    bibtex: str
-    leaves: tuple[str, ...]
-    leaf_titles: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -55,90 +34,94 @@ class Bar:
     height: float
 
 
-def _card(paper: Paper, titles: dict[str, str], bibtex: str) -> Card:
-    arxiv = paper.arxiv_id
-    venue = latex_to_text(paper.venue)
-    return Card(
-        key=paper.key,
-        shortname=latex_to_text(paper.shortname),
-        title=latex_to_text(paper.title),
-        authors=", ".join(display_name(latex_to_text(a)) for a in paper.authors),
-        venue=venue,
-        year=paper.year,
-        url=paper.get("url") or (f"https://arxiv.org/abs/{arxiv}" if arxiv else ""),
-        pdf=f"https://arxiv.org/pdf/{arxiv}" if arxiv else "",
-        code=paper.code,
-        website=paper.get("website"),
-        abstract=latex_to_text(paper.get("abstract")),
-        bibtex=bibtex,
-        leaves=paper.categories,
-        leaf_titles=tuple(titles.get(c, c) for c in paper.categories),
-    )
-
-
-def _bars(cards: Sequence[Card]) -> tuple[list[Bar], int]:
-    counts = Counter(c.year for c in cards if c.year)
+def _bars(cards: Sequence[PaperView]) -> tuple[list[Bar], int]:
+    counts = Counter(c.paper.year for c in cards if c.paper.year)
     if not counts:
         return [], 0
     years = range(min(counts), max(counts) + 1)
     top = max(counts.values())
-    return [Bar(y, counts.get(y, 0), 30.0 * i, 80.0 * counts.get(y, 0) / top)
-            for i, y in enumerate(years)], top  # fmt: skip
+    return [
+        Bar(y, counts.get(y, 0), 30.0 * i, 80.0 * counts.get(y, 0) / top)
+        for i, y in enumerate(years)
+    ], top
 
 
 def files(
     papers: Sequence[Paper], taxonomy: Taxonomy, settings: Settings, secs: Sequence[Section]
 ) -> dict[str, str]:
     """``index.html``, ``papers.json`` and ``papers.bib``, by file name."""
-    from vlabib.outputs.render import html_template
+    from vlabib.outputs.templating import html_template
 
     titles = {n.id: n.title for n in taxonomy}
     entries = {p.key: bib.write_string([p]).strip() for p in exported(papers, ascii_only=False)}
-    by_key = {p.key: p for p in papers}
-    filed = [v.key for v in secs[0].papers]
-    held = set(filed)
-    order = filed + sorted(k for k in by_key if k not in held)  # newest first, then the rest
-    cards = [_card(by_key[k], titles, entries[k]) for k in order]
+    filed = list(secs[0].papers)
+    held = {v.key for v in filed}
+    rest = sorted((p for p in papers if p.key not in held), key=lambda p: p.key)
+    cards = filed + [paper_view(p) for p in rest]  # newest first, then the unfiled
     bars, top = _bars(cards)
-    years = sorted({c.year for c in cards if c.year}, reverse=True)
+    years = sorted({c.paper.year for c in cards if c.paper.year}, reverse=True)
     page = html_template("site.html").render(
         title=latex_to_text(settings.title) or f"A Survey on {taxonomy.root.title}",
-        sections=secs, cards=cards, bars=bars, top=top, years=years,
+        sections=secs,
+        cards=cards,
+        bars=bars,
+        top=top,
+        years=years,
+        titles=titles,
+        bibtex=entries,
         leaves_under={n.id: taxonomy.leaves_under(n.id) for n in taxonomy},
         preprints=sum(1 for c in cards if not c.venue),
-    )  # fmt: skip
+    )
     return {
         "index.html": page,
-        "papers.json": _dumps(_json(papers, taxonomy, cards)),
+        "papers.json": _dumps(_json(taxonomy, cards, entries)),
         "papers.bib": bib.write_string(papers),
     }
 
 
-def _json(papers: Sequence[Paper], taxonomy: Taxonomy, cards: Sequence[Card]) -> dict[str, object]:
+def _json(
+    taxonomy: Taxonomy, cards: Sequence[PaperView], bibtex: dict[str, str]
+) -> dict[str, object]:
     """The old site's schema (id, title, authors, year, venue, abstract, arxiv_id, url,
     category, subcategory, tags, categories), and more (key, shortname, code, website, pdf,
     leaves, bibtex)."""
-    by_key = {p.key: p for p in papers}
     out = []
     for card in cards:
-        paper = by_key[card.key]
-        places = [_place(taxonomy, leaf) for leaf in card.leaves if leaf in taxonomy]
+        paper = card.paper
+        places = [_place(taxonomy, leaf) for leaf in card.categories if leaf in taxonomy]
         first = places[0] if places else {"category": "", "subcategory": ""}
-        out.append({
-            "id": card.key, "key": card.key, "title": card.title,
-            "authors": " and ".join(latex_to_text(a) for a in paper.authors),
-            "year": str(card.year or ""),
-            "venue": card.venue or (f"arXiv preprint arXiv:{paper.arxiv_id}"
-                                    if paper.arxiv_id else ""),
-            "abstract": card.abstract, "arxiv_id": paper.arxiv_id, "url": card.url,
-            "pdf": card.pdf, "code": card.code, "website": card.website,
-            "shortname": card.shortname, **first, "tags": [], "categories": places,
-            "leaves": list(card.leaves), "bibtex": card.bibtex,
-        })  # fmt: skip
-    areas = {a.title: {"subcategories": [taxonomy[c].title for c in a.children]}
-             for a in taxonomy.areas}  # fmt: skip
-    return {"schema": SCHEMA_VERSION, "title": taxonomy.root.title, "papers": out,
-            "categories": areas}  # fmt: skip
+        out.append(
+            {
+                "id": card.key,
+                "key": card.key,
+                "title": card.title,
+                "authors": " and ".join(latex_to_text(a) for a in paper.authors),
+                "year": str(paper.year or ""),
+                "venue": card.venue
+                or (f"arXiv preprint arXiv:{paper.arxiv_id}" if paper.arxiv_id else ""),
+                "abstract": card.abstract,
+                "arxiv_id": paper.arxiv_id,
+                "url": card.url,
+                "pdf": card.pdf,
+                "code": card.code,
+                "website": card.website,
+                "shortname": card.shortname,
+                **first,
+                "tags": [],
+                "categories": places,
+                "leaves": list(card.categories),
+                "bibtex": bibtex[card.key],
+            }
+        )
+    areas = {
+        a.title: {"subcategories": [taxonomy[c].title for c in a.children]} for a in taxonomy.areas
+    }
+    return {
+        "schema": SCHEMA_VERSION,
+        "title": taxonomy.root.title,
+        "papers": out,
+        "categories": areas,
+    }
 
 
 def _dumps(doc: dict[str, object]) -> str:

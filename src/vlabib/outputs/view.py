@@ -7,14 +7,15 @@ each taxonomy node with its papers and its README anchor, computed once.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from vlabib.commands.query import newest_first
 from vlabib.model import Paper
-from vlabib.names import family_name
+from vlabib.names import display_name, family_name
 from vlabib.taxonomy import Node, Taxonomy
 from vlabib.tex.encode import text_to_latex
 from vlabib.tex.read import latex_to_text
@@ -61,18 +62,84 @@ def split_venue(venue: str, year: int | None) -> tuple[str, int | None]:
 
 @dataclass(frozen=True)
 class PaperView:
-    """A paper as every output shows it."""
+    """A paper as every output shows it — README, manuscript, site, ``papers.json`` and
+    ``--json`` all read this one view. Text fields are Unicode; ``*_tex`` fields are LaTeX
+    source for the manuscript. The costly parts (authors, abstract) are decoded on first use.
+    """
 
-    key: str
-    title: str  # Unicode text
+    paper: Paper
+    title: str
     url: str
-    code: str
-    venue: str  # Unicode text, "arXiv" for preprints
-    venue_tex: str  # LaTeX source
-    year: int | None
+    venue_name: str  # the venue without its year ("NeurIPS"), "" for a preprint
+    venue_tex: str  # LaTeX source, "arXiv" for a preprint (the manuscript's tables)
+    year: int | None  # the venue's own year wins over the entry's
     label_tex: str  # method name for figure and tables, LaTeX source
-    categories: tuple[str, ...]
-    extra: Mapping[str, str]  # every field, LaTeX source (tables may show any)
+
+    @property
+    def key(self) -> str:
+        return self.paper.key
+
+    @property
+    def code(self) -> str:
+        return self.paper.code
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return self.paper.categories
+
+    @property
+    def extra(self) -> Mapping[str, str]:
+        """Every field as LaTeX source (tables may show any)."""
+        return self.paper.fields
+
+    @property
+    def arxiv_id(self) -> str:
+        return self.paper.arxiv_id
+
+    @property
+    def pdf(self) -> str:
+        return f"https://arxiv.org/pdf/{self.arxiv_id}" if self.arxiv_id else ""
+
+    @property
+    def website(self) -> str:
+        return self.paper.get("website")
+
+    @functools.cached_property
+    def venue(self) -> str:
+        """The venue field as written, Unicode (``"NeurIPS 2025"``); "" for a preprint."""
+        return latex_to_text(self.paper.venue)
+
+    @functools.cached_property
+    def shortname(self) -> str:
+        return latex_to_text(self.paper.shortname)
+
+    @functools.cached_property
+    def authors(self) -> tuple[str, ...]:
+        """Display names, ``First Last``."""
+        return tuple(display_name(latex_to_text(a)) for a in self.paper.authors)
+
+    @functools.cached_property
+    def abstract(self) -> str:
+        return latex_to_text(self.paper.get("abstract"))
+
+    def as_json(self) -> dict[str, Any]:
+        """The paper as plain data, for ``--json``.
+
+        >>> paper_view(Paper("2509.09372", "misc", {"title": "{VLA}-Adapter"})).as_json()["title"]
+        'VLA-Adapter'
+        """
+        return {
+            "id": self.key,
+            "type": self.paper.type,
+            "title": self.title,
+            "authors": list(self.authors),
+            "year": self.paper.year,
+            "venue": self.venue or None,
+            "shortname": self.shortname or None,
+            "code": self.code or None,
+            "url": self.paper.get("url") or None,
+            "categories": list(self.categories),
+        }
 
 
 def paper_view(paper: Paper) -> PaperView:
@@ -87,17 +154,23 @@ def paper_view(paper: Paper) -> PaperView:
         label = text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
     url = paper.get("url") or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     return PaperView(
-        key=paper.key,
+        paper=paper,
         title=latex_to_text(paper.title),
         url=url,
-        code=paper.code,
-        venue=latex_to_text(venue_tex) or "arXiv",
+        venue_name=latex_to_text(venue_tex),
         venue_tex=venue_tex or "arXiv",
         year=year,
         label_tex=label,
-        categories=paper.categories,
-        extra=paper.fields,
     )
+
+
+def newest_first(papers: list[Paper]) -> list[Paper]:
+    """Papers by v1 date, newest first; the key breaks ties (later IDs are newer)."""
+    return sorted(papers, key=_date_key, reverse=True)
+
+
+def _date_key(paper: Paper) -> tuple[int, int, str]:
+    return (paper.year or 0, paper.month or 0, paper.key)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import tempfile
 import urllib.parse
 from pathlib import Path
 
+from vlabib import environment
 from vlabib.config import Project
 from vlabib.errors import OverleafError
 
@@ -23,9 +24,24 @@ VLABIB_SUBJECT = "vlabib:"
 MAX_FILE = 50 * 1024 * 1024
 MAX_FILES = 2000
 _ARTIFACTS = (
-    ".aux", ".log", ".bbl", ".blg", ".out", ".toc", ".lof", ".lot", ".fls", ".fdb_latexmk",
-    ".synctex.gz", ".run.xml", ".bcf", ".xdv", ".nav", ".snm", ".vrb",
-)  # fmt: skip
+    ".aux",
+    ".log",
+    ".bbl",
+    ".blg",
+    ".out",
+    ".toc",
+    ".lof",
+    ".lot",
+    ".fls",
+    ".fdb_latexmk",
+    ".synctex.gz",
+    ".run.xml",
+    ".bcf",
+    ".xdv",
+    ".nav",
+    ".snm",
+    ".vrb",
+)
 _BAD_NAME_RE = re.compile(r'[\\*?"<>|:\x00-\x1f]')
 _TOKEN_ENV = "VLABIB_OVERLEAF_SECRET"
 _HELPER = (
@@ -35,7 +51,7 @@ _HELPER = (
 
 def remote_url(project: Project) -> str:
     """The Overleaf git URL, from the environment or the settings; never with credentials."""
-    url = os.environ.get("VLABIB_OVERLEAF_URL") or project.settings.overleaf
+    url = environment.text("VLABIB_OVERLEAF_URL") or project.settings.overleaf
     if not url:
         raise OverleafError(
             "no Overleaf project: set VLABIB_OVERLEAF_URL or overleaf = "
@@ -128,19 +144,32 @@ def fetch(git: Git, url: str) -> str | None:
 
 # What git says when the bridge cannot be used, and what to tell the user instead.
 _FAILURES = (
-    (("could not read Username", "could not read Password", "terminal prompts disabled"),
-     "Overleaf asks for a token and none is set: put a git token from Overleaf (Account "
-     "Settings, Git Integration) in OVERLEAF_TOKEN and try again"),
-    (("Authentication failed", "HTTP Basic: Access denied", "403", "401"),
-     "Overleaf refused the token in OVERLEAF_TOKEN: it is wrong or expired; make a new one "
-     "in Overleaf's Account Settings (Git Integration) and try again"),
-    (("not found", "does not appear to be a git repository", "No such file or directory"),
-     "there is no Overleaf project at {url}: check VLABIB_OVERLEAF_URL (or overleaf = under "
-     "[tool.vlabib]); it looks like https://git.overleaf.com/PROJECT_ID"),
-    (("Could not resolve host", "Failed to connect", "Connection refused", "timed out",
-      "Couldn't connect"),
-     "cannot reach {host}: check the network (and the URL {url}), then try again"),
-)  # fmt: skip
+    (
+        ("could not read Username", "could not read Password", "terminal prompts disabled"),
+        "Overleaf asks for a token and none is set: put a git token from Overleaf (Account "
+        "Settings, Git Integration) in OVERLEAF_TOKEN and try again",
+    ),
+    (
+        ("Authentication failed", "HTTP Basic: Access denied", "403", "401"),
+        "Overleaf refused the token in OVERLEAF_TOKEN: it is wrong or expired; make a new one "
+        "in Overleaf's Account Settings (Git Integration) and try again",
+    ),
+    (
+        ("not found", "does not appear to be a git repository", "No such file or directory"),
+        "there is no Overleaf project at {url}: check VLABIB_OVERLEAF_URL (or overleaf = under "
+        "[tool.vlabib]); it looks like https://git.overleaf.com/PROJECT_ID",
+    ),
+    (
+        (
+            "Could not resolve host",
+            "Failed to connect",
+            "Connection refused",
+            "timed out",
+            "Couldn't connect",
+        ),
+        "cannot reach {host}: check the network (and the URL {url}), then try again",
+    ),
+)
 
 
 def explain(message: str, url: str, has_token: bool) -> str:
@@ -160,12 +189,15 @@ def push_failure(message: str, url: str, has_token: bool) -> str:
     """Why Overleaf did not take a push, in a sentence that says what to do."""
     moved = ("non-fast-forward", "fetch first", "[rejected]")
     if any(m in message for m in moved):
-        return ("Overleaf changed while vlabib was pushing (a co-author is editing); nothing "
-                "was pushed: run the push again")  # fmt: skip
+        return (
+            "Overleaf changed while vlabib was pushing (a co-author is editing); nothing "
+            "was pushed: run the push again"
+        )
     if "remote rejected" in message or "hook declined" in message or "denied" in message:
         said = [ln for ln in message.splitlines() if "rejected" in ln or "remote:" in ln]
-        return ("Overleaf refused the push; nothing was pushed: "
-                + (" ".join(s.strip() for s in said[:2]) or "no reason given"))  # fmt: skip
+        return "Overleaf refused the push; nothing was pushed: " + (
+            " ".join(s.strip() for s in said[:2]) or "no reason given"
+        )
     return explain(message, url, has_token)
 
 
@@ -239,7 +271,7 @@ def path_problem(path: str, mode: str = "100644") -> str:
     """Why a path from Overleaf may not be written under ``latex/``, or ``""``.
 
     >>> path_problem("figures/arch.png"), path_problem("../refs/vla.bib")
-    ('', "a '..' part leads out of latex/")
+    ('', "a '..' part leads out of the manuscript's folder")
     >>> path_problem("a", "120000")
     'a symlink (Overleaf has none; it could point anywhere)'
     """
@@ -248,15 +280,16 @@ def path_problem(path: str, mode: str = "100644") -> str:
     if mode not in ("100644", "100755"):
         return f"not a file (git mode {mode})"
     parts = path.split("/")
-    if path.startswith("/") or _PATH_CHAR_RE.search(path):
-        return "an absolute path or one with control characters or backslashes"
-    if ".." in parts:
-        return "a '..' part leads out of latex/"
-    if any(p in ("", ".") for p in parts) or any(p.lower() == ".git" for p in parts):
-        return "an empty, '.' or '.git' part"
-    if len(path) > 1000:
-        return "longer than 1000 characters"
-    return ""
+    rules = (
+        (
+            path.startswith("/") or bool(_PATH_CHAR_RE.search(path)),
+            "an absolute path or one with control characters or backslashes",
+        ),
+        (".." in parts, "a '..' part leads out of the manuscript's folder"),
+        (any(p in ("", ".") or p.lower() == ".git" for p in parts), "an empty, '.' or '.git' part"),
+        (len(path) > 1000, "longer than 1000 characters"),
+    )
+    return next((why for broken, why in rules if broken), "")
 
 
 def local_files(project: Project) -> dict[str, bytes]:
@@ -267,36 +300,44 @@ def local_files(project: Project) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     problems = []
     for path in sorted(root.rglob("*")):
+        if _not_sent(path, root):
+            continue
         rel = path.relative_to(root).as_posix()
-        if any(part.startswith(".") for part in path.relative_to(root).parts):
-            continue
-        if path.is_dir() and not path.is_symlink():
-            continue
-        if rel.endswith(_ARTIFACTS) or (
-            path.suffix == ".pdf" and path.with_suffix(".tex").exists()
-        ):
-            continue
-        if path.is_symlink() and not path.is_file():
-            problems.append(
-                f"{rel}: a symlink to a directory or to nothing; Overleaf takes no symlinks"
-            )
-            continue
-        if path.is_symlink() and not path.resolve().is_relative_to(project.root.resolve()):
-            problems.append(f"{rel}: a symlink to a file outside the survey; copy it in instead")
-            continue
-        if _BAD_NAME_RE.search(rel) or rel != rel.strip():
-            problems.append(f"{rel}: Overleaf cannot hold this file name; rename it")
-            continue
-        size = path.stat().st_size
-        if size > MAX_FILE:
-            problems.append(f"{rel}: {size / 2**20:.0f} MiB, over Overleaf's 50 MiB a file")
-            continue
-        files[rel] = path.read_bytes()  # a symlink to a file sends its contents
+        problem = _unsendable(path, rel, project.root)
+        if problem:
+            problems.append(f"{rel}: {problem}")
+        else:
+            files[rel] = path.read_bytes()  # a symlink to a file sends its contents
     if len(files) > MAX_FILES:
         problems.append(f"{len(files)} files, over Overleaf's {MAX_FILES} a project")
     if problems:
         raise OverleafError("cannot push to Overleaf:\n" + "\n".join(problems))
     return files
+
+
+def _not_sent(path: Path, root: Path) -> bool:
+    """Hidden files, folders and build artifacts stay here."""
+    if any(part.startswith(".") for part in path.relative_to(root).parts):
+        return True
+    if path.is_dir() and not path.is_symlink():
+        return True
+    return path.name.endswith(_ARTIFACTS) or (
+        path.suffix == ".pdf" and path.with_suffix(".tex").exists()
+    )
+
+
+def _unsendable(path: Path, rel: str, survey: Path) -> str:
+    """Why a file cannot go to Overleaf, or ``""``."""
+    if path.is_symlink() and not path.is_file():
+        return "a symlink to a directory or to nothing; Overleaf takes no symlinks"
+    if path.is_symlink() and not path.resolve().is_relative_to(survey.resolve()):
+        return "a symlink to a file outside the survey; copy it in instead"
+    if _BAD_NAME_RE.search(rel) or rel != rel.strip():
+        return "Overleaf cannot hold this file name; rename it"
+    size = path.stat().st_size
+    if size > MAX_FILE:
+        return f"{size / 2**20:.0f} MiB, over Overleaf's 50 MiB a file"
+    return ""
 
 
 def merge3(git: Git, base: bytes, ours: bytes, theirs: bytes) -> tuple[bytes, bool]:

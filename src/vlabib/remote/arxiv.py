@@ -21,14 +21,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from vlabib import environment
 from vlabib.errors import NetworkError
 from vlabib.ids import IdError, parse_arxiv_id
-from vlabib.remote.cache import Cache, cache_root
-from vlabib.remote.http import Http, env_float, env_url
+from vlabib.model import Progress
+from vlabib.remote.cache import Cache
+from vlabib.remote.http import Http
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ARXIV = "{http://arxiv.org/schemas/atom}"
-DEFAULT_API = "https://export.arxiv.org/api/query"
 BATCH = 100
 _CACHE_VERSION = 1
 
@@ -114,11 +115,11 @@ class Client:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.endpoint = endpoint or env_url("VLABIB_ARXIV_API", DEFAULT_API)
+        self.endpoint = endpoint or environment.url("VLABIB_ARXIV_API", environment.ARXIV_API)
         self.http = Http(
             "arXiv",
-            delay=env_float("VLABIB_ARXIV_DELAY", 3.0) if delay is None else delay,
-            timeout=env_float("VLABIB_ARXIV_TIMEOUT", 30.0, positive=True)
+            delay=environment.seconds("VLABIB_ARXIV_DELAY", 3.0) if delay is None else delay,
+            timeout=environment.seconds("VLABIB_ARXIV_TIMEOUT", 30.0, positive=True)
             if timeout is None
             else timeout,
             sleep=sleep,
@@ -126,7 +127,9 @@ class Client:
         )
         # A malformed ID answers 400 with an Atom 'Error' entry that says what was wrong.
         self.http.explain_400 = parse_feed
-        self.cache = Cache((cache or cache_root()) / "arxiv", refresh=refresh, max_age=max_age)
+        self.cache = Cache(
+            (cache or environment.cache_dir()) / "arxiv", refresh=refresh, max_age=max_age
+        )
 
     def _cached(self, ident: str) -> Record | None:
         hit, data = self.cache.get(ident)
@@ -140,10 +143,24 @@ class Client:
     def _store(self, record: Record) -> None:
         self.cache.put(record.id, {"_v": _CACHE_VERSION, **asdict(record)})
 
-    def fetch(
-        self, ids: Iterable[str], progress: Callable[[int], None] | None = None
-    ) -> dict[str, Record]:
-        """Records for every ID; IDs arXiv does not know are one :class:`NetworkError`."""
+    def fetch(self, ids: Iterable[str], progress: Progress | None = None) -> dict[str, Record]:
+        """Records for every ID; any ID that cannot be fetched is one :class:`NetworkError`."""
+        records, failed = self.fetch_some(ids, progress)
+        if failed:
+            unknown = [i for i, why in failed.items() if why == UNKNOWN]
+            if len(unknown) == len(failed):
+                raise NetworkError(
+                    f"arXiv has no paper {', '.join(unknown)}; check the ID"
+                    + ("s" if len(unknown) > 1 else "")
+                )
+            raise NetworkError(next(why for why in failed.values() if why != UNKNOWN))
+        return records
+
+    def fetch_some(
+        self, ids: Iterable[str], progress: Progress | None = None
+    ) -> tuple[dict[str, Record], dict[str, str]]:
+        """The records arXiv gives, and for each ID it did not, why (:data:`UNKNOWN`, or
+        the network's failure: the IDs after a failed batch are not asked)."""
         wanted = list(dict.fromkeys(ids))
         found: dict[str, Record] = {}
         todo = []
@@ -153,30 +170,36 @@ class Client:
                 todo.append(ident)
             else:
                 found[ident] = record
-        if progress and len(found):
-            progress(len(found))
-        fetched: dict[str, Record] = {}
+        if progress and found:
+            progress(len(found), len(wanted))
+        failed: dict[str, str] = {}
         for start in range(0, len(todo), BATCH):
             batch = todo[start : start + BATCH]
-            body = self.http.request(
-                self.endpoint,
-                {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"},
-            )
-            records = parse_feed(body)
-            fetched.update({i: records[i] for i in batch if i in records})
+            try:
+                records = self._batch(batch)
+            except NetworkError as exc:
+                failed.update((i, str(exc)) for i in todo[start:])
+                break
+            for ident in batch:
+                if ident in records:
+                    found[ident] = records[ident]
+                    self._store(records[ident])
+                else:
+                    failed[ident] = UNKNOWN
             if progress:
-                progress(len(batch))
-        missing = [i for i in todo if i not in fetched]
-        if missing:
-            raise NetworkError(
-                f"arXiv has no paper {', '.join(missing)}; check the ID"
-                + ("s" if len(missing) > 1 else "")
-            )
-        for record in fetched.values():
-            self._store(record)
-        found.update(fetched)
-        return {i: found[i] for i in wanted}
+                progress(len(found) + len(failed), len(wanted))
+        return {i: found[i] for i in wanted if i in found}, failed
 
+    def _batch(self, batch: list[str]) -> dict[str, Record]:
+        body = self.http.request(
+            self.endpoint,
+            {"id_list": ",".join(batch), "max_results": str(len(batch)), "start": "0"},
+        )
+        return parse_feed(body)
+
+
+#: Why an ID was not fetched when arXiv answered without it.
+UNKNOWN = "arXiv has no paper by this ID (withdrawn, or mistyped)"
 
 # Search answers change daily; a day-old page is asked again.
 _SEARCH_MAX_AGE = 24 * 3600.0
@@ -190,12 +213,20 @@ def search(
     Each page is asked once a day at most (cached), as politely as any other request."""
     out: list[Record] = []
     start = 0
-    cache = Cache(client.cache.folder.parent / "arxiv-search", max_age=_SEARCH_MAX_AGE,
-                  refresh=client.cache.refresh)  # fmt: skip
+    cache = Cache(
+        client.cache.folder.parent / "arxiv-search",
+        max_age=_SEARCH_MAX_AGE,
+        refresh=client.cache.refresh,
+    )
     while len(out) < limit:
         size = min(page, limit - len(out))
-        params = {"search_query": query, "start": str(start), "max_results": str(size),
-                  "sortBy": "submittedDate", "sortOrder": "descending"}  # fmt: skip
+        params = {
+            "search_query": query,
+            "start": str(start),
+            "max_results": str(size),
+            "sortBy": "submittedDate",
+            "sortOrder": "descending",
+        }
         key = "&".join(f"{k}={v}" for k, v in params.items())
         hit, rows = cache.get(key)
         try:

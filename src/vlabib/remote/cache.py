@@ -1,4 +1,4 @@
-"""The response cache: JSON answers by key, misses included, in ``VLABIB_CACHE_DIR``.
+"""The response cache: JSON answers by key, misses included, under ``VLABIB_CACHE_DIR``.
 
 >>> Cache(Path("/tmp/x"), refresh=False).path("cs/0112017").name
 'cs_0112017.672ef8502c.json'
@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import re
 import time
 from pathlib import Path
@@ -17,15 +16,6 @@ from typing import Any
 
 from vlabib.errors import VlabibError
 from vlabib.files import atomic_write
-
-
-def cache_root() -> Path:
-    """``VLABIB_CACHE_DIR``, else the platform's cache directory."""
-    if os.environ.get("VLABIB_CACHE_DIR"):
-        return Path(os.environ["VLABIB_CACHE_DIR"])
-    if os.environ.get("XDG_CACHE_HOME"):
-        return Path(os.environ["XDG_CACHE_HOME"]) / "vlabib"
-    return Path.home() / ".cache" / "vlabib"
 
 
 class Cache:

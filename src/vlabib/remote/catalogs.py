@@ -1,25 +1,23 @@
 """The catalogs vlabib asks where a preprint was published: Semantic Scholar and DBLP.
-Parsers are pure (bytes in, :class:`~vlabib.remote.venues.Claim` out); the clients are paced to each
+Parsers are pure (bytes in, :class:`~vlabib.remote.claims.Claim` out); the clients are paced to each
 service's published limits and cache every answer, misses included.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from vlabib import environment
 from vlabib.errors import NetworkError
-from vlabib.remote.cache import Cache, cache_root
-from vlabib.remote.http import Http, env_float, env_url
-from vlabib.remote.venues import Claim
+from vlabib.remote.cache import Cache
+from vlabib.remote.claims import Claim, Decision, Preprint, decide, journal_ref_claim, judge
+from vlabib.remote.http import Http
 
-S2_API = "https://api.semanticscholar.org/graph/v1"
-DBLP_API = "https://dblp.org"
 S2_BATCH = 500
 S2_FIELDS = "title,authors,year,venue,publicationVenue,journal,externalIds"
 
@@ -127,25 +125,25 @@ class Catalogs:
         refresh: bool = False,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.s2_api = env_url("VLABIB_S2_API", S2_API).rstrip("/")
-        self.dblp_api = env_url("VLABIB_DBLP_API", DBLP_API).rstrip("/")
-        timeout = env_float("VLABIB_TIMEOUT", 30.0, positive=True)
+        self.s2_api = environment.url("VLABIB_S2_API", environment.S2_API).rstrip("/")
+        self.dblp_api = environment.url("VLABIB_DBLP_API", environment.DBLP_API).rstrip("/")
+        timeout = environment.seconds("VLABIB_TIMEOUT", 30.0, positive=True)
         # Semantic Scholar: 1 request a second (with or without a key); DBLP asks for restraint.
         self.s2 = Http(
             "Semantic Scholar",
-            delay=env_float("VLABIB_S2_DELAY", 1.0),
+            delay=environment.seconds("VLABIB_S2_DELAY", 1.0),
             timeout=timeout,
             sleep=sleep or time.sleep,
         )
         self.dblp = Http(
             "DBLP",
-            delay=env_float("VLABIB_DBLP_DELAY", 1.0),
+            delay=environment.seconds("VLABIB_DBLP_DELAY", 1.0),
             timeout=timeout,
             sleep=sleep or time.sleep,
         )
-        key = os.environ.get("VLABIB_S2_KEY") or os.environ.get("SEMANTIC_SCHOLAR_API_KEY")
+        key = environment.text("VLABIB_S2_KEY", "SEMANTIC_SCHOLAR_API_KEY")
         self.s2_headers = {"x-api-key": key} if key else {}
-        root = cache_root()
+        root = environment.cache_dir()
         self.s2_cache = Cache(root / "s2", refresh=refresh)
         self.dblp_cache = Cache(root / "dblp", refresh=refresh)
 
@@ -192,3 +190,26 @@ class Catalogs:
         claims = parse_dblp_search(self.dblp.request(f"{self.dblp_api}/search/publ/api?{query}"))
         self.dblp_cache.put("q:" + title, [_claim_to_json(c) for c in claims])
         return claims
+
+
+def find(catalogs: Catalogs, preprints: Sequence[Preprint]) -> dict[str, Decision]:
+    """Where each preprint was published. The order of asking: arXiv's journal-ref (the
+    authors' own word), Semantic Scholar in one batch, then DBLP — the record Semantic
+    Scholar names, or else a title search when nothing usable was found yet."""
+    s2 = catalogs.semantic_scholar([p.key for p in preprints]) if preprints else {}
+    decisions = {}
+    for p in preprints:
+        claims: list[Claim] = []
+        ref = journal_ref_claim(p.journal_ref, p.title, p.authors, p.year)
+        if ref:
+            claims.append(ref)
+        s2_claim = s2.get(p.key)
+        if s2_claim:
+            claims.append(s2_claim)
+        if s2_claim and s2_claim.dblp_key:
+            dblp = catalogs.dblp_record(s2_claim.dblp_key)
+            claims += [dblp] if dblp else []
+        elif not any(not judge(c, p.title, p.authors, p.year) for c in claims):
+            claims += catalogs.dblp_search(p.title)
+        decisions[p.key] = decide(claims, p.title, p.authors, p.year)
+    return decisions

@@ -9,8 +9,6 @@ import contextlib
 import email.utils
 import http.client
 import json
-import math
-import os
 import socket
 import sys
 import threading
@@ -80,9 +78,11 @@ class Http:
         """What an HTTP error answer means: a problem worth a retry (and how long to wait),
         or, raised, one that is not."""
         if exc.code in _REDIRECTS:
-            raise NetworkError(f"{self.service} redirected {url} in a loop (or more than "
-                               f"{_MAX_REDIRECTS} times); check the endpoint's environment "
-                               "variable") from None  # fmt: skip
+            raise NetworkError(
+                f"{self.service} redirected {url} in a loop (or more than "
+                f"{_MAX_REDIRECTS} times); check the endpoint's environment "
+                "variable"
+            ) from None
         payload = _read_capped(exc, self.service)
         if exc.code not in self.RETRY_STATUS:
             if exc.code == 400 and self.explain_400 is not None:
@@ -117,7 +117,6 @@ class Http:
 
         *data* is sent as a form, *json_body* as JSON; neither means GET.
         """
-        problem = ""
         sent = {"User-Agent": self.user_agent, **(headers or {})}
         body = None
         if data is not None:
@@ -125,25 +124,14 @@ class Http:
         elif json_body is not None:
             body = json.dumps(json_body).encode()
             sent["Content-Type"] = "application/json"
+        problem = ""
         for attempt in range(self.attempts):
             self._pace()
-            req = urllib.request.Request(url, data=body, headers=sent)
-            retry_after: float | None = None
-            try:
-                payload = _fetch(req, self.timeout, self.deadline, self.service)
-                if payload.strip() == b"Rate exceeded.":
-                    problem = "answered 'Rate exceeded.'"
-                else:
-                    return payload
-            except urllib.error.HTTPError as exc:
-                problem, retry_after = self._http_error(exc, url)
-            except TimeoutError as exc:
-                late = str(exc).startswith(_LATE)
-                problem = str(exc) if late else f"did not answer within {self.timeout:g} s"
-            except urllib.error.URLError as exc:
-                problem = self._unreachable(exc, url)
-            except (http.client.HTTPException, ConnectionError) as exc:
-                problem = f"broke the connection ({type(exc).__name__})"
+            payload, problem, retry_after = self._attempt(
+                urllib.request.Request(url, data=body, headers=sent)
+            )
+            if payload is not None:
+                return payload
             if attempt + 1 == self.attempts:
                 break
             wait = retry_after if retry_after is not None else self.delay * 2**attempt
@@ -151,11 +139,31 @@ class Http:
                 raise NetworkError(
                     f"{self.service} {problem} and asks to wait {wait:.0f} s; try again later"
                 )
-            self.notify(f"{self.service} {problem}; retry {attempt + 2}/{self.attempts} in "
-                        f"{wait:.0f} s")  # fmt: skip
+            self.notify(
+                f"{self.service} {problem}; retry {attempt + 2}/{self.attempts} in {wait:.0f} s"
+            )
             self.sleep(wait)
         tries = f"{self.attempts} attempt{'s' if self.attempts != 1 else ''}"
         raise NetworkError(f"{self.service} {problem} ({tries}); try again later")
+
+    def _attempt(self, req: urllib.request.Request) -> tuple[bytes | None, str, float | None]:
+        """One try: the answer's body, or what went wrong and how long the server asks to
+        wait; what no retry can help is raised."""
+        url = req.full_url
+        try:
+            payload = _fetch(req, self.timeout, self.deadline, self.service)
+        except urllib.error.HTTPError as exc:
+            return (None, *self._http_error(exc, url))
+        except TimeoutError as exc:
+            late = str(exc).startswith(_LATE)
+            return None, str(exc) if late else f"did not answer within {self.timeout:g} s", None
+        except urllib.error.URLError as exc:
+            return None, self._unreachable(exc, url), None
+        except (http.client.HTTPException, ConnectionError) as exc:
+            return None, f"broke the connection ({type(exc).__name__})", None
+        if payload.strip() == b"Rate exceeded.":
+            return None, "answered 'Rate exceeded.'", None
+        return payload, "", None
 
 
 # The largest answer vlabib reads: arXiv's feed for 100 papers is about 300 KB.
@@ -206,12 +214,15 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     max_redirections = _MAX_REDIRECTS
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:  # fmt: skip
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
-            raise NetworkError(f"{req.full_url} redirects to {newurl[:200]}, which is not an "
-                               "http(s) URL; vlabib does not follow it")  # fmt: skip
+            raise NetworkError(
+                f"{req.full_url} redirects to {newurl[:200]}, which is not an "
+                "http(s) URL; vlabib does not follow it"
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -254,8 +265,10 @@ def _read_capped(resp: Any, service: str) -> bytes:
     while chunk := resp.read(1 << 16):
         size += len(chunk)
         if size > MAX_BYTES:
-            raise NetworkError(f"{service} sent more than {MAX_BYTES // 2**20} MiB; vlabib "
-                               "reads no answer that large (check the endpoint)")  # fmt: skip
+            raise NetworkError(
+                f"{service} sent more than {MAX_BYTES // 2**20} MiB; vlabib "
+                "reads no answer that large (check the endpoint)"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -270,28 +283,3 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
-
-
-def env_float(name: str, default: float, *, positive: bool = False) -> float:
-    """A number of seconds from the environment: finite, not negative (*positive*: above 0)."""
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    try:
-        number = float(value)
-    except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
-        least = "more than 0" if positive else "0 or more"
-        raise NetworkError(f"{name}={value[:40]!r} is not a number of seconds ({least})")
-    return number
-
-
-def env_url(name: str, default: str) -> str:
-    """An endpoint from the environment: an http(s) URL with a host."""
-    value = os.environ.get(name) or default
-    parts = urllib.parse.urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise NetworkError(f"{name}={value[:80]!r} is not an http(s) URL; unset it to use "
-                           f"{default}")  # fmt: skip
-    return value

@@ -100,26 +100,35 @@ def unsafe_construct(value: str) -> str | None:
                 return "$$ (display math)"
             math = not math
             continue
-        if not token.startswith("\\"):
-            if token in (_MATH_RAW_BANNED if math else _TEXT_RAW_BANNED):
-                return f"an unescaped {token} (write \\{token})"
-            if not token.isprintable():
-                return f"control character U+{ord(token):04X}"
-            continue
-        name = m.group(1)
-        if name == "":
-            return "a backslash at the end"
-        if name == "\\":
-            return "\\\\ (a line break)"
-        if len(name) == 1 and not name.isalpha():
-            allowed = name in (MATH_SYMBOL_CHARS if math else TEXT_SYMBOL_CHARS)
-        else:
-            allowed = name in (MATH_COMMANDS if math else TEXT_COMMANDS)
-        if not allowed:
-            return f"\\{name}" + (" in math" if math and name in TEXT_COMMANDS else "")
-    if math:
-        return "a $ that is never closed"
-    return None
+        problem = _raw_problem(token, math) if m.group(1) is None else _command_problem(m, math)
+        if problem:
+            return problem
+    return "a $ that is never closed" if math else None
+
+
+def _raw_problem(token: str, math: bool) -> str:
+    """What is wrong with a character TeX reads as markup, or ``""``."""
+    if token in (_MATH_RAW_BANNED if math else _TEXT_RAW_BANNED):
+        return f"an unescaped {token} (write \\{token})"
+    if not token.isprintable():
+        return f"control character U+{ord(token):04X}"
+    return ""
+
+
+def _command_problem(m: re.Match[str], math: bool) -> str:
+    """What is wrong with a backslash command in text or math mode, or ``""``."""
+    name = m.group(1)
+    if name == "":
+        return "a backslash at the end"
+    if name == "\\":
+        return "\\\\ (a line break)"
+    if len(name) == 1 and not name.isalpha():
+        allowed = name in (MATH_SYMBOL_CHARS if math else TEXT_SYMBOL_CHARS)
+    else:
+        allowed = name in (MATH_COMMANDS if math else TEXT_COMMANDS)
+    if allowed:
+        return ""
+    return f"\\{name}" + (" in math" if math and name in TEXT_COMMANDS else "")
 
 
 def is_safe_math(inner: str) -> bool:

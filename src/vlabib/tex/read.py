@@ -124,9 +124,15 @@ _SYMBOLS = {
     **{cmd.strip("{}\\"): ch for ch, cmd in LETTERS.items()},
     **{name: ch for ch, name in SYMBOLS.items()},
     **{c.removeprefix("\\").removesuffix("{}"): ch for ch, c in SPECIALS.items() if "{}" in c},
-    "textellipsis": "\u2026", "dots": "\u2026", "textdollar": "$", "textunderscore": "_",
-    "texttimes": "×", "textbar": "|", "textless": "<", "textgreater": ">",
-}  # fmt: skip
+    "textellipsis": "\u2026",
+    "dots": "\u2026",
+    "textdollar": "$",
+    "textunderscore": "_",
+    "texttimes": "×",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+}
 
 
 def _fast_decode(latex: str) -> str | None:
@@ -225,10 +231,32 @@ class Reference(NamedTuple):
 
 # Commands that take a file, keys or node ids, with the argument specs LaTeX gives them, so
 # that optional arguments are read as such: \cite[p.~3]{key}.
-_CITES = ("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear",
-          "citeyearpar", "citenum", "nocite", "parencite", "textcite", "autocite", "footcite",
-          "fullcite", "smartcite", "supercite", "Cite", "Citep", "Citet", "Citeauthor",
-          "Parencite", "Textcite", "Autocite")  # fmt: skip
+_CITES = (
+    "cite",
+    "citep",
+    "citet",
+    "citealp",
+    "citealt",
+    "citeauthor",
+    "citeyear",
+    "citeyearpar",
+    "citenum",
+    "nocite",
+    "parencite",
+    "textcite",
+    "autocite",
+    "footcite",
+    "fullcite",
+    "smartcite",
+    "supercite",
+    "Cite",
+    "Citep",
+    "Citet",
+    "Citeauthor",
+    "Parencite",
+    "Textcite",
+    "Autocite",
+)
 _FILES = ("input", "include", "subfile")
 
 
@@ -259,8 +287,9 @@ def references(text: str, prefix: str = "survey") -> list[Reference]:
         for node in nodes or ():
             if node is None:
                 continue
-            args = node.nodeargd.argnlist if isinstance(node, LatexMacroNode) and \
-                node.nodeargd else []  # fmt: skip
+            args = (
+                node.nodeargd.argnlist if isinstance(node, LatexMacroNode) and node.nodeargd else []
+            )
             if isinstance(node, LatexMacroNode):
                 line = walker.pos_to_lineno_colno(node.pos)[0]
                 _collect(macros.get(node.macroname, node.macroname), args, line, out)

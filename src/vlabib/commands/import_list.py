@@ -1,0 +1,263 @@
+"""``vlabib import LIST.md``: a paper list's headings, papers and categories into the survey,
+fetched from arXiv (or, offline, from the list alone), in one transaction.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from vlabib.commands.add import Summary, merge_into, snapshot
+from vlabib.commands.query import import_lines
+from vlabib.config import Project, Settings, nearest_project
+from vlabib.errors import ConfigError, VlabibError
+from vlabib.files import atomic_write
+from vlabib.listimport.headings import from_headings, is_chrome
+from vlabib.listimport.markdown import ListItem, PaperList, parse_list
+from vlabib.listimport.papers import from_list_item
+from vlabib.model import Paper, Progress, Report
+from vlabib.remote.arxiv import Record
+from vlabib.remote.entries import from_record
+from vlabib.remote.services import Services
+from vlabib.taxonomy import Taxonomy, parse_taxonomy, to_toml
+from vlabib.titles import norm_title
+
+
+@dataclass
+class Imported(Summary):
+    """An import's summary, and what it would write (for ``--dry-run``)."""
+
+    papers: list[Paper] = field(default_factory=list)
+    taxonomy: Taxonomy | None = None
+    memberships: int = 0
+    made_survey: bool = False
+
+    def report(self, dry_run: bool = False) -> Report:
+        lines = []
+        if dry_run and self.taxonomy is not None:
+            lines += import_lines(self.papers, self.taxonomy)
+        without = sum(not p.arxiv_id for p in self.papers)
+        lines.append(
+            f"{len(self.papers)} papers ({without} without an arXiv ID), "
+            f"{self.memberships} memberships"
+        )
+        lines.append(("dry run: " if dry_run else "") + self.line())
+        if self.made_survey and not dry_run:
+            lines.append(
+                f"wrote {SETTINGS_FILE}: this folder is now a survey ('vlabib init --help' "
+                "lists the settings)"
+            )
+        return Report(tuple(lines), tuple(self.notes))
+
+
+SETTINGS_FILE = "vlabib.toml"
+_BOOTSTRAP = """# vlabib settings, made by 'vlabib import' (every key is optional; see the README).
+# The bib is refs/vla.bib, the default kept for the surveys made before settings existed;
+# to rename it, move the file and set: bib = "refs/papers.bib"
+"""
+
+
+def survey_at(start: Path) -> tuple[Project, bool]:
+    """The survey *start* is in — or, for an import into a folder that is in none, a new one
+    there (True: its settings file is written with the import)."""
+    found = nearest_project(start)
+    if found is not None:
+        return found, False
+    return Project(start.resolve(), Settings()), True
+
+
+def _map_onto(
+    plist: PaperList, taxonomy: Taxonomy, source: str, taxonomy_file: str
+) -> dict[tuple[str, ...], str]:
+    """Heading path -> leaf id of the existing taxonomy, by (nearly) equal titles."""
+    leaves = {norm_title(leaf.title): leaf.id for leaf in taxonomy.leaves}
+    mapping: dict[tuple[str, ...], str] = {}
+    unknown = []
+    holding = {i.section for i in plist.items}
+    for head in plist.headings:
+        if head.path not in holding:
+            continue
+        key = norm_title(head.title)
+        close = difflib.get_close_matches(key, list(leaves), n=1, cutoff=0.85)
+        if key in leaves:
+            mapping[head.path] = leaves[key]
+        elif close:
+            mapping[head.path] = leaves[close[0]]
+        else:
+            unknown.append(f"{source}:{head.line}: heading {head.title!r}")
+    if unknown:
+        raise ConfigError(
+            "\n".join(f"{u} matches no leaf of the taxonomy" for u in unknown)
+            + f"\nadd those headings to {taxonomy_file} as leaves; or, to take the list's "
+            f"headings as the taxonomy (as for a survey 'vlabib init' just made), delete "
+            f"{taxonomy_file} and import again"
+        )
+    return mapping
+
+
+def _one_key_per_paper(items: list[ListItem], notes: list[str], source: str) -> list[ListItem]:
+    """A paper listed once by its arXiv link and once by its publisher's is one paper: a
+    line without an arXiv ID whose title equals (normalised) an arXiv paper's takes its key."""
+    by_title = {norm_title(i.title): i for i in items if i.arxiv_id and len(i.title) > 12}
+    out = []
+    for item in items:
+        twin = None if item.arxiv_id else by_title.get(norm_title(item.title))
+        if twin is not None:
+            notes.append(
+                f"{source}:{item.line}: {item.title!r} is arXiv {twin.arxiv_id} "
+                f"(line {twin.line}); filed as one paper"
+            )
+            item = replace(item, key=twin.key, arxiv_id=twin.arxiv_id, url=twin.url)
+        out.append(item)
+    return out
+
+
+def _memberships(
+    items: list[ListItem], mapping: dict[tuple[str, ...], str]
+) -> tuple[dict[str, list[str]], dict[str, ListItem]]:
+    """Each paper's categories, in the list's order, and its best line (the longest title)."""
+    categories: dict[str, list[str]] = {}
+    best: dict[str, ListItem] = {}
+    for item in items:
+        cat = mapping.get(item.section)
+        if cat is None:
+            continue
+        cats = categories.setdefault(item.key, [])
+        if cat not in cats:
+            cats.append(cat)
+        if item.key not in best or len(item.title.split()) > len(best[item.key].title.split()):
+            best[item.key] = item
+    return categories, best
+
+
+def _list_title(plist: PaperList, list_path: Path) -> str:
+    """The survey's title when the list has no heading above all its papers."""
+    top = [h for h in plist.headings if h.level == 1]
+    if top:
+        return top[0].title
+    stem = list_path.stem
+    return list_path.resolve().parent.name if stem.lower() == "readme" else stem
+
+
+def _taxonomy(
+    project: Project, plist: PaperList, list_path: Path, imported: Imported
+) -> tuple[dict[tuple[str, ...], str], str | None]:
+    """Heading path -> leaf, onto the survey's taxonomy, or a new one from the headings."""
+    source = str(list_path)
+    if project.path("taxonomy").exists():
+        taxonomy = project.taxonomy()
+        imported.taxonomy = taxonomy
+        return _map_onto(plist, taxonomy, source, project.settings.taxonomy), None
+    try:
+        taxonomy, mapping = from_headings(
+            [h.path for h in plist.headings],
+            [i.section for i in plist.items],
+            _list_title(plist, list_path),
+            project.settings.skip_headings,
+        )
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    if is_chrome(taxonomy.root.title):
+        line = next((h.line for h in plist.headings if h.title == taxonomy.root.title), 0)
+        imported.notes.append(
+            f"{source}:{line}: every paper sits under the heading {taxonomy.root.title!r}, "
+            f"which became the survey's root; give it the survey's title in "
+            f"{project.settings.taxonomy}"
+        )
+    text = to_toml(taxonomy)
+    parse_taxonomy(text, project.settings.taxonomy)  # it must read back
+    imported.taxonomy = taxonomy
+    return mapping, text
+
+
+def _skipped_lines(plist: PaperList, source: str) -> list[str]:
+    """Lines with links but no paper among them (code, projects, datasets, blogs)."""
+    skipped = plist.skipped
+    if len(skipped) <= 5:
+        return [
+            f"{source}:{line}: {title!r} links no paper (not arXiv, nor a paper's page or "
+            "PDF); left out"
+            for line, title in skipped
+        ]
+    shown = ", ".join(str(line) for line, _ in skipped[:12])
+    return [
+        f"{source}: {len(skipped)} lines link no paper (code, projects, datasets, blogs) and "
+        f"were left out: lines {shown}, …"
+    ]
+
+
+def _read_list(list_path: Path) -> str:
+    try:
+        return list_path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+        raise VlabibError(f"{list_path}: cannot read: {why}") from None
+
+
+def _papers(
+    categories: dict[str, list[str]],
+    best: dict[str, ListItem],
+    records: dict[str, Record],
+    notes: list[str],
+) -> list[Paper]:
+    """Each paper from arXiv's record (with the list's venue, code and website, hand-set facts
+    about it), or from its list line alone."""
+    papers = []
+    for key, cats in categories.items():
+        listed = from_list_item(best[key], cats, notes)
+        if key in records:
+            paper = from_record(records[key], cats, notes)
+            extra = {
+                k: listed.fields[k] for k in ("venue", "code", "website") if k in listed.fields
+            }
+            listed = paper.replace(**extra)
+        papers.append(listed)
+    return papers
+
+
+def import_list(
+    project: Project,
+    list_path: Path,
+    *,
+    offline: bool = False,
+    dry_run: bool = False,
+    arxiv_only: bool = False,
+    services: Services,
+    progress: Progress | None = None,
+    new_survey: bool = False,
+) -> Imported:
+    """Bring a Markdown paper list into the survey: its headings, papers and categories;
+    *new_survey* writes the settings file that makes the folder a survey."""
+    source = str(list_path)
+    plist = parse_list(_read_list(list_path))
+    imported = Imported()
+    items = [i for i in plist.items if i.arxiv_id or not arxiv_only]
+    left_out = len({i.key for i in plist.items if not i.arxiv_id}) if arxiv_only else 0
+    base = snapshot(project)
+    kept = PaperList(plist.headings, tuple(items))
+    mapping, new_taxonomy = _taxonomy(project, kept, list_path, imported)
+    imported.notes += [f"{source}:{i.line}: {i.problem}" for i in items if i.problem]
+    items = _one_key_per_paper(items, imported.notes, source)
+    categories, best = _memberships(items, mapping)
+    arxiv = [k for k in categories if best[k].arxiv_id]
+    records = {} if offline else services.arxiv.fetch(arxiv, progress)
+    papers = _papers(categories, best, records, imported.notes)
+    if left_out:
+        imported.notes.append(f"{source}: {left_out} papers without an arXiv ID left out")
+    imported.notes += _skipped_lines(plist, source)
+    imported.notes += [
+        f"{source}:{line}: a table row after a blank line (GitHub shows it as text); read as "
+        "a row of the table above — remove the blank line"
+        for line in plist.stray_rows
+    ]
+    merge_into(project, papers, imported, base=base, dry_run=dry_run)
+    imported.papers = papers
+    imported.memberships = sum(len(c) for c in categories.values())
+    if new_taxonomy is not None and not dry_run:
+        atomic_write(project.path("taxonomy"), new_taxonomy, root=project.root)
+        imported.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
+    if new_survey and not dry_run:
+        atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP, root=project.root)
+        imported.made_survey = True
+    return imported
