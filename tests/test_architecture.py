@@ -231,9 +231,9 @@ def _is_docstring(tree: ast.Module, node: ast.Constant) -> bool:
 #: Defaults and templates, where a literal path is the point.
 ALLOWED_LITERAL_PATHS = [
     "vlabib.commands.import_list: \"# vlabib settings, made by 'vlabib import' (every key is opt\"",
-    "vlabib.commands.init: 'refs/taxonomy.toml'",
     "vlabib.commands.init: 'refs/papers.bib'",
-    "vlabib.config: 'refs/vla.bib'",
-    "vlabib.config: 'refs/taxonomy.toml'",
+    "vlabib.commands.init: 'refs/taxonomy.toml'",
     "vlabib.config: 'latex/generated'",
+    "vlabib.config: 'refs/taxonomy.toml'",
+    "vlabib.config: 'refs/vla.bib'",
 ]
