@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: test tex bench build lint check fmt clean
+.PHONY: test test-fast tex bench build lint check fmt clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,10 +17,16 @@ test: $(STAMP)
 	bash scripts/texlive.sh --tests
 	bash scripts/node-tools.sh
 	bash scripts/browser.sh
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest src tests
+
+# A quick run while working: lint, then every test but those that run TeX, drive Chromium
+# or wait on purpose (markers tex, browser, slow). 'make test' and CI run everything.
+test-fast: $(STAMP)
+	$(BIN)/ruff check src tests bench
+	$(BIN)/pytest src tests -m "not (tex or browser or slow)"
 
 # Regenerate everything, check it, then compile latex/main.pdf (TeX Live is installed if
 # missing). 'vlabib pdf' runs latexmk with no shell escape, no latexmkrc and no file access
@@ -42,7 +48,8 @@ build: $(STAMP)
 	$(BIN)/vlabib build
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy
 
 check: $(STAMP)
@@ -53,4 +60,5 @@ fmt: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
-	cd latex && latexmk -C main.tex >/dev/null 2>&1 || true
+	# -norc: a latexmkrc in latex/ (a co-author's, from Overleaf) is never run.
+	cd latex && latexmk -norc -C main.tex >/dev/null 2>&1 || true

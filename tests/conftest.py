@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from tests.helpers import DATA
 from tests.servers import FakeArxiv, recorded_entries, seed_entries, survey_entries
 from vlabib.cli import main
-
-REPO = Path(__file__).resolve().parent.parent
-DATA = Path(__file__).resolve().parent / "data"
 
 Run = Callable[..., Result]
 
@@ -67,3 +65,11 @@ def arxiv(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeArxiv]:
     with FakeArxiv({**seed_entries(), **recorded_entries(), **survey_entries()}) as server:
         monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
         yield server
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that takes the ``browser`` fixture drives Chromium: marked ``browser``, so
+    that ``make test-fast`` can leave it out (``make test`` and CI run everything)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, Self
 from xml.sax.saxutils import escape
 
-DATA = Path(__file__).parent / "data"
+from tests.helpers import DATA
+
 FEED_HEAD = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'
     '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:arxiv="http://arxiv.org/schemas/atom"'

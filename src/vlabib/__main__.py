@@ -1,5 +1,5 @@
 """``python -m vlabib``: the command line."""
 
-from vlabib.cli import main
+from vlabib.cli import run
 
-main(prog_name="vlabib")
+run()

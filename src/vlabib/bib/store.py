@@ -10,7 +10,6 @@ read back, replace atomically.
 from __future__ import annotations
 
 import contextlib
-import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,15 +40,7 @@ def read(path: Path, display: str | None = None) -> Snapshot:
         raise BibError(
             f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'"
         ) from None
-    # The papers live as long as the command: the cyclic collector need not walk them
-    # again and again (at 100,000 entries that walk costs more than the parse).
-    gc.disable()
-    try:
-        papers = remembered_parse(text, name, parse_string)
-    finally:
-        gc.enable()
-    gc.freeze()
-    return Snapshot(text, papers)
+    return Snapshot(text, remembered_parse(text, name, parse_string))
 
 
 def load(path: Path, display: str | None = None) -> list[Paper]:

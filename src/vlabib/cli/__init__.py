@@ -4,7 +4,7 @@ only place that imports click; each command imports the library modules it needs
 """
 
 from vlabib.cli import browse, changes, current, outputs, start, sync
-from vlabib.cli.app import UserError, main, project_of
+from vlabib.cli.app import UserError, main, project_of, run
 
 __all__ = [
     "UserError",
@@ -14,6 +14,7 @@ __all__ = [
     "main",
     "outputs",
     "project_of",
+    "run",
     "start",
     "sync",
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -145,8 +146,17 @@ def project_of(ctx: click.Context) -> Project:
 def main(ctx: click.Context, directory: Path | None) -> None:
     """Keep a survey's bibliography, README paper list and LaTeX manuscript in sync.
 
-    One BibTeX file keyed by arXiv ID (refs/vla.bib) is the source of truth.
+    One BibTeX file keyed by arXiv ID is the source of truth.
 
     Example: vlabib stats
     """
     ctx.obj = directory or Path.cwd()  # the survey is looked up when a command needs it
+
+
+def run() -> None:
+    """The ``vlabib`` program. A command's data (every paper, every output) lives until it
+    exits and holds no reference cycles worth collecting: the cyclic collector's repeated
+    walks over 100,000 papers cost more than the parse. The process is the program's own to
+    tune; the library (and a caller that invokes ``main``) leaves the collector alone."""
+    gc.set_threshold(100_000, 50, 100)
+    main(prog_name="vlabib")

@@ -153,7 +153,8 @@ class Http:
         try:
             payload = _fetch(req, self.timeout, self.deadline, self.service)
         except urllib.error.HTTPError as exc:
-            return (None, *self._http_error(exc, url))
+            with contextlib.closing(exc):  # its socket, whatever the verdict
+                return (None, *self._http_error(exc, url))
         except TimeoutError as exc:
             late = str(exc).startswith(_LATE)
             return None, str(exc) if late else f"did not answer within {self.timeout:g} s", None
@@ -219,6 +220,7 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
     ) -> urllib.request.Request | None:
         scheme = urllib.parse.urlsplit(newurl).scheme.lower()
         if scheme not in ("http", "https"):
+            fp.close()
             raise NetworkError(
                 f"{req.full_url} redirects to {newurl[:200]}, which is not an "
                 "http(s) URL; vlabib does not follow it"

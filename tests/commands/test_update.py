@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA, Run
+from tests.conftest import Run, runner
+from tests.helpers import DATA
 from tests.servers import (
     FakeArxiv,
     FakeDblp,
@@ -59,7 +60,7 @@ FLOWER = (
 
 
 @pytest.fixture
-def survey(tmp_path: Path, arxiv: FakeArxiv) -> Path:
+def seeded(tmp_path: Path, arxiv: FakeArxiv) -> Path:
     """An empty survey into which the Efficient VLA survey's seed list (test data) was
     imported, with a cache of its own so that update asks the servers afresh."""
     root = tmp_path / "seeded"
@@ -74,6 +75,12 @@ def survey(tmp_path: Path, arxiv: FakeArxiv) -> Path:
     assert result.exit_code == 0, result.output
     arxiv.requests.clear()
     return root
+
+
+@pytest.fixture
+def run_seeded(seeded: Path) -> Run:
+    """``run_seeded("update")`` invokes the CLI on the seeded survey."""
+    return runner(seeded)
 
 
 @pytest.fixture
@@ -156,27 +163,30 @@ def services(
         yield s2, dblp
 
 
-def without_venue(survey: Path, key: str) -> None:
-    path = survey / "refs" / "papers.bib"
+def without_venue(seeded: Path, key: str) -> None:
+    path = seeded / "refs" / "papers.bib"
     papers = bib.load(path)
     path.write_text(
         bib.write_string([p.replace(venue=None) if p.key == key else p for p in papers])
     )
 
 
-def venue_of(survey: Path, key: str) -> str:
-    return {p.key: p for p in bib.load(survey / "refs" / "papers.bib")}[key].venue
+def venue_of(seeded: Path, key: str) -> str:
+    return {p.key: p for p in bib.load(seeded / "refs" / "papers.bib")}[key].venue
 
 
 def test_preprint_upgraded_to_its_proceedings(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp], monkeypatch: pytest.MonkeyPatch
+    run_seeded: Run,
+    seeded: Path,
+    services: tuple[FakeS2, FakeDblp],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("VLABIB_S2_KEY", "s2-key-123")
-    without_venue(survey, "2406.04339")
-    result = run("update", "2406.04339")
+    without_venue(seeded, "2406.04339")
+    result = run_seeded("update", "2406.04339")
     assert result.exit_code == 0, result.output
     assert "2406.04339: venue NeurIPS 2024 (Semantic Scholar, DBLP)" in result.output
-    assert venue_of(survey, "2406.04339") == "NeurIPS 2024"
+    assert venue_of(seeded, "2406.04339") == "NeurIPS 2024"
     assert result.output.splitlines()[-1] == (
         "checked 1 papers, 1 venues found, 1 changes applied, 0 conflicts left for a person"
     )
@@ -186,20 +196,20 @@ def test_preprint_upgraded_to_its_proceedings(
     assert headers["x-api-key"] == "s2-key-123"  # header names are case-insensitive
     assert [r.path for r in dblp.requests] == ["/rec/conf/nips/LiuLWALZYZGZ24.xml"]
     # After build, the README shows it.
-    assert run("build").exit_code == 0
+    assert run_seeded("build").exit_code == 0
     assert (
         "Manipulation. <ins>NeurIPS, 2024</ins> [[Paper](https://arxiv.org/abs/2406.04339)]"
-        in (survey / "README.md").read_text()
+        in (seeded / "README.md").read_text()
     )
 
 
 def test_same_title_by_other_authors_and_preprint_servers_are_rejected(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    result = run("update", "2506.01844", "2508.16845")
+    result = run_seeded("update", "2506.01844", "2508.16845")
     assert result.exit_code == 0, result.output
-    assert venue_of(survey, "2506.01844") == ""
-    assert venue_of(survey, "2508.16845") == ""
+    assert venue_of(seeded, "2506.01844") == ""
+    assert venue_of(seeded, "2508.16845") == ""
     assert "0 venues found" in result.output
     # With nothing usable from Semantic Scholar, DBLP was searched by title: CoRR only.
     _, dblp = services
@@ -207,56 +217,56 @@ def test_same_title_by_other_authors_and_preprint_servers_are_rejected(
 
 
 def test_submitted_to_is_not_a_venue(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    result = run("update", "2509.09090")
+    result = run_seeded("update", "2509.09090")
     assert result.exit_code == 0, result.output
-    assert venue_of(survey, "2509.09090") == ""
-    paper = {p.key: p for p in bib.load(survey / "refs" / "papers.bib")}["2509.09090"]
+    assert venue_of(seeded, "2509.09090") == ""
+    paper = {p.key: p for p in bib.load(seeded / "refs" / "papers.bib")}["2509.09090"]
     assert paper.get("journalref") == "Submitted to ICLR 2026"  # kept as arXiv says, not a venue
 
 
 def test_hand_set_venue_is_untouched(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    path = survey / "refs" / "papers.bib"
+    path = seeded / "refs" / "papers.bib"
     papers = bib.load(path)
     path.write_text(
         bib.write_string(
             [p.replace(venue="CoRL 2025") if p.key == "2509.04996" else p for p in papers]
         )
     )
-    result = run("update", "2509.04996")
+    result = run_seeded("update", "2509.04996")
     assert result.exit_code == 0
-    assert venue_of(survey, "2509.04996") == "CoRL 2025"
+    assert venue_of(seeded, "2509.04996") == "CoRL 2025"
     s2, _ = services
     assert s2.requests == []  # a hand-set venue is not even looked up
 
 
 def test_disagreeing_sources_are_reported_not_applied(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    result = run("update", "2506.13725")
+    result = run_seeded("update", "2506.13725")
     assert result.exit_code == 0
     assert (
         "2506.13725: sources disagree (Semantic Scholar say ICLR 2026; DBLP say NeurIPS 2025); "
         "left for a person"
     ) in result.output
     assert "1 conflicts left for a person" in result.output
-    assert venue_of(survey, "2506.13725") == ""
+    assert venue_of(seeded, "2506.13725") == ""
 
 
 def test_new_arxiv_version_title_and_authors_are_applied_and_shown(
-    run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
 ) -> None:
-    path = survey / "refs" / "papers.bib"
+    path = seeded / "refs" / "papers.bib"
     text = path.read_text()
     text = text.replace(
         "{{RoboMamba}: Efficient Vision-Language-Action Model for Robotic",
         "{{RoboMamba}: Multimodal State Space Model for Efficient Robot",
     ).replace("Li, Xiaoqi and", "Lee, Lily and")
     path.write_text(text)
-    result = run("update", "2406.04339")
+    result = run_seeded("update", "2406.04339")
     assert result.exit_code == 0, result.output
     assert (
         "2406.04339: title changed (arXiv v1)\n"
@@ -272,49 +282,53 @@ def test_new_arxiv_version_title_and_authors_are_applied_and_shown(
     assert paper.venue == "NeurIPS 2024"  # hand-set, kept
 
 
-def test_dry_run_writes_nothing(run: Run, survey: Path, services: tuple[FakeS2, FakeDblp]) -> None:
-    without_venue(survey, "2406.04339")
-    before = (survey / "refs" / "papers.bib").read_bytes()
-    result = run("update", "--dry-run")
+def test_dry_run_writes_nothing(
+    run_seeded: Run, seeded: Path, services: tuple[FakeS2, FakeDblp]
+) -> None:
+    without_venue(seeded, "2406.04339")
+    before = (seeded / "refs" / "papers.bib").read_bytes()
+    result = run_seeded("update", "--dry-run")
     assert result.exit_code == 0, result.output
     assert "2406.04339: venue NeurIPS 2024" in result.output
     assert result.output.splitlines()[-1] == (
         "dry run: checked 32 papers, 2 venues found, 3 changes applied, 1 conflicts left for a "
         "person"
     )
-    assert (survey / "refs" / "papers.bib").read_bytes() == before
+    assert (seeded / "refs" / "papers.bib").read_bytes() == before
 
 
 @pytest.mark.parametrize("service", ["VLABIB_S2_API", "VLABIB_DBLP_API"])
 def test_a_service_down_fails_cleanly(
-    run: Run,
-    survey: Path,
+    run_seeded: Run,
+    seeded: Path,
     services: tuple[FakeS2, FakeDblp],
     monkeypatch: pytest.MonkeyPatch,
     service: str,
 ) -> None:
-    without_venue(survey, "2406.04339")
+    without_venue(seeded, "2406.04339")
     monkeypatch.setenv(service, "http://127.0.0.1:9")
-    before = (survey / "refs" / "papers.bib").read_bytes()
-    result = run("update", "2406.04339")
+    before = (seeded / "refs" / "papers.bib").read_bytes()
+    result = run_seeded("update", "2406.04339")
     assert result.exit_code == 1
     name = "Semantic Scholar" if "S2" in service else "DBLP"
     assert result.stderr.startswith(f"Error: cannot reach {name} at http://127.0.0.1:9")
-    assert (survey / "refs" / "papers.bib").read_bytes() == before
+    assert (seeded / "refs" / "papers.bib").read_bytes() == before
 
 
-def test_answers_are_cached_misses_included(run: Run, services: tuple[FakeS2, FakeDblp]) -> None:
-    assert run("update", "2406.04339", "2508.16845", "2506.01844").exit_code == 0
+def test_answers_are_cached_misses_included(
+    run_seeded: Run, services: tuple[FakeS2, FakeDblp]
+) -> None:
+    assert run_seeded("update", "2406.04339", "2508.16845", "2506.01844").exit_code == 0
     s2, dblp = services
     seen = (len(s2.requests), len(dblp.requests))
-    assert run("update", "2406.04339", "2508.16845", "2506.01844").exit_code == 0
+    assert run_seeded("update", "2406.04339", "2508.16845", "2506.01844").exit_code == 0
     assert (len(s2.requests), len(dblp.requests)) == seen
-    assert run("update", "--refresh", "2508.16845").exit_code == 0
+    assert run_seeded("update", "--refresh", "2508.16845").exit_code == 0
     assert len(s2.requests) == seen[0] + 1
 
 
-def test_unknown_id_is_an_error(run: Run) -> None:
-    result = run("update", "2509.99999")
+def test_unknown_id_is_an_error(run_seeded: Run) -> None:
+    result = run_seeded("update", "2509.99999")
     assert result.exit_code == 1
     assert "not in refs/papers.bib: 2509.99999" in result.stderr
 

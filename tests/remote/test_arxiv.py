@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.helpers import DATA
 from tests.servers import FakeArxiv, Reply
 from vlabib.errors import NetworkError
 from vlabib.remote.arxiv import Client, parse_feed

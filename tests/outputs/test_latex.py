@@ -61,6 +61,7 @@ def assert_clean(log: str, blg: str) -> None:
     assert "(There were" not in blg  # bibtex's "(There were N warnings)"
 
 
+@pytest.mark.tex
 def test_the_survey_compiles_with_every_title(survey: Path, run: Run) -> None:
     assert run("build").exit_code == 0
     log, blg, text = compile_pdf(survey / "latex")
@@ -94,6 +95,7 @@ Eviction~\surveycite{token-eviction}; all methods~\surveycite{methods}
 """
 
 
+@pytest.mark.tex
 def test_biblatex_variant(survey: Path, run: Run) -> None:
     assert run("build").exit_code == 0
     latex = survey / "latex"
@@ -117,6 +119,7 @@ HOSTILE = [
 ]
 
 
+@pytest.mark.tex
 def test_hostile_titles_print_literally_without_shell_escape(survey: Path, run: Run) -> None:
     papers = []
     for n, title in enumerate(HOSTILE):

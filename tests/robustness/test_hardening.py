@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, Run
+from tests.conftest import Run
+from tests.helpers import DATA
 from tests.servers import FakeArxiv, Reply, entry_xml, feed
 from vlabib import bib
 from vlabib.listimport.markdown import parse_list
@@ -33,6 +34,7 @@ def vlabib(survey: Path, *args: str, env: dict[str, str] | None = None) -> subpr
     )
 
 
+@pytest.mark.slow
 def test_concurrent_adds_all_land(survey: Path) -> None:
     ids = [f"2501.{n:05d}" for n in range(1, 5)]
     # Each fetch takes a while, so the four processes overlap and meet at the lock.
@@ -67,6 +69,7 @@ def big_bib(n: int) -> str:
     return bib.write_string(papers)
 
 
+@pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_the_old_or_the_new_bib(survey: Path) -> None:
     path = survey / "refs" / "papers.bib"
     old = big_bib(3000)
@@ -235,6 +238,7 @@ TITLES = {
 }
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize("case", sorted(TITLES))
 def test_hostile_titles_from_arxiv(
     run: Run, survey: Path, case: str, monkeypatch: pytest.MonkeyPatch

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA
+from tests.helpers import DATA
 from vlabib import bib
 from vlabib.bib import parse
 from vlabib.errors import BibError

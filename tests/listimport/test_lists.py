@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import DATA
+from tests.helpers import DATA
 from vlabib.listimport.markdown import parse_list, repair_mojibake
 
 SEED = DATA / "efficient-vla-survey.2025-09-17.seed.md"

@@ -3,7 +3,6 @@ one test goes through ``git http-backend`` behind a loopback server that demands
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
@@ -13,20 +12,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, runner
+from tests.helpers import git
 from tests.servers import FakeArxiv, GitHttp
-
-
-def git(cwd: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "Co Author",
-        "GIT_AUTHOR_EMAIL": "co@example.org",
-        "GIT_COMMITTER_NAME": "Co Author",
-        "GIT_COMMITTER_EMAIL": "co@example.org",
-    }
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, capture_output=True, text=True, check=True
-    ).stdout
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from tests.conftest import DATA, Run
+from tests.conftest import Run
+from tests.helpers import DATA, snapshot
 from tests.servers import FakeArxiv, Reply
 from vlabib import bib
 from vlabib.listimport.markdown import parse_list
@@ -28,14 +29,6 @@ TABLE = DATA / "efficient-vla-survey.2026-06-23.md"
 
 def bib_lines(root: Path) -> list[str]:
     return (root / "refs" / "papers.bib").read_text().splitlines()
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted((root / "refs").rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
 
 
 def test_add_a_new_paper(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
@@ -107,10 +100,10 @@ def test_every_accepted_form_becomes_one_request(run: Run, arxiv: FakeArxiv) -> 
 
 
 def test_dry_run_writes_nothing(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("add", "1605.08386", "-c", "token-eviction", "--dry-run")
     assert "would be added 1605.08386" in result.output
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
 @pytest.mark.parametrize(
@@ -140,12 +133,12 @@ def test_dry_run_writes_nothing(run: Run, survey: Path, arxiv: FakeArxiv) -> Non
 def test_bad_arguments_fail_before_any_request(
     run: Run, survey: Path, arxiv: FakeArxiv, args: list[str], message: str
 ) -> None:
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("add", *args)
     assert result.exit_code == 1
     assert result.stderr == message
     assert arxiv.requests == []
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
 TRUNCATED = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://arx'
@@ -195,11 +188,11 @@ def test_failures_are_clear_and_write_nothing(
     message: str,
 ) -> None:
     arxiv.script = list(script)
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("add", *args, "-c", "token-eviction")
     assert result.exit_code == 1, result.output
     assert result.stderr == f"Error: {message}\n"
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
 def test_503_then_200_is_retried_and_succeeds(run: Run, survey: Path, arxiv: FakeArxiv) -> None:
@@ -210,6 +203,7 @@ def test_503_then_200_is_retried_and_succeeds(run: Run, survey: Path, arxiv: Fak
     assert "1605.08386" in {p.key for p in bib.load(survey / "refs" / "papers.bib")}
 
 
+@pytest.mark.slow
 def test_429_retry_after_is_honoured(run: Run, arxiv: FakeArxiv) -> None:
     arxiv.script = [Reply(429, headers={"Retry-After": "1"})]
     result = run("add", "1605.08386", "-c", "token-eviction")
@@ -220,32 +214,33 @@ def test_429_retry_after_is_honoured(run: Run, arxiv: FakeArxiv) -> None:
 
 def test_connection_refused(run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VLABIB_ARXIV_API", "http://127.0.0.1:9/api/query")
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("add", "1605.08386", "-c", "token-eviction")
     assert result.exit_code == 1
     assert result.stderr.startswith(
         "Error: cannot reach arXiv at http://127.0.0.1:9/api/query: connection refused"
     )
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
+@pytest.mark.slow
 def test_server_slower_than_the_timeout(
     run: Run, survey: Path, arxiv: FakeArxiv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("VLABIB_ARXIV_TIMEOUT", "0.2")
     arxiv.script = [Reply(stall=1.0)] * 4
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("add", "1605.08386", "-c", "token-eviction")
     assert result.exit_code == 1
     assert (
         result.stderr == "Error: arXiv did not answer within 0.2 s (4 attempts); try again later\n"
     )
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
 def test_ctrl_c_during_the_fetch_writes_nothing(survey: Path, arxiv: FakeArxiv) -> None:
     arxiv.script = [Reply(stall=30)]
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     env = {**os.environ, "VLABIB_ARXIV_API": arxiv.api}
     proc = subprocess.Popen(
         [
@@ -272,7 +267,7 @@ def test_ctrl_c_during_the_fetch_writes_nothing(survey: Path, arxiv: FakeArxiv) 
     _, err = proc.communicate(timeout=20)
     assert proc.returncode == 130
     assert err == "Error: interrupted; every file is either fully written or as it was\n"
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
 
 
 def test_many_new_ids_cost_one_request_per_hundred(
@@ -368,11 +363,11 @@ def test_import_onto_an_existing_taxonomy_maps_headings(
         "- P. <ins>ICRA, 2025</ins> [[Paper](https://arxiv.org/abs/2404.14469)]\n"
         "### Nowhere\n- Q. [[Paper](https://arxiv.org/abs/2306.14048)]\n"
     )
-    before = snapshot(survey)
+    before = snapshot(survey, "refs")
     result = run("import", "--offline", str(listing))
     assert result.exit_code == 1
     assert f"{listing}:5: heading 'Nowhere' matches no leaf of the taxonomy" in result.stderr
-    assert snapshot(survey) == before
+    assert snapshot(survey, "refs") == before
     listing.write_text(listing.read_text().replace("### Nowhere\n", ""))
     assert run("import", "--offline", str(listing)).exit_code == 0
     papers = {p.key: p for p in bib.load(survey / "refs" / "papers.bib")}

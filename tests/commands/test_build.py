@@ -10,7 +10,9 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from tests.conftest import DATA, REPO, Run
+from tests.conftest import Run
+from tests.helpers import DATA, REPO, edit
+from tests.helpers import GOLDEN as GOLDEN_FOLDER
 from vlabib import bib
 from vlabib.cli import main
 from vlabib.listimport.markdown import ListItem, parse_list
@@ -19,7 +21,7 @@ from vlabib.outputs.templating import md_text
 from vlabib.outputs.view import github_slug, unique_slugs
 from vlabib.taxonomy import load_taxonomy
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = GOLDEN_FOLDER
 UPDATE = os.environ.get("VLABIB_GOLDEN") == "update"
 
 
@@ -185,12 +187,6 @@ def test_titles_cannot_inject_markup(title: str, layout: str) -> None:
             break
         seen += child.content
     assert seen.removesuffix(". ") == title
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
 
 
 def test_check_catches_a_hand_edit_in_the_readme(built: Path, run: Run) -> None:

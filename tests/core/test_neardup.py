@@ -6,10 +6,11 @@ import difflib
 import random
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import DATA
+from tests.helpers import DATA
 from vlabib.listimport.markdown import parse_list
 from vlabib.neardup import similar_pairs
 from vlabib.titles import norm_title
@@ -43,6 +44,7 @@ def mutate(rng: random.Random, title: str) -> str:
     )
 
 
+@pytest.mark.slow
 def test_real_titles_with_planted_near_duplicates() -> None:
     titles: list[str] = []
     for path in sorted((DATA / "lists-wild").glob("*.md")):

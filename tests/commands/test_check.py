@@ -7,12 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run
-
-
-def edit(bib: Path, old: str, new: str, count: int = 1) -> None:
-    text = bib.read_text()
-    assert old in text
-    bib.write_text(text.replace(old, new, count))
+from tests.helpers import edit
 
 
 def line_of(path: Path, text: str) -> int:

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import Run
+from tests.helpers import DATA
 from vlabib.cli import main
 
 COMMANDS = sorted(main.commands)
@@ -72,7 +73,7 @@ def test_fmt_check_reports_without_writing(run: Run, survey: Path) -> None:
 
 ARGS = {
     "add": ["2404.14469", "-c", "token-eviction"],
-    "import": [str(Path(__file__).parent / "data" / "efficient-vla-survey.2025-09-17.seed.md")],
+    "import": [str(DATA / "efficient-vla-survey.2025-09-17.seed.md")],
     "overleaf": ["status"],
     "show": ["2404.14469"],
     "remove": ["2404.14469"],

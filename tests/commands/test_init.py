@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import DATA, runner
+from tests.conftest import runner
+from tests.helpers import DATA
 from vlabib.cli import main
 
 TITLE = "Efficient LLM Inference"
@@ -33,6 +34,7 @@ def fresh(tmp_path: Path) -> Path:
     return folder
 
 
+@pytest.mark.tex
 def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> None:
     files = sorted(
         str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file() and ".git/" not in str(p)
@@ -141,6 +143,7 @@ def test_the_generated_workflow_is_valid_for_github(fresh: Path) -> None:
     assert "ok -- validation done" in done.stdout
 
 
+@pytest.mark.slow
 def test_the_pre_commit_hook_runs(fresh: Path) -> None:
     env_path = f"{BIN}:/usr/bin:/bin"
     subprocess.run(["git", "-C", str(fresh), "add", "-A"], check=True)
@@ -176,6 +179,7 @@ def test_the_repository_ships_pre_commit_hooks() -> None:
     assert ids == ["vlabib-check", "vlabib-fmt"]
 
 
+@pytest.mark.slow
 def test_the_readme_lints_clean(fresh: Path) -> None:
     """markdownlint-cli2 with the committed config, on this repository's README and on a
     new survey's."""

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, runner
+from tests.helpers import snapshot
 from tests.servers import FakeArxiv
 from vlabib import bib
 from vlabib.errors import VlabibError
@@ -35,14 +36,6 @@ def cli(
         stdout=stdout,
         stderr=subprocess.PIPE,
     )
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {
-        str(p.relative_to(root)): p.read_bytes()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and ".lock" not in p.name
-    }
 
 
 # -- 1. a closed or full stdout after the work is done ------------------------------------
@@ -390,8 +383,10 @@ def hostile() -> object:
     thread.start()
     yield server
     server.shutdown()
+    server.server_close()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("mode", "stderr"),
     [

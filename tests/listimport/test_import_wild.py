@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import DATA, runner
+from tests.conftest import runner
+from tests.helpers import DATA
 from vlabib import bib
 from vlabib.listimport.line import clean
 from vlabib.taxonomy import load_taxonomy

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, Run, runner
+from tests.conftest import Run, runner
+from tests.helpers import DATA
 from tests.servers import FakeArxiv, entry_xml, recorded_search
 from vlabib import bib
 from vlabib.remote.arxiv import Client, search

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import DATA, REPO, runner
+from tests.conftest import runner
+from tests.helpers import DATA, REPO
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 DOCS = REPO / "docs" / "site"

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Run, runner
+from tests.helpers import git
 from tests.servers import FakeArxiv, FakeDblp, FakeS2, entry_xml, survey_entries
 from vlabib.overleaf.bridge import path_problem
 
@@ -218,6 +219,7 @@ def test_a_hand_edited_bib_with_live_tex_is_refused(
     assert not (survey / "latex").exists()
 
 
+@pytest.mark.tex
 def test_compile_is_confined_even_when_tex_gets_through(survey: Path, canary: Path) -> None:
     """Defence in depth: a manuscript that itself tries to read, write and run."""
     run = runner(survey)
@@ -302,29 +304,21 @@ def test_the_token_is_redacted_from_every_error(
 # -- Overleaf ----------------------------------------------------------------------------------
 
 
-def git(cwd: Path, *args: str, input: str | None = None) -> str:
-    names = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL")
-    env = {**os.environ, **dict.fromkeys(names, "a")}
-    return subprocess.run(
-        ["git", *args], cwd=cwd, env=env, input=input, capture_output=True, text=True, check=True
-    ).stdout.strip()
-
-
 def hostile_remote(bare: Path, nested: bool) -> None:
     """A commit whose tree holds ``..`` (git's porcelain refuses to make one; mktree does)."""
-    blob = git(bare, "hash-object", "-w", "--stdin", input="@misc{pwned}\n")
-    main = git(bare, "hash-object", "-w", "--stdin", input="\\documentclass{article}\n")
-    refs = git(bare, "mktree", input=f"100644 blob {blob}\tvla.bib\n")
+    blob = git(bare, "hash-object", "-w", "--stdin", input="@misc{pwned}\n").strip()
+    main = git(bare, "hash-object", "-w", "--stdin", input="\\documentclass{article}\n").strip()
+    refs = git(bare, "mktree", input=f"100644 blob {blob}\tvla.bib\n").strip()
     if nested:
-        inner = git(bare, "mktree", input=f"040000 tree {refs}\trefs\n")
-        up = git(bare, "mktree", input=f"040000 tree {inner}\t..\n")
-        top = git(
-            bare, "mktree", input=f"040000 tree {up}\tfigures\n100644 blob {main}\tmain.tex\n"
-        )
+        inner = git(bare, "mktree", input=f"040000 tree {refs}\trefs\n").strip()
+        up = git(bare, "mktree", input=f"040000 tree {inner}\t..\n").strip()
+        listing = f"040000 tree {up}\tfigures\n100644 blob {main}\tmain.tex\n"
+        top = git(bare, "mktree", input=listing).strip()
     else:
-        up = git(bare, "mktree", input=f"040000 tree {refs}\trefs\n")
-        top = git(bare, "mktree", input=f"040000 tree {up}\t..\n100644 blob {main}\tmain.tex\n")
-    commit = git(bare, "commit-tree", top, "-m", "hostile")
+        up = git(bare, "mktree", input=f"040000 tree {refs}\trefs\n").strip()
+        listing = f"040000 tree {up}\t..\n100644 blob {main}\tmain.tex\n"
+        top = git(bare, "mktree", input=listing).strip()
+    commit = git(bare, "commit-tree", top, "-m", "hostile").strip()
     git(bare, "update-ref", "refs/heads/master", commit)
 
 

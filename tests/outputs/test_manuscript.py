@@ -11,9 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA, Run, runner
+from tests.conftest import Run, runner
+from tests.helpers import DATA
+from tests.outputs.test_latex import compile_pdf, contains, squash
 from tests.servers import FakeArxiv, entry_xml
-from tests.test_latex import compile_pdf, contains, squash
 from vlabib import bib
 from vlabib.tex.read import latex_to_text
 
@@ -45,6 +46,7 @@ def compile_survey(root: Path) -> tuple[str, str, str]:
     return compile_pdf(root / "latex")
 
 
+@pytest.mark.tex
 @pytest.mark.parametrize(("name", "pages"), [("vla32", 6), ("vla107", 14)])
 def test_a_real_survey_compiles_as_a_publisher_wants(tmp_path: Path, name: str, pages: int) -> None:
     """0 undefined citations, 0 overfull boxes over 1 pt, 0 floats too large, 0 Type 3
@@ -84,6 +86,7 @@ ANY_TITLE = {
 }
 
 
+@pytest.mark.tex
 def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """CJK, emoji, Greek, math and accents: added from arXiv, exact in the README, printed
     by pdflatex (CJK through CJKutf8, emoji left out), never non-ASCII in the BibTeX input,
@@ -119,6 +122,7 @@ def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.M
     assert "Ψ0 and O(n2) policies for α-tuning" in flat.replace("Ψ 0", "Ψ0")
 
 
+@pytest.mark.tex
 def test_tables_show_the_fields_the_survey_names(survey: Path, run: Run) -> None:
     """A survey compares methods by its own attributes: name bib fields, get columns."""
     (survey / "vlabib.toml").write_text(
@@ -199,6 +203,7 @@ def test_the_figure_is_never_shrunk(tmp_path: Path) -> None:
         assert small not in figure
 
 
+@pytest.mark.tex
 def test_an_old_main_tex_that_boxes_the_figure_gets_a_fix(built: Path, run: Run) -> None:
     """A main.tex from before the figure was split: the error says what to change."""
     main = built / "latex" / "main.tex"
