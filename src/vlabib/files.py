@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -117,22 +118,49 @@ def _umask() -> int:
     return mask
 
 
-def read_source(path: Path, display: str, error: type[VlabibError] = VlabibError) -> str:
+#: The largest input vlabib reads (a 100,000-paper bib is about 100 MiB).
+MAX_INPUT = 512 * 1024 * 1024
+
+
+def read_source(
+    path: Path,
+    display: str,
+    error: type[VlabibError] = VlabibError,
+    *,
+    root: Path | None = None,
+) -> str:
     """A file vlabib reads as input: UTF-8 (a BOM ignored), CRLF read as LF. A file that is
-    not UTF-8, or cannot be read, is *error* naming the file (and the line); a missing one
-    raises FileNotFoundError for the caller to explain."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise
-    except OSError as exc:
-        raise error(f"{display}: cannot read: {exc.strerror or exc}") from None
+    not UTF-8, not a regular file (a FIFO, a device, a folder), over :data:`MAX_INPUT`, a
+    symlink out of *root* (the survey), or unreadable is *error* naming the file (and the
+    line); a missing one raises FileNotFoundError for the caller to explain."""
+    data = _read_regular(path, display, error, root)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error(f"{display}:{line}: not UTF-8 text; save the file as UTF-8") from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
+
+
+def _read_regular(path: Path, display: str, error: type[VlabibError], root: Path | None) -> bytes:
+    try:
+        real = path.resolve()
+        info = real.stat()
+    except FileNotFoundError:
+        raise
+    except (OSError, RuntimeError) as exc:
+        raise error(f"{display}: cannot read: {getattr(exc, 'strerror', None) or exc}") from None
+    if root is not None and not real.is_relative_to(root.resolve()):
+        raise error(f"{display}: a link to a file outside the survey; vlabib reads only inside it")
+    if not stat.S_ISREG(info.st_mode):
+        raise error(f"{display}: not a regular file (a folder, FIFO or device); make it a file")
+    if info.st_size > MAX_INPUT:
+        raise error(f"{display}: {info.st_size >> 20} MiB, more than vlabib reads; is it right?")
+    try:
+        with real.open("rb") as f:
+            return f.read(MAX_INPUT + 1)
+    except OSError as exc:
+        raise error(f"{display}: cannot read: {exc.strerror or exc}") from None
 
 
 def read_text(path: Path) -> str:

@@ -11,6 +11,8 @@ from pathlib import Path
 from vlabib import bib
 from vlabib.commands import build
 from vlabib.config import Project
+from vlabib.errors import VlabibError
+from vlabib.files import read_source
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
 from vlabib.outputs.manuscript import SECTIONS
@@ -167,7 +169,11 @@ def _follow_inputs(
     while queue:
         path = queue.pop(0)
         name = project.rel(path)
-        text = path.read_text(encoding="utf-8", errors="replace")
+        try:
+            text = read_source(path, name, root=project.root)
+        except VlabibError as exc:
+            problems.append(Problem(name, 0, str(exc).removeprefix(f"{name}: ")))
+            continue
         problems += _conflict_markers(name, text)
         # vlabib's own files are read by their known shape (a hand edit of one is drift).
         own = name in will_write and name.startswith(project.settings.generated + "/")

@@ -10,13 +10,14 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from vlabib import bib
 from vlabib.commands.add import Summary, add
 from vlabib.commands.suggest import WORD_RE, Ranker, Suggestion, ranker, stem
 from vlabib.config import Project
 from vlabib.errors import ConfigError
-from vlabib.files import atomic_write
+from vlabib.files import atomic_write, read_source
 from vlabib.ids import parse_arxiv_id
 from vlabib.model import Report
 from vlabib.remote.arxiv import Record, search
@@ -57,26 +58,28 @@ def table(found: Sequence[Found]) -> Report:
     return Report((*lines, f"{len(found)} papers the survey does not have"))
 
 
-def ignored(project: Project) -> set[str]:
-    """IDs dismissed before (one per line; ``#`` starts a comment)."""
+def _ignore_file(project: Project) -> tuple[Path, list[str]]:
+    """The ignore list beside the taxonomy and its lines, read like every input (inside the
+    survey, a regular UTF-8 file: a PR can plant anything there)."""
     path = project.path("taxonomy").parent / IGNORE
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return path, read_source(path, project.rel(path), root=project.root).splitlines()
     except FileNotFoundError:
-        return set()
+        return path, []
+
+
+def ignored(project: Project) -> set[str]:
+    """IDs dismissed before (one per line; ``#`` starts a comment)."""
+    _, lines = _ignore_file(project)
     return {m.group(1) for line in lines if (m := _ID_LINE_RE.match(line))}
 
 
 def dismiss(project: Project, ids: Sequence[str], reason: str = "") -> Report:
     """Add IDs to the ignore list (kept sorted, with what was said about them)."""
-    path = project.path("taxonomy").parent / IGNORE
-    lines = (
-        path.read_text(encoding="utf-8").splitlines()
-        if path.exists()
-        else [
-            "# Papers 'vlabib discover' should not suggest again: an arXiv ID per line, then why."
-        ]
-    )
+    path, lines = _ignore_file(project)
+    lines = lines or [
+        "# Papers 'vlabib discover' should not suggest again: an arXiv ID per line, then why."
+    ]
     wanted = [parse_arxiv_id(i) for i in ids]  # an IdError says which is not an ID
     known = ignored(project)
     new = list(dict.fromkeys(i for i in wanted if i not in known))

@@ -12,7 +12,7 @@ from vlabib.commands.add import Summary, merge_into, snapshot
 from vlabib.commands.query import import_lines
 from vlabib.config import Project, Settings, nearest_project
 from vlabib.errors import ConfigError, VlabibError
-from vlabib.files import atomic_write
+from vlabib.files import atomic_write, read_source
 from vlabib.listimport.headings import from_headings, is_chrome
 from vlabib.listimport.markdown import ListItem, PaperList, parse_list
 from vlabib.listimport.papers import from_list_item
@@ -189,10 +189,9 @@ def _skipped_lines(plist: PaperList, source: str) -> list[str]:
 
 def _read_list(list_path: Path) -> str:
     try:
-        return list_path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise VlabibError(f"{list_path}: cannot read: {why}") from None
+        return read_source(list_path, str(list_path))
+    except FileNotFoundError:
+        raise VlabibError(f"{list_path}: no such file") from None
 
 
 def _papers(

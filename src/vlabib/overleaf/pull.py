@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from vlabib.config import Project
 from vlabib.files import atomic_write
 from vlabib.model import Report
@@ -65,7 +67,7 @@ def _manuscript_warnings(project: Project) -> list[str]:
     will_write = {o.path for o in build.outputs(project, survey)}
     problems = lint_manuscript(project, survey.papers, survey.taxonomy, will_write)
     return [
-        p.line_text().replace("Error: ", "Warning: ", 1)
+        replace(p, warning=True).line_text()
         for p in problems
         if not p.warning and "unresolved conflict" not in p.message  # said as an error
     ]
