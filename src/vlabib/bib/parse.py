@@ -2,7 +2,8 @@
 home) for everything else, which finds and words every problem with its line. Both end in
 :func:`vlabib.bib.fields.validated`, so they agree.
 
->>> [p.key for p in parse_string('@misc{2509.09372, title={A}, year=2025}')]
+>>> text = '@misc{2509.09372, title={A}, eprint={2509.09372}, archiveprefix={arXiv}}'
+>>> [p.key for p in parse_string(text)]
 ['2509.09372']
 """
 
