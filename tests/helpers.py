@@ -42,3 +42,16 @@ def git(cwd: Path, *args: str, input: str | None = None) -> str:
     return subprocess.run(
         ["git", *args], cwd=cwd, env=env, input=input, capture_output=True, text=True, check=True
     ).stdout
+
+
+def assert_region(path: Path, name: str, body: str) -> None:
+    """The text between ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` in *path* is
+    *body* (a document's generated table); ``VLABIB_GOLDEN=1`` rewrites it instead."""
+    text = path.read_text()
+    begin, end = f"<!-- {name}:begin -->\n", f"<!-- {name}:end -->"
+    head, _, rest = text.partition(begin)
+    _, _, tail = rest.partition(end)
+    wanted = f"{head}{begin}{body}{end}{tail}"
+    if os.environ.get("VLABIB_GOLDEN"):
+        path.write_text(wanted)
+    assert text == wanted

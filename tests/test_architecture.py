@@ -7,7 +7,6 @@ from __future__ import annotations
 import ast
 import importlib
 import inspect
-import os
 import pkgutil
 import re
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 import vlabib
+from tests.helpers import assert_region
 from vlabib import errors
 
 SRC = Path(vlabib.__file__).parent
@@ -171,15 +171,7 @@ def architecture_tables() -> str:
 
 def test_architecture_md_lists_every_module_as_its_docstring_says() -> None:
     """VLABIB_GOLDEN=1 rewrites the tables."""
-    path = REPO / "ARCHITECTURE.md"
-    text = path.read_text()
-    begin, end = "<!-- modules:begin -->\n", "<!-- modules:end -->"
-    head, _, rest = text.partition(begin)
-    _, _, tail = rest.partition(end)
-    wanted = f"{head}{begin}\n{architecture_tables()}{end}{tail}"
-    if os.environ.get("VLABIB_GOLDEN"):
-        path.write_text(wanted)
-    assert text == wanted
+    assert_region(REPO / "ARCHITECTURE.md", "modules", "\n" + architecture_tables())
 
 
 def test_every_error_class_lives_in_errors_and_says_what_it_is() -> None:

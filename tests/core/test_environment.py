@@ -3,12 +3,11 @@ documented in docs/usage.md exactly as the table says."""
 
 from __future__ import annotations
 
-import os
 import re
 
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, assert_region
 from vlabib import environment
 from vlabib.errors import NetworkError
 
@@ -23,15 +22,7 @@ def docs_table() -> str:
 
 def test_the_docs_list_every_variable_as_the_table_says() -> None:
     """VLABIB_GOLDEN=1 rewrites the docs' table."""
-    path = REPO / "docs" / "usage.md"
-    text = path.read_text()
-    begin, end = "<!-- environment:begin -->\n", "<!-- environment:end -->"
-    head, _, rest = text.partition(begin)
-    _, _, tail = rest.partition(end)
-    wanted = f"{head}{begin}{docs_table()}{end}{tail}"
-    if os.environ.get("VLABIB_GOLDEN"):
-        path.write_text(wanted)
-    assert text == wanted
+    assert_region(REPO / "docs" / "usage.md", "environment", docs_table())
 
 
 def test_every_variable_the_code_reads_is_in_the_table() -> None:
