@@ -12,81 +12,26 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+
+def _words_of(text: str) -> list[str]:
+    return text.split()
+
+
 #: Short names as lists write them; the journals among them (the rest are conferences).
-CONFERENCES = [
-    "NeurIPS",
-    "NIPS",
-    "ICML",
-    "ICLR",
-    "CVPR",
-    "ICCV",
-    "ECCV",
-    "AAAI",
-    "IJCAI",
-    "ACL",
-    "EMNLP",
-    "NAACL",
-    "COLING",
-    "EACL",
-    "CoRL",
-    "ICRA",
-    "IROS",
-    "RSS",
-    "SIGGRAPH",
-    "KDD",
-    "WWW",
-    "MM",
-    "ACMMM",
-    "COLM",
-    "WACV",
-    "BMVC",
-    "MICCAI",
-    "MLSys",
-    "OSDI",
-    "SOSP",
-    "NSDI",
-    "EuroSys",
-    "ASPLOS",
-    "ISCA",
-    "MICRO",
-    "HPCA",
-    "DAC",
-    "ICASSP",
-    "Interspeech",
-    "CHI",
-    "UIST",
-    "AAMAS",
-    "ICDE",
-    "VLDB",
-    "SIGMOD",
-    "CIKM",
-    "WSDM",
-    "SIGIR",
-    "UAI",
-    "AISTATS",
-    "ICDM",
-    "ICME",
-    "ACCV",
-    "3DV",
-]
-JOURNALS = [
-    "RA-L",
-    "RAL",
-    "TPAMI",
-    "T-PAMI",
-    "PAMI",
-    "IJCV",
-    "TIP",
-    "TMLR",
-    "JMLR",
-    "TOG",
-    "TVCG",
-    "TNNLS",
-    "TCSVT",
-    "TMM",
-    "TACL",
-    "IJACSA",
-]
+CONFERENCES = _words_of(
+    """
+    NeurIPS NIPS ICML ICLR CVPR ICCV ECCV AAAI IJCAI ACL EMNLP NAACL COLING EACL CoRL
+    ICRA IROS RSS SIGGRAPH KDD WWW MM ACMMM COLM WACV BMVC MICCAI MLSys OSDI SOSP NSDI
+    EuroSys ASPLOS ISCA MICRO HPCA DAC ICASSP Interspeech CHI UIST AAMAS ICDE VLDB SIGMOD
+    CIKM WSDM SIGIR UAI AISTATS ICDM ICME ACCV 3DV Humanoids L4DC PPoPP ICAPS HRI ISER
+    INTERSPEECH
+    """
+)
+JOURNALS = _words_of(
+    "RA-L RAL TPAMI T-PAMI PAMI IJCV TIP TMLR JMLR TOG TVCG TNNLS TCSVT TMM TOMM TACL IJACSA T-RO"
+)
+# Journals too rare (or too short a word) to look for in a list's lines.
+_OTHER_JOURNALS = _words_of("Nature Science IJRR TRO PR JAIR AIJ")
 SHORT_NAMES = (*CONFERENCES, *JOURNALS)
 
 # Venue names as the services spell them -> the short name survey lists use.
@@ -113,7 +58,7 @@ ALIASES = {
 }
 _JOURNAL_WORDS_RE = re.compile(
     r"\b(journal|transactions|letters|magazine|review|"
-    + "|".join(re.escape(j) for j in JOURNALS)
+    + "|".join(re.escape(j) for j in (*JOURNALS, *_OTHER_JOURNALS))
     + r")\b",
     re.IGNORECASE,
 )

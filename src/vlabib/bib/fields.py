@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from vlabib import ids
 from vlabib.errors import BibError
@@ -34,6 +34,7 @@ FIELD_ORDER = (
     "publisher",
     "year",
     "month",
+    "date",
     "eprint",
     "archiveprefix",
     "primaryclass",
@@ -43,6 +44,10 @@ FIELD_ORDER = (
     "shortname",
     "code",
     "website",
+    "links",
+    "recommended",
+    "position",
+    "annote",
     "journalref",
     "arxivcomment",
     "keywords",
@@ -195,13 +200,18 @@ def field_problem(name: str, value: str) -> str | None:
     Identifiers must match their strict patterns; every other field reaches TeX through
     BibTeX and must hold only allow-listed LaTeX (see :mod:`vlabib.tex.allow`).
     """
-    checks = {
+    checks: dict[str, tuple[Callable[[str], object], str]] = {
         "doi": (is_doi, "a DOI (10.NNNN/…)"),
         "primaryclass": (is_category, "an arXiv category"),
         "eprint": (is_eprint, "an e-print identifier"),
+        "date": (_DATE_RE.fullmatch, "a date: YYYY-MM or YYYY-MM-DD"),
+        "recommended": ("yes".__eq__, "yes (or leave the field out)"),
+        "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
     }
     if name in URL_FIELDS:
         return None if is_url(value) else f"{value[:80]} is not an http(s) URL"
+    if name == "links":
+        return _links_problem(value)
     if name in checks:
         ok, what = checks[name]
         return None if ok(value) else f"{value[:80]} is not {what}"
@@ -220,6 +230,36 @@ def field_problem(name: str, value: str) -> str | None:
         f"{construct} is not allowed in a bibliography field (only accents, symbols, "
         f"font commands and simple math are); {hint}"
     )
+
+
+_DATE_RE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
+_POSITION_RE = re.compile(r"[a-z0-9][a-z0-9-]*: \d{1,6}(?:, [a-z0-9][a-z0-9-]*: \d{1,6})*")
+_LINK_RE = re.compile(r"([^;:{}]+): (\S+)")
+
+
+def links_of(value: str) -> list[tuple[str, str]]:
+    """``"Project: https://a.org; Demo: https://b.org"`` -> ``[("Project", …), ("Demo", …)]``
+    (a URL holds no space, so ``"; "`` cannot stand inside one)."""
+    out = []
+    for part in value.split("; "):
+        m = _LINK_RE.fullmatch(part.strip())
+        if m:
+            out.append((m.group(1).strip(), m.group(2)))
+    return out
+
+
+def _links_problem(value: str) -> str | None:
+    parts = value.split("; ")
+    for part in parts:
+        m = _LINK_RE.fullmatch(part.strip())
+        if m is None:
+            return f"{part[:60]!r} is not LABEL: URL (links are written 'Label: URL; Label: URL')"
+        if not is_url(m.group(2)):
+            return f"{m.group(2)[:80]} is not an http(s) URL"
+        construct = unsafe_construct(m.group(1))
+        if construct is not None:
+            return f"link label {m.group(1)[:40]!r}: {construct} is not allowed"
+    return None
 
 
 def normalise(name: str, value: str) -> str:

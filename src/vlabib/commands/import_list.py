@@ -13,9 +13,10 @@ from vlabib.commands.query import import_lines
 from vlabib.config import Project, Settings, nearest_project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write, read_source
+from vlabib.listimport.facts import combined
 from vlabib.listimport.headings import from_headings, is_chrome
 from vlabib.listimport.markdown import ListItem, PaperList, parse_list
-from vlabib.listimport.papers import from_list_item
+from vlabib.listimport.papers import from_list_item, stated_over
 from vlabib.model import Paper, Progress, Report
 from vlabib.remote.arxiv import Record
 from vlabib.remote.entries import from_record
@@ -113,22 +114,44 @@ def _one_key_per_paper(items: list[ListItem], notes: list[str], source: str) -> 
     return out
 
 
-def _memberships(
-    items: list[ListItem], mapping: dict[tuple[str, ...], str]
-) -> tuple[dict[str, list[str]], dict[str, ListItem]]:
-    """Each paper's categories, in the list's order, and its best line (the longest title)."""
-    categories: dict[str, list[str]] = {}
-    best: dict[str, ListItem] = {}
+@dataclass
+class Memberships:
+    """Each paper's leaves in the list's order, its place in each leaf, and its lines."""
+
+    categories: dict[str, list[str]] = field(default_factory=dict)
+    positions: dict[str, dict[str, int]] = field(default_factory=dict)
+    lines: dict[str, list[ListItem]] = field(default_factory=dict)
+
+    def best(self, key: str) -> ListItem:
+        """The paper's line with the longest title, holding what all its lines say."""
+        lines = self.lines[key]
+        best = max(lines, key=lambda i: len(i.title.split()))  # the first of the longest
+        return replace(best, facts=combined([i.facts for i in lines]), code=_first(lines, "code"))
+
+    def position(self, key: str) -> str:
+        """``"leaf-a: 3, leaf-b: 0"``: where the list had the paper under each heading."""
+        return ", ".join(f"{leaf}: {n}" for leaf, n in self.positions[key].items())
+
+
+def _first(items: list[ListItem], name: str) -> str:
+    return next((str(getattr(i, name)) for i in items if getattr(i, name)), "")
+
+
+def _memberships(items: list[ListItem], mapping: dict[tuple[str, ...], str]) -> Memberships:
+    found = Memberships()
+    counters: dict[str, int] = {}
     for item in items:
         cat = mapping.get(item.section)
         if cat is None:
             continue
-        cats = categories.setdefault(item.key, [])
+        cats = found.categories.setdefault(item.key, [])
+        places = found.positions.setdefault(item.key, {})
         if cat not in cats:
             cats.append(cat)
-        if item.key not in best or len(item.title.split()) > len(best[item.key].title.split()):
-            best[item.key] = item
-    return categories, best
+            places[cat] = counters.get(cat, 0)
+            counters[cat] = places[cat] + 1
+        found.lines.setdefault(item.key, []).append(item)
+    return found
 
 
 def _list_title(plist: PaperList, list_path: Path) -> str:
@@ -194,24 +217,15 @@ def _read_list(list_path: Path) -> str:
         raise VlabibError(f"{list_path}: no such file") from None
 
 
-def _papers(
-    categories: dict[str, list[str]],
-    best: dict[str, ListItem],
-    records: dict[str, Record],
-    notes: list[str],
-) -> list[Paper]:
-    """Each paper from arXiv's record (with the list's venue, code and website, hand-set facts
-    about it), or from its list line alone."""
+def _papers(found: Memberships, records: dict[str, Record], notes: list[str]) -> list[Paper]:
+    """Each paper from its list lines (what a person wrote), filled in from arXiv's record
+    where the list said nothing; its place under each heading recorded."""
     papers = []
-    for key, cats in categories.items():
-        listed = from_list_item(best[key], cats, notes)
+    for key, cats in found.categories.items():
+        listed = from_list_item(found.best(key), cats, notes)
         if key in records:
-            paper = from_record(records[key], cats, notes)
-            extra = {
-                k: listed.fields[k] for k in ("venue", "code", "website") if k in listed.fields
-            }
-            listed = paper.replace(**extra)
-        papers.append(listed)
+            listed = stated_over(from_record(records[key], cats, notes), listed)
+        papers.append(listed.replace(position=found.position(key)))
     return papers
 
 
@@ -238,10 +252,10 @@ def import_list(
     mapping, new_taxonomy = _taxonomy(project, kept, list_path, imported)
     imported.notes += [f"{source}:{i.line}: {i.problem}" for i in items if i.problem]
     items = _one_key_per_paper(items, imported.notes, source)
-    categories, best = _memberships(items, mapping)
-    arxiv = [k for k in categories if best[k].arxiv_id]
+    found = _memberships(items, mapping)
+    arxiv = [k for k in found.categories if found.lines[k][0].arxiv_id]
     records = {} if offline else services.arxiv.fetch(arxiv, progress)
-    papers = _papers(categories, best, records, imported.notes)
+    papers = _papers(found, records, imported.notes)
     if left_out:
         imported.notes.append(f"{source}: {left_out} papers without an arXiv ID left out")
     imported.notes += _skipped_lines(plist, source)
@@ -252,7 +266,7 @@ def import_list(
     ]
     merge_into(project, papers, imported, base=base, dry_run=dry_run)
     imported.papers = papers
-    imported.memberships = sum(len(c) for c in categories.values())
+    imported.memberships = sum(len(c) for c in found.categories.values())
     if new_taxonomy is not None and not dry_run:
         atomic_write(project.path("taxonomy"), new_taxonomy, root=project.root)
         imported.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")

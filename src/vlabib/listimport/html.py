@@ -49,6 +49,7 @@ class _Reader(HTMLParser):
         self.links: list[int] = []
         self.header_row = False
         self.in_head = 0
+        self.sup = 0  # inside <sup>: footnote marks, not words of the line
 
     def _line(self) -> int:
         return self.first + self.getpos()[0] - 1
@@ -73,8 +74,11 @@ class _Reader(HTMLParser):
             self._data(values.get("alt", ""), image=True, src=values.get("src", ""))
         if tag in _STYLE:
             self.styles[_STYLE[tag]] += 1
+        if tag == "sup":
+            self._data(", ")  # a footnote mark ends a name in an author list
+            self.sup += 1
         if tag in _BREAKS or tag == "br":
-            self._data(" ")
+            self._data(" ", brk=True)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6") and self.heading:
@@ -89,6 +93,8 @@ class _Reader(HTMLParser):
                 self.events.append(unit)
         elif tag == "a" and self.links:
             self.links.pop()
+        if tag == "sup":
+            self.sup = max(0, self.sup - 1)
         if tag in _STYLE:
             self.styles[_STYLE[tag]] = max(0, self.styles[_STYLE[tag]] - 1)
 
@@ -97,12 +103,12 @@ class _Reader(HTMLParser):
             self.heading[2].append(data)
         self._data(data)
 
-    def _data(self, text: str, *, image: bool = False, src: str = "") -> None:
-        if not self.units or not text:
+    def _data(self, text: str, *, image: bool = False, src: str = "", brk: bool = False) -> None:
+        if not self.units or not text or (self.sup and not brk):
             return
         flags = {name: count > 0 for name, count in self.styles.items()}
         link = self.links[-1] if self.links else -1
-        self.units[-1].add(Piece(text, link=link, image=image, src=src, **flags))
+        self.units[-1].add(Piece(text, link=link, image=image, src=src, brk=brk, **flags))
 
 
 def scan(html: str, first_line: int) -> list[Event]:

@@ -15,11 +15,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from vlabib.ids import arxiv_id_in_url, is_arxiv_paper_url, targets
 from vlabib.keys import paper_key
+from vlabib.listimport.facts import Facts, Gathered, labelled_links, read_facts
 from vlabib.listimport.units import Piece, Unit
 from vlabib.tex.chars import is_decoration
 from vlabib.venues import SHORT_NAMES
@@ -71,6 +72,7 @@ class ListItem:
     section: tuple[str, ...]
     line: int
     problem: str = ""  # what the user should fix in the list, if anything
+    facts: Facts = field(default_factory=Facts)  # authors, date, notes, mark, other links
 
 
 def repair_mojibake(text: str) -> str:
@@ -214,7 +216,7 @@ def _venue_year(unit: Unit, title: str) -> tuple[str, int | None]:
             return found
         column = ""  # a placeholder ('-'): the line may say it elsewhere, in a badge
     text = column or " ".join(
-        p.src.replace("-", " ") if p.image else p.text.replace(title, " ")
+        p.src.replace("-", " ").replace("_", " ") if p.image else p.text.replace(title, " ")
         for p in unit.pieces
         if p.image or p.link < 0
     )
@@ -288,6 +290,7 @@ def _base(unit: Unit) -> ListItem:
     website = _column_link(unit, "website", "project", "homepage", "page") or _link_of(
         unit, _SITE_WORDS
     )
+    dated = "".join(p.text for p in _column(unit, "date", "time", "published"))
     return ListItem(
         "",
         "",
@@ -300,6 +303,7 @@ def _base(unit: Unit) -> ListItem:
         _shortname(unit, title),
         unit.section,
         unit.line,
+        facts=read_facts(unit, title, dated),
     )
 
 
@@ -327,21 +331,68 @@ def read_unit(unit: Unit) -> list[ListItem]:
         for n, (ident, label) in enumerate(ids):
             own = label if _title_like(label) else f"{base.title} ({label or ident})"
             url = f"https://arxiv.org/abs/{ident}"
+            first = replace(base, key=ident, arxiv_id=ident, url=url)
+            # The line's facts are its first paper's; later IDs are papers it mentions.
             items.append(
-                replace(
-                    base, key=ident, arxiv_id=ident, url=url, title=base.title if n == 0 else own
-                )
+                _linked(first, unit) if n == 0 else replace(first, title=own, facts=Facts())
             )
         return items
     for url in broken:
         problem = f"{url} holds no valid arXiv ID; kept keyed by its link, fix the link"
-        return [
-            replace(base, key=paper_key(url, labelled_paper=True) or "", url=url, problem=problem)
-        ]
+        fallback = paper_key(url, labelled_paper=True) or ""
+        return [_linked(replace(base, key=fallback, url=url, problem=problem), unit)]
     for link in unit.links:
         named = bool({"paper", "pdf"} & set(_words(link.label)))
         for url in targets(link.url):
             key = paper_key(url, labelled_paper=named)
             if key:
-                return [replace(base, key=key, url=url)]
+                return [_linked(replace(base, key=key, url=url), unit)]
     return []
+
+
+def _linked(item: ListItem, unit: Unit) -> ListItem:
+    """*item* with the line's other links (beside its paper, code and website)."""
+    links = labelled_links(unit, (item.url, item.code, item.website))
+    return replace(item, facts=replace(item.facts, links=links))
+
+
+def with_gathered(item: ListItem, extra: Gathered, links: Sequence[tuple[str, str]]) -> ListItem:
+    """*item* with what the lines that belong to it say: its own line's facts first."""
+    facts = item.facts
+    code = item.code or next(iter(extra.code), "")
+    known = {item.url, code, item.website, *(url for _, url in facts.links)}
+    more = [("Code", url) for url in extra.code if url not in known]
+    more += [(label, url) for label, url in links if url not in known and url not in extra.code]
+    merged = replace(
+        facts,
+        authors=facts.authors or extra.authors,
+        date=facts.date or extra.date,
+        notes=(*facts.notes, *extra.notes),
+        links=(*facts.links, *dict.fromkeys(more)),
+    )
+    return replace(item, code=code, facts=merged)
+
+
+_HEADING_VENUE_RE = re.compile(
+    r"(?<![\w-])("
+    + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True))
+    + r")[\s'’-]*((?:19|20)\d\d)(?!\d)"
+)
+
+
+def heading_venue(title: str) -> tuple[str, int] | None:
+    """``"CVPR2024-Papers-with-Code"`` -> ``("CVPR", 2024)``: a heading naming a venue's year."""
+    m = _HEADING_VENUE_RE.search(title)
+    return (m.group(1), int(m.group(2))) if m else None
+
+
+def with_heading_venue(item: ListItem) -> ListItem:
+    """A paper listed under a venue's heading ("ICLR 2025") was published there, unless its
+    own line says otherwise."""
+    if item.venue:
+        return item
+    for title in reversed(item.section):
+        found = heading_venue(title)
+        if found:
+            return replace(item, venue=found[0], year=found[1])
+    return item

@@ -16,11 +16,20 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from vlabib.listimport.facts import Gathered, label_of, labelled_links
 from vlabib.listimport.html import HtmlHeading, scan
-from vlabib.listimport.line import ListItem, heading_text, read_unit, repair_mojibake, unit_title
+from vlabib.listimport.line import (
+    ListItem,
+    heading_text,
+    read_unit,
+    repair_mojibake,
+    unit_title,
+    with_gathered,
+    with_heading_venue,
+)
 from vlabib.listimport.units import Builder, Heading, Piece, Unit
 
 if TYPE_CHECKING:
@@ -73,14 +82,17 @@ class _Walker:
     def __init__(self) -> None:
         self.stack: list[tuple[int, str]] = []
         self.headings: list[Heading] = []
-        self.units: list[Unit] = []
+        self.found: list[tuple[int, Builder | Unit]] = []  # (when it opened, the unit)
         self.open: list[Builder | None] = []
+        self.groups: list[int] = []  # the lists and tables open, innermost last
+        self.counter = 0
         self.quote = 0
         self.columns: list[str] = []
         self.in_head = False
         self.paragraph = ""
         self.intro = ""
         self.stray: list[int] = []
+        self.last_group = -1
 
     @property
     def path(self) -> tuple[str, ...]:
@@ -101,6 +113,9 @@ class _Walker:
             "blockquote_close": self._quote,
             "bullet_list_open": self._list,
             "ordered_list_open": self._list,
+            "bullet_list_close": self._end_group,
+            "ordered_list_close": self._end_group,
+            "table_close": self._end_group,
             "list_item_open": lambda t, _: self._open(t, "list-item"),
             "list_item_close": lambda t, _: self._close(),
             "tr_close": lambda t, _: self._close(),
@@ -125,12 +140,22 @@ class _Walker:
     def _quote(self, token: Token, _: Token) -> None:
         self.quote += 1 if token.type.endswith("open") else -1
 
+    def _next(self) -> int:
+        self.counter += 1
+        return self.counter
+
     def _list(self, token: Token, _: Token) -> None:
         if not self.open:
             self.intro = self.paragraph if len(self.paragraph) <= 300 else ""
+        self.groups.append(self._next())
+
+    def _end_group(self, token: Token, _: Token) -> None:
+        if self.groups:
+            self.last_group = self.groups.pop()
 
     def _table(self, token: Token, _: Token) -> None:
         self.columns, self.in_head = [], False
+        self.groups.append(self._next())
 
     def _head(self, token: Token, _: Token) -> None:
         self.in_head = token.type == "thead_open"
@@ -145,12 +170,24 @@ class _Walker:
             return
         line = (token.map or [0])[0] + 1
         columns = tuple(self.columns) if kind == "table-row" else ()
-        self.open.append(Builder(line, kind, self.path, columns, self.intro))
+        parent = self.open[-1] if self.open else None
+        group = self.groups[-1] if self.groups else -1
+        builder = Builder(line, kind, self.path, columns, self.intro, parent=parent, group=group)
+        builder.order = self._next()
+        self.open.append(builder)
 
     def _close(self) -> None:
         builder = self.open.pop() if self.open else None
         if builder is not None:
-            self.units.append(builder.unit())
+            self.found.append((builder.order, builder))
+
+    def units(self) -> list[Unit]:
+        """Every unit in document order, each knowing the unit it is nested in."""
+        ordered = [u for _, u in sorted(self.found, key=lambda found: found[0])]
+        index = {id(u): n for n, u in enumerate(ordered) if isinstance(u, Builder)}
+        return [
+            u.unit(index.get(id(u.parent), -1)) if isinstance(u, Builder) else u for u in ordered
+        ]
 
     def _inline(self, token: Token) -> None:
         children = token.children or []
@@ -171,31 +208,40 @@ class _Walker:
         for n, row in enumerate(token.content.split("\n")):
             tokens = _markdown().parse(header + row + "\n")
             cells = [t for t in tokens if t.type == "inline"][len(self.columns) :]
-            builder = Builder(first + n, "table-row", self.path, tuple(self.columns))
+            builder = Builder(
+                first + n, "table-row", self.path, tuple(self.columns), group=self.last_group
+            )
             for cell in cells:
                 builder.cell += 1
                 _pieces(builder, cell.children or [])
-            self.units.append(builder.unit())
+            self.found.append((self._next(), builder))
             self.stray.append(first + n)
 
     def _html(self, token: Token) -> None:
         if token.content.lstrip().startswith("<!--"):
             return  # a comment: what it holds is not on the page
+        group = self._next()
         for event in scan(token.content, (token.map or [0])[0] + 1):
             if isinstance(event, HtmlHeading):
                 self.heading(event.level, repair_mojibake(event.title), event.line, html=True)
             elif not self.quote:
-                self.units.append(
-                    Unit(event.line, event.kind, self.path, event.pieces, event.links)
-                )
+                unit = Unit(event.line, event.kind, self.path, event.pieces, event.links)
+                self.found.append((self._next(), replace(unit, group=group)))
 
 
-_FLAGS = {"strong": "bold", "em": "italic", "b": "bold", "i": "italic", "ins": "mark"}
+_FLAGS = {
+    "strong": "bold",
+    "em": "italic",
+    "b": "bold",
+    "i": "italic",
+    "ins": "mark",
+    "sup": "sup",
+}
 
 
 def _pieces(builder: Builder, children: list[Token]) -> None:
     """Add an inline token run to *builder*, each text piece with what it sits in."""
-    flags = {"bold": 0, "italic": 0, "mark": 0}
+    flags = {"bold": 0, "italic": 0, "mark": 0, "sup": 0}
     links: list[int] = []
     for child in children:
         kind = child.type
@@ -207,7 +253,9 @@ def _pieces(builder: Builder, children: list[Token]) -> None:
             flags[_FLAGS[kind.split("_")[0]]] += 1 if kind.endswith("open") else -1
         elif kind == "html_inline":
             _html_tag(builder, child.content, flags, links)
-        elif kind in ("text", "code_inline", "softbreak", "hardbreak", "image"):
+        elif (
+            kind in ("text", "code_inline", "softbreak", "hardbreak", "image") and not flags["sup"]
+        ):
             builder.add(_piece(child, flags, links[-1] if links else -1))
 
 
@@ -220,13 +268,14 @@ def _piece(child: Token, flags: dict[str, int], link: int) -> Piece:
             child.content or str(child.attrs.get("alt", "")),
             str(child.attrs.get("src", "")),
         )
-    on = {name: count > 0 for name, count in flags.items()}
+    on = {name: count > 0 for name, count in flags.items() if name != "sup"}
     return Piece(
         repair_mojibake(text),
         link=link,
         code=kind == "code_inline",
         image=kind == "image",
         src=src,
+        brk=kind in ("softbreak", "hardbreak"),
         **on,
     )
 
@@ -236,8 +285,10 @@ def _html_tag(builder: Builder, html: str, flags: dict[str, int], links: list[in
     name = html.strip("</> ").split()[0].lower() if html.strip("</> ") else ""
     if name in _FLAGS:
         flags[_FLAGS[name]] += -1 if html.startswith("</") else 1
+        if name == "sup" and not html.startswith("</"):
+            builder.add(Piece(", ", link=links[-1] if links else -1))  # a footnote mark ends a name
     elif name == "br":
-        builder.add(Piece(" ", link=links[-1] if links else -1))
+        builder.add(Piece(" ", link=links[-1] if links else -1, brk=True))
     elif name in ("a", "img"):
         _html_inline(builder, html, links)
 
@@ -262,21 +313,55 @@ def _html_inline(builder: Builder, html: str, links: list[int]) -> None:
 
 
 def parse_list(text: str) -> PaperList:
-    """Headings and papers of a Markdown list; each paper remembers its heading path."""
+    """Headings and papers of a Markdown list; each paper remembers its heading path and
+    carries what the lines that belong to it say (see :mod:`vlabib.listimport.facts`)."""
     text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
     walker = _Walker()
     walker.walk(_markdown().parse(text))
-    items = []
+    units = walker.units()
+    items: list[ListItem] = []
     linked = []
-    for unit in walker.units:
+    owner: dict[int, int] = {}  # unit -> the item its words belong to
+    gathered: dict[int, Gathered] = {}
+    links: dict[int, list[tuple[str, str]]] = {}
+    last_of_group: dict[int, int] = {}
+    for n, unit in enumerate(units):
         found = read_unit(unit)
+        belongs = _belongs_to(unit, found, owner, last_of_group.get(unit.group))
+        last_of_group[unit.group] = n
+        if belongs is not None:
+            owner[n] = belongs
+            own = labelled_links(unit, ())
+            gathered.setdefault(belongs, Gathered()).add(unit, own)
+            links.setdefault(belongs, []).extend(own)
+            continue
+        if found:
+            owner[n] = len(items)
         items += found
         if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
             linked.append((unit.line, unit_title(unit)))
+    for index, extra in gathered.items():
+        items[index] = with_gathered(items[index], extra, links.get(index, []))
     return PaperList(
         tuple(walker.headings),
-        tuple(items),
-        len(walker.units),
+        tuple(with_heading_venue(i) for i in items),
+        len(units),
         tuple(sorted(linked)),
         tuple(walker.stray),
     )
+
+
+def _belongs_to(
+    unit: Unit, found: list[ListItem], owner: dict[int, int], previous: int | None
+) -> int | None:
+    """The item a line without a paper of its own belongs to: its parent line's paper (a
+    sub-bullet), or — for a labelled line such as ``- Code: …`` — the paper of the line just
+    before it in the same list. A nested line with its own arXiv paper is a paper."""
+    if any(item.arxiv_id for item in found):
+        return None
+    if unit.parent in owner:
+        return owner[unit.parent]
+    if found or previous is None or previous not in owner:
+        return None
+    text = "".join(p.text for p in unit.pieces if not p.image)
+    return owner[previous] if label_of(text)[0] else None

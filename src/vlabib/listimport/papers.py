@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from vlabib.keys import doi_in_link
 from vlabib.listimport.markdown import ListItem
 from vlabib.model import Paper
+from vlabib.names import bibtex_name
 from vlabib.remote.entries import date_fields, keywords_value, noted_latex
 from vlabib.tex.allow import to_url
+from vlabib.tex.encode import text_to_latex
 from vlabib.titles import title_shortname
 
 
@@ -40,6 +42,8 @@ def from_list_item(
             "doi": doi_in_link(item.url) or None,
             "url": to_url(item.url) or None,
         }
+    if not ident.get("year") and item.facts.date:
+        ident["year"] = item.facts.date[:4]
     name = item.shortname or title_shortname(item.title)
     fields: dict[str, str | None] = {
         "title": noted_latex(key, "title", item.title, notes, math=True, protect=True),
@@ -49,8 +53,37 @@ def from_list_item(
         "code": to_url(item.code) or None,
         "website": to_url(item.website) or None,
         "keywords": keywords_value(categories) or None,
+        **stated_fields(item, notes),
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})
+
+
+def stated_fields(item: ListItem, notes: list[str] | None = None) -> dict[str, str | None]:
+    """What the list says of the paper beyond title, link, venue and code, as bib fields:
+    ``author``, ``date``, ``annote`` (the curator's notes), ``recommended`` and ``links``."""
+    facts, key = item.facts, item.key
+    names = [
+        "others" if a == "others" else noted_latex(key, "author", bibtex_name(a), notes)
+        for a in facts.authors
+    ]
+    links = [
+        f"{text_to_latex(link_label(label)) or 'Link'}: {url}"
+        for label, url in facts.links
+        if to_url(url) and "; " not in url
+    ]
+    note = " | ".join(facts.notes)
+    return {
+        "author": " and ".join(n for n in names if n) or None,
+        "date": facts.date or None,
+        "annote": noted_latex(key, "note", note, notes, math=True) if note else None,
+        "recommended": "yes" if facts.star else None,
+        "links": "; ".join(dict.fromkeys(links)) or None,
+    }
+
+
+def link_label(label: str) -> str:
+    """A link's label as a bib field keeps it: no ``;``, ``:`` or brackets, short."""
+    return " ".join(re.sub(r"[;:\[\]{}]", " ", label).split())[:40]
 
 
 def merge(old: Paper, new: Paper) -> Paper:
@@ -65,3 +98,18 @@ def merge(old: Paper, new: Paper) -> Paper:
     if keywords:
         fields["keywords"] = keywords
     return Paper(old.key, old.type, fields, old.line)
+
+
+#: Fields a list states that arXiv knows nothing of: the list's always stand.
+_LISTED = ("venue", "code", "website", "links", "annote", "recommended", "date")
+
+
+def stated_over(fetched: Paper, listed: Paper) -> Paper:
+    """arXiv's paper with what the list stated put over it: a person's words are never
+    overwritten by fetched metadata. The list's authors stand too, unless it cut them short
+    (``et al.``) and arXiv has them all."""
+    extra = {name: listed.fields[name] for name in _LISTED if name in listed.fields}
+    listed_authors = listed.authors
+    if listed_authors and (listed_authors[-1] != "others" or not fetched.authors):
+        extra["author"] = listed.get("author")
+    return fetched.replace(**extra)

@@ -24,6 +24,7 @@ class Piece:
     mark: bool = False  # inside <ins>…</ins>
     cell: int = -1  # table column, -1 outside tables
     src: str = ""
+    brk: bool = False  # a line break (``<br>``, a soft or hard break, a block's edge)
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class Unit:
     links: tuple[Link, ...]
     columns: tuple[str, ...] = ()  # the table's header names
     intro: str = ""  # a short paragraph just above the list, which some lists use as the title
+    parent: int = -1  # the unit (index in the list's units) this one is nested in
+    group: int = -1  # the list (or table) it is an item of: siblings share it
 
 
 @dataclass
@@ -70,6 +73,9 @@ class Builder:
     pieces: list[Piece] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
     cell: int = -1
+    parent: Builder | None = None
+    group: int = -1
+    order: int = 0  # when it opened: units are listed in document order
 
     def open_link(self, url: str) -> int:
         self.links.append(Link(url.strip()))
@@ -83,8 +89,16 @@ class Builder:
             old = self.links[piece.link]
             self.links[piece.link] = Link(old.url, (old.label + piece.text))
 
-    def unit(self) -> Unit:
+    def unit(self, parent: int = -1) -> Unit:
         links = tuple(Link(link.url, " ".join(link.label.split())) for link in self.links)
         return Unit(
-            self.line, self.kind, self.section, tuple(self.pieces), links, self.columns, self.intro
+            self.line,
+            self.kind,
+            self.section,
+            tuple(self.pieces),
+            links,
+            self.columns,
+            self.intro,
+            parent,
+            self.group,
         )

@@ -6,7 +6,6 @@ written only when missing, the skeleton ``main.tex`` and one prose file per node
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files as files_of
 from pathlib import PurePosixPath
@@ -20,14 +19,23 @@ from vlabib.outputs.figure import figures, forest
 from vlabib.outputs.view import Section, split_venue
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex.encode import for_pdflatex, protect_compounds, text_to_latex
+from vlabib.venues import venue_kind
 
 # vlabib's own fields say nothing to BibTeX styles; keywords stay for biblatex's filters.
-PRIVATE_FIELDS = ("shortname", "code", "venue", "website", "journalref", "arxivcomment", "abstract")
-# Venues that are journals: a paper there is an @article, elsewhere @inproceedings.
-_JOURNAL_RE = re.compile(
-    r"\b(journal|transactions|letters|magazine|review|TPAMI|T-PAMI|PAMI|IJCV|TIP|TMLR|JMLR|"
-    r"RA-?L|TNNLS|TCSVT|TMM|TOG|TVCG|TACL|Nature|Science|IJRR|T-RO|TRO|PR|JAIR|AIJ)\b",
-    re.IGNORECASE,
+#: vlabib's own fields: what the list and the site show, never the manuscript's bibliography.
+PRIVATE_FIELDS = (
+    "shortname",
+    "code",
+    "venue",
+    "website",
+    "links",
+    "recommended",
+    "position",
+    "annote",
+    "date",
+    "journalref",
+    "arxivcomment",
+    "abstract",
 )
 # The authors' prose, one file a taxonomy node, below latex/.
 SECTIONS = "sections"
@@ -193,7 +201,7 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
             changes["howpublished"] = split_venue(paper.venue, paper.year)[0]
         elif paper.venue and paper.type == "misc":
             name, year = split_venue(paper.venue, paper.year)
-            kind = "article" if _JOURNAL_RE.search(name) else "inproceedings"
+            kind = "article" if venue_kind(name) == "journal" else "inproceedings"
             changes["journal" if kind == "article" else "booktitle"] = name
             changes["year"] = str(year) if year else paper.get("year") or None
             changes["month"] = None
