@@ -21,17 +21,17 @@ WILD = DATA / "lists-wild"
 FILES = sorted(p.name for p in WILD.glob("[0-9][0-9]-*.md"))
 # What each import gives, exactly: papers without an arXiv ID, and taxonomy leaves.
 OUTCOMES = {
-    "01-GT-RIPL-Awesome-LLM-Robotics.md": (12, 10),
-    "02-October2001-Awesome-KV-Cache-Compression.md": (3, 11),
-    "03-Hannibal046-Awesome-LLM.md": (9, 14),
-    "04-Yutong-Zhou-cv-Awesome-Text-to-Image.md": (49, 5),
-    "06-cokeshao-Awesome-Multimodal-Token-Compression.md": (0, 3),
-    "07-zhengli97-Awesome-Prompt-Adapter-Learning-for-VLMs.md": (22, 22),
+    "01-GT-RIPL-Awesome-LLM-Robotics.md": (12, 7),
+    "02-October2001-Awesome-KV-Cache-Compression.md": (3, 10),
+    "03-Hannibal046-Awesome-LLM.md": (9, 3),
+    "04-Yutong-Zhou-cv-Awesome-Text-to-Image.md": (49, 3),
+    "06-cokeshao-Awesome-Multimodal-Token-Compression.md": (0, 2),
+    "07-zhengli97-Awesome-Prompt-Adapter-Learning-for-VLMs.md": (22, 20),
     "08-codecaution-Awesome-Mixture-of-Experts-Papers.md": (11, 10),
     "09-mbreuss-diffusion-literature-for-robotics.md": (38, 12),
-    "10-DWCTOD-CVPR2024-Papers-with-Code-Demo.md": (0, 46),
+    "10-DWCTOD-CVPR2024-Papers-with-Code-Demo.md": (0, 34),
     "13-zchoi-Awesome-Embodied-Robotics-and-Agent.md": (48, 15),
-    "14-Zhen-Dong-Awesome-Quantization-Papers.md": (180, 10),
+    "14-Zhen-Dong-Awesome-Quantization-Papers.md": (180, 8),
 }
 
 
