@@ -223,9 +223,9 @@ def _is_docstring(tree: ast.Module, node: ast.Constant) -> bool:
 #: Defaults and templates, where a literal path is the point.
 ALLOWED_LITERAL_PATHS = [
     "vlabib.commands.import_list: \"# vlabib settings, made by 'vlabib import' (every key is opt\"",
-    "vlabib.commands.init: 'refs/papers.bib'",
-    "vlabib.commands.init: 'refs/taxonomy.toml'",
     "vlabib.config: 'latex/generated'",
     "vlabib.config: 'refs/taxonomy.toml'",
     "vlabib.config: 'refs/vla.bib'",
+    "vlabib.outputs.scaffold: 'refs/papers.bib'",
+    "vlabib.outputs.scaffold: 'refs/taxonomy.toml'",
 ]

@@ -167,9 +167,9 @@ TRUNCATED = b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><en
         ),
         pytest.param(
             [],
-            ["2509.99999", "1707.08567", "1605.08386"],
+            ["--strict", "2509.99999", "1707.08567", "1605.08386"],
             "arXiv has no paper 2509.99999; check the ID",
-            id="missing-from-feed",
+            id="missing-from-feed-strict",
         ),
         pytest.param(
             [Reply(200, TRUNCATED)],
@@ -193,6 +193,27 @@ def test_failures_are_clear_and_write_nothing(
     assert result.exit_code == 1, result.output
     assert result.stderr == f"Error: {message}\n"
     assert snapshot(survey, "refs") == before
+
+
+def test_unknown_ids_are_named_and_the_rest_are_added(
+    run: Run, survey: Path, arxiv: FakeArxiv
+) -> None:
+    """One unknown ID among three: the two others are written, the one is named, exit 1."""
+    result = run("add", "2509.99999", "1707.08567", "1605.08386", "-c", "token-eviction")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: 2509.99999: arXiv has no paper by this ID (withdrawn, or mistyped)\n"
+        "Error: 1 paper could not be fetched (above); everything else was written (--strict "
+        "writes nothing when any paper fails)\n"
+    )
+    assert result.stdout.splitlines() == [
+        "added 1707.08567",
+        "added 1605.08386",
+        "added 2, updated 0, unchanged 0, failed 1",
+    ]
+    keys = {p.key for p in bib.load(survey / "refs" / "papers.bib")}
+    assert {"1605.08386", "1707.08567"} <= keys
+    assert "2509.99999" not in keys
 
 
 def test_503_then_200_is_retried_and_succeeds(run: Run, survey: Path, arxiv: FakeArxiv) -> None:

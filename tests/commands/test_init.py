@@ -66,24 +66,58 @@ def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> Non
     assert run("pdf").exit_code == 0
 
 
-def test_a_list_imported_into_a_new_survey(fresh: Path) -> None:
+EXAMPLE_STUBS = ["benchmarks", "first-family", "methods", "second-family", "surveys"]
+KV_LIST = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
+
+
+def stubs(folder: Path) -> list[str]:
+    return sorted(p.stem for p in (folder / "latex" / "sections").glob("*.tex"))
+
+
+def test_import_replaces_the_untouched_example_taxonomy(fresh: Path) -> None:
+    """The README's recipe: init, then import a real list; the list's headings take the
+    example's place under the survey's title, the example's untouched stubs go."""
     run = runner(fresh)
-    listing = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
-    (fresh / "refs" / "taxonomy.toml").unlink()  # the list brings its own headings
-    imported = run("import", "--offline", str(listing))
+    assert stubs(fresh) == EXAMPLE_STUBS
+    imported = run("import", "--offline", str(KV_LIST))
     assert imported.exit_code == 0, imported.stderr
+    assert "wrote refs/taxonomy.toml in place of the example" in imported.stderr
+    assert [ln for ln in imported.stderr.splitlines() if ln.startswith("removed")] == [
+        f"removed latex/sections/{stub}.tex: an untouched stub of a node no longer there"
+        for stub in EXAMPLE_STUBS
+    ]
     assert run("build").exit_code == 0
-    assert run("check").exit_code == 0
+    check = run("check")
+    assert check.exit_code == 0, check.output
     taxonomy = (fresh / "refs" / "taxonomy.toml").read_text()
-    title = next(ln for ln in taxonomy.splitlines() if ln.startswith("title = "))
-    assert title == 'title = "KV Cache Compression"'  # "Awesome" and the owner cleaned off
+    assert taxonomy.splitlines()[3:5] == ['id = "efficient-llm-inference"', f'title = "{TITLE}"']
+    assert not set(EXAMPLE_STUBS) & set(stubs(fresh))
+    # The list gives authors for every paper but the one line that names none.
+    no_author = [ln for ln in check.output.splitlines() if "has no author" in ln]
+    assert len(no_author) == 1
+
+
+def test_a_list_imported_over_a_deleted_taxonomy_takes_the_survey_title(fresh: Path) -> None:
+    run = runner(fresh)
+    (fresh / "refs" / "taxonomy.toml").unlink()
+    (fresh / "latex" / "sections" / "methods.tex").write_text("Our own words on methods.\n")
+    imported = run("import", "--offline", str(KV_LIST))
+    assert imported.exit_code == 0, imported.stderr
+    taxonomy = (fresh / "refs" / "taxonomy.toml").read_text()
+    assert f'title = "{TITLE}"' in taxonomy
     assert 'title = "Contents"' not in taxonomy
+    assert "methods" in stubs(fresh)  # prose someone wrote is never removed
+    assert run("build").exit_code == 0
+    check = run("check")
+    assert "latex/sections/methods.tex" in check.output
 
 
-def test_importing_over_the_example_taxonomy_says_what_to_do(fresh: Path) -> None:
-    listing = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
+def test_an_edited_example_taxonomy_is_mapped_not_replaced(fresh: Path) -> None:
+    """A taxonomy the user touched is theirs: the list's headings are mapped onto it."""
+    path = fresh / "refs" / "taxonomy.toml"
+    path.write_text(path.read_text().replace("First Family of Methods", "Token Eviction"))
     before = {p: p.read_bytes() for p in fresh.rglob("*") if p.is_file() and ".git" not in p.parts}
-    refused = runner(fresh)("import", "--offline", str(listing))
+    refused = runner(fresh)("import", "--offline", str(KV_LIST))
     assert refused.exit_code == 1
     assert refused.stderr.splitlines()[-1] == (
         "Error: add those headings to refs/taxonomy.toml as leaves; or, to take the list's "
@@ -92,6 +126,18 @@ def test_importing_over_the_example_taxonomy_says_what_to_do(fresh: Path) -> Non
     )
     after = {p: p.read_bytes() for p in fresh.rglob("*") if p.is_file() and ".git" not in p.parts}
     assert after == before
+
+
+def test_init_from_a_list_does_both_in_one_step(tmp_path: Path) -> None:
+    folder = tmp_path / "kv"
+    args = ["kv", "--title", "KV Cache Compression", "--from", str(KV_LIST), "--offline"]
+    done = init(tmp_path, *args)
+    assert done.returncode == 0, done.stderr
+    assert "added 160, updated 0, unchanged 0" in done.stdout
+    assert done.stdout.count("wrote README.md\n") == 1
+    assert not set(EXAMPLE_STUBS) & set(stubs(folder))
+    check = runner(folder)("check")
+    assert check.exit_code == 0, check.output
 
 
 def test_init_never_overwrites(fresh: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import runner
 from tests.helpers import DATA
 from vlabib import bib
-from vlabib.listimport.line import clean
+from vlabib.listimport.text import clean
 from vlabib.taxonomy import load_taxonomy
 
 WILD = DATA / "lists-wild"

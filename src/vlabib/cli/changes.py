@@ -26,6 +26,7 @@ from vlabib.cli.app import main, progress, project_of, services, show
 @click.option("--dry-run", is_flag=True, help="Fetch and show what would change; write nothing.")
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
 @click.option("--yes", is_flag=True, help="Without -c: file each paper under its best suggestion.")
+@click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -36,11 +37,13 @@ def add(
     dry_run: bool,
     refresh: bool,
     yes: bool,
+    strict: bool,
 ) -> None:
     """Add papers by arXiv ID or URL, with metadata from the arXiv API.
 
     A paper already in the bib gains the new categories; its hand-set venue, code and
-    name are kept. All or nothing: if any ID fails, nothing is written. Without -c, the
+    name are kept. IDs arXiv does not know are named (exit 1) and the rest are written;
+    with --strict, nothing is written when any fails. Without -c, the
     leaves are suggested from the title and abstract (see 'vlabib suggest'): pick one on
     a terminal, or take the best with --yes.
 
@@ -62,6 +65,7 @@ def add(
             services=services(refresh),
             progress=update,
             choose=choose,
+            strict=strict,
         )
     show(summary.report(dry_run))
 
@@ -72,6 +76,8 @@ def add(
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @click.option("--arxiv-only", is_flag=True, help="Leave out papers without an arXiv ID.")
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
+@click.option("--title", default="", help="The survey's title (default: the list's own).")
+@click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -80,6 +86,8 @@ def import_(
     dry_run: bool,
     arxiv_only: bool,
     refresh: bool,
+    title: str,
+    strict: bool,
 ) -> None:
     """Import an existing Markdown paper list, in any layout real lists use.
 
@@ -103,6 +111,8 @@ def import_(
             services=services(refresh),
             progress=update,
             new_survey=new,
+            title=title,
+            strict=strict,
         )
     show(imported.report(dry_run))
 
@@ -117,8 +127,11 @@ def start_of(ctx: click.Context) -> Path:
 @click.argument("papers", nargs=-1, metavar="[ID...]")
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--refresh", is_flag=True, help="Ignore cached answers.")
+@click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
 @click.pass_context
-def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: bool) -> None:
+def update(
+    ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: bool, strict: bool
+) -> None:
     """Refresh arXiv metadata and find where preprints were published.
 
     New titles and author lists are applied and shown; venues come from arXiv's journal
@@ -129,7 +142,9 @@ def update(ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: 
     """
     from vlabib.commands.update import update as update_papers
 
-    report = update_papers(project_of(ctx), papers, dry_run=dry_run, services=services(refresh))
+    report = update_papers(
+        project_of(ctx), papers, dry_run=dry_run, services=services(refresh), strict=strict
+    )
     show(report.report(dry_run))
 
 

@@ -6,34 +6,41 @@ from pathlib import Path
 
 import click
 
-from vlabib.cli.app import main
+from vlabib.cli.app import main, services, show
 
 
 @main.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--title", required=True, help='The survey\'s title, e.g. "Efficient LLM Inference".')
+@click.option(
+    "--from",
+    "from_list",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="A paper list to start from: its papers and headings come in at once.",
+)
+@click.option("--offline", is_flag=True, help="With --from: use only the list's text.")
 @click.pass_context
-def init(ctx: click.Context, directory: Path | None, title: str) -> None:
+def init(
+    ctx: click.Context,
+    directory: Path | None,
+    title: str,
+    from_list: Path | None,
+    offline: bool,
+) -> None:
     """Start a new survey in DIRECTORY (default: here).
 
     Writes vlabib.toml, an empty refs/papers.bib, an example refs/taxonomy.toml, a README
     with the paper list's markers, the manuscript skeleton under latex/, a Makefile, a
     GitHub workflow (.github/workflows/vlabib.yml) and .pre-commit-config.yaml; then
-    build, check and pdf work at once. Nothing that exists is overwritten.
+    build, check and pdf work at once. Nothing that exists is overwritten. With --from,
+    the list is imported too: its headings take the example taxonomy's place.
 
-    Example: vlabib init --title "Efficient LLM Inference"
+    Example: vlabib init --title "Efficient LLM Inference" --from awesome-list.md
     """
-    from vlabib.commands.init import init as scaffold
-    from vlabib.config import find_project
+    from vlabib.commands.init import start as scaffold
 
     start: Path = ctx.find_root().obj
     folder = directory if directory is None or directory.is_absolute() else start / directory
-    written = scaffold(folder or start, title)
-    taxonomy = find_project(folder or start).settings.taxonomy
-    for name in written:
-        click.echo(f"wrote {name}")
-    click.echo(
-        "next: vlabib add ARXIV_ID -c first-family, then vlabib build (to start from "
-        f"a list you keep instead: delete {taxonomy}, then vlabib import "
-        "LIST.md)"
+    show(
+        scaffold(folder or start, title, from_list=from_list, offline=offline, services=services())
     )

@@ -14,7 +14,7 @@ from vlabib.errors import ConfigError, VlabibError
 from vlabib.ids import parse_arxiv_ids
 from vlabib.listimport.papers import merge
 from vlabib.model import Paper, Progress, Report
-from vlabib.remote.arxiv import Record
+from vlabib.remote.arxiv import Client, Record, not_fetched
 from vlabib.remote.entries import from_record
 from vlabib.remote.services import Services
 from vlabib.taxonomy import Taxonomy
@@ -29,18 +29,44 @@ class Summary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # ID -> why it was not fetched
 
     def line(self) -> str:
-        return (
+        said = (
             f"added {len(self.added)}, updated {len(self.updated)}, unchanged {len(self.unchanged)}"
         )
+        return said + (f", failed {len(self.failed)}" if self.failed else "")
 
     def report(self, dry_run: bool = False) -> Report:
         verb = "would be " if dry_run else ""
         lines = [f"{verb}added {k}" for k in self.added]
         lines += [f"{verb}updated {k}" for k in self.updated]
         lines.append(("dry run: " if dry_run else "") + self.line())
-        return Report(tuple(lines), tuple(self.notes))
+        return Report(tuple(lines), tuple(self.notes), failures(self.failed))
+
+
+def failures(failed: Mapping[str, str]) -> tuple[str, ...]:
+    """One error line per paper that could not be fetched, and how to retry them."""
+    if not failed:
+        return ()
+    lines = [f"{ident}: {why}" for ident, why in failed.items()]
+    papers = "paper" if len(failed) == 1 else "papers"
+    return (
+        *lines,
+        f"{len(failed)} {papers} could not be fetched (above); everything else was written "
+        "(--strict writes nothing when any paper fails)",
+    )
+
+
+def fetched(
+    client: Client, ids: Sequence[str], progress: Progress | None, *, strict: bool
+) -> tuple[dict[str, Record], dict[str, str]]:
+    """arXiv's records for *ids*, and the IDs it did not give with why; *strict* makes any
+    failure an error (nothing is written)."""
+    records, failed = client.fetch_some(ids, progress)
+    if failed and (strict or not records):  # nothing to write, or all or nothing asked for
+        raise not_fetched(failed)
+    return records, failed
 
 
 def check_categories(categories: Sequence[str], taxonomy: Taxonomy) -> list[str]:
@@ -110,6 +136,7 @@ def add(
     progress: Progress | None = None,
     choose: Callable[[str, Record], str] | None = None,
     filed: Mapping[str, Sequence[str]] | None = None,
+    strict: bool = False,
 ) -> Summary:
     """Fetch the papers *args* name and insert or merge them, all or nothing. A new paper
     without *categories* is filed under the leaves *filed* gives for its ID, or the leaf
@@ -128,11 +155,13 @@ def add(
             f"{', '.join(new_uncategorised)}: new papers need a category; "
             "add -c LEAF (see 'vlabib stats' for the leaves)"
         )
-    records = services.arxiv.fetch(ids, progress)
-    summary = Summary()
-    picked = {i: [choose(i, records[i])] for i in new_uncategorised if choose is not None}
+    records, failed = fetched(services.arxiv, ids, progress, strict=strict)
+    summary = Summary(failed=failed)
+    picked = {i: [choose(i, records[i])] for i in new_uncategorised if i in records and choose}
     papers = [
-        from_record(records[i], picked.get(i) or leaves.get(i) or cats, summary.notes) for i in ids
+        from_record(records[i], picked.get(i) or leaves.get(i) or cats, summary.notes)
+        for i in ids
+        if i in records
     ]
     force = {}
     if code is not None:

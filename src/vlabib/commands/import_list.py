@@ -8,7 +8,7 @@ import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vlabib.commands.add import Summary, merge_into, snapshot
+from vlabib.commands.add import Summary, failures, fetched, merge_into, snapshot
 from vlabib.commands.query import import_lines
 from vlabib.config import Project, Settings, nearest_project
 from vlabib.errors import ConfigError, VlabibError
@@ -17,7 +17,10 @@ from vlabib.listimport.facts import combined
 from vlabib.listimport.headings import from_headings, is_chrome
 from vlabib.listimport.markdown import ListItem, PaperList, parse_list
 from vlabib.listimport.papers import from_list_item, stated_over
+from vlabib.listimport.venue import is_venue_heading
 from vlabib.model import Paper, Progress, Report
+from vlabib.outputs.manuscript import SECTIONS, is_untouched_stub
+from vlabib.outputs.scaffold import example_taxonomy
 from vlabib.remote.arxiv import Record
 from vlabib.remote.entries import from_record
 from vlabib.remote.services import Services
@@ -44,12 +47,13 @@ class Imported(Summary):
             f"{self.memberships} memberships"
         )
         lines.append(("dry run: " if dry_run else "") + self.line())
+        errors = failures(self.failed)
         if self.made_survey and not dry_run:
             lines.append(
                 f"wrote {SETTINGS_FILE}: this folder is now a survey ('vlabib init --help' "
                 "lists the settings)"
             )
-        return Report(tuple(lines), tuple(self.notes))
+        return Report(tuple(lines), tuple(self.notes), errors)
 
 
 SETTINGS_FILE = "vlabib.toml"
@@ -164,11 +168,12 @@ def _list_title(plist: PaperList, list_path: Path) -> str:
 
 
 def _taxonomy(
-    project: Project, plist: PaperList, list_path: Path, imported: Imported
+    project: Project, plist: PaperList, list_path: Path, imported: Imported, title: str
 ) -> tuple[dict[tuple[str, ...], str], str | None]:
-    """Heading path -> leaf, onto the survey's taxonomy, or a new one from the headings."""
+    """Heading path -> leaf, onto the survey's taxonomy, or a new one from the headings (in
+    place of the example taxonomy 'vlabib init' wrote, while nothing is filed under it)."""
     source = str(list_path)
-    if project.path("taxonomy").exists():
+    if project.path("taxonomy").exists() and not is_example(project):
         taxonomy = project.taxonomy()
         imported.taxonomy = taxonomy
         return _map_onto(plist, taxonomy, source, project.settings.taxonomy), None
@@ -178,9 +183,12 @@ def _taxonomy(
             [i.section for i in plist.items],
             _list_title(plist, list_path),
             project.settings.skip_headings,
+            own_title=title or project.settings.title,
+            is_venue=is_venue_heading,
         )
     except ConfigError as exc:
         raise ConfigError(f"{source}: {exc}") from None
+    _venue_notice(plist, source, imported)
     if is_chrome(taxonomy.root.title):
         line = next((h.line for h in plist.headings if h.title == taxonomy.root.title), 0)
         imported.notes.append(
@@ -192,6 +200,32 @@ def _taxonomy(
     parse_taxonomy(text, project.settings.taxonomy)  # it must read back
     imported.taxonomy = taxonomy
     return mapping, text
+
+
+def _venue_notice(plist: PaperList, source: str, imported: Imported) -> None:
+    venues = [h for h in plist.headings if len(h.path) > 1 and is_venue_heading(h.title)]
+    if venues:
+        shown = ", ".join(repr(h.title) for h in venues[:4]) + (", …" if len(venues) > 4 else "")
+        imported.notes.append(
+            f"{source}:{venues[0].line}: {len(venues)} headings name a venue ({shown}): their "
+            "papers got that venue and were filed under the heading above them"
+        )
+
+
+def is_example(project: Project) -> bool:
+    """Whether the taxonomy is still the example 'vlabib init' wrote, word for word, with no
+    paper filed under it: an import may put the list's headings in its place."""
+    from vlabib import bib
+
+    path = project.path("taxonomy")
+    try:
+        text = read_source(path, project.settings.taxonomy, root=project.root)
+    except (FileNotFoundError, VlabibError):
+        return False
+    if text != example_taxonomy(project.settings.title):
+        return False
+    papers = bib.load(project.bib, project.settings.bib) if project.bib.exists() else []
+    return not any(p.categories for p in papers)
 
 
 def _skipped_lines(plist: PaperList, source: str) -> list[str]:
@@ -217,11 +251,15 @@ def _read_list(list_path: Path) -> str:
         raise VlabibError(f"{list_path}: no such file") from None
 
 
-def _papers(found: Memberships, records: dict[str, Record], notes: list[str]) -> list[Paper]:
+def _papers(
+    found: Memberships, records: dict[str, Record], notes: list[str], left_out: set[str]
+) -> list[Paper]:
     """Each paper from its list lines (what a person wrote), filled in from arXiv's record
     where the list said nothing; its place under each heading recorded."""
     papers = []
     for key, cats in found.categories.items():
+        if key in left_out:
+            continue
         listed = from_list_item(found.best(key), cats, notes)
         if key in records:
             listed = stated_over(from_record(records[key], cats, notes), listed)
@@ -239,6 +277,8 @@ def import_list(
     services: Services,
     progress: Progress | None = None,
     new_survey: bool = False,
+    title: str = "",
+    strict: bool = False,
 ) -> Imported:
     """Bring a Markdown paper list into the survey: its headings, papers and categories;
     *new_survey* writes the settings file that makes the folder a survey."""
@@ -249,13 +289,17 @@ def import_list(
     left_out = len({i.key for i in plist.items if not i.arxiv_id}) if arxiv_only else 0
     base = snapshot(project)
     kept = PaperList(plist.headings, tuple(items))
-    mapping, new_taxonomy = _taxonomy(project, kept, list_path, imported)
+    replaced = is_example(project)
+    mapping, new_taxonomy = _taxonomy(project, kept, list_path, imported, title)
     imported.notes += [f"{source}:{i.line}: {i.problem}" for i in items if i.problem]
     items = _one_key_per_paper(items, imported.notes, source)
     found = _memberships(items, mapping)
     arxiv = [k for k in found.categories if found.lines[k][0].arxiv_id]
-    records = {} if offline else services.arxiv.fetch(arxiv, progress)
-    papers = _papers(found, records, imported.notes)
+    records, failed = (
+        ({}, {}) if offline else fetched(services.arxiv, arxiv, progress, strict=strict)
+    )
+    imported.failed = failed
+    papers = _papers(found, records, imported.notes, left_out=set(failed))
     if left_out:
         imported.notes.append(f"{source}: {left_out} papers without an arXiv ID left out")
     imported.notes += _skipped_lines(plist, source)
@@ -269,8 +313,30 @@ def import_list(
     imported.memberships = sum(len(c) for c in found.categories.values())
     if new_taxonomy is not None and not dry_run:
         atomic_write(project.path("taxonomy"), new_taxonomy, root=project.root)
-        imported.notes.append(f"wrote {project.settings.taxonomy} from the list's headings")
+        said = "in place of the example" if replaced else "from the list's headings"
+        imported.notes.append(f"wrote {project.settings.taxonomy} {said}")
+        assert imported.taxonomy is not None
+        for stub in remove_untouched_stubs(project, imported.taxonomy):
+            imported.notes.append(f"removed {stub}: an untouched stub of a node no longer there")
     if new_survey and not dry_run:
         atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP, root=project.root)
         imported.made_survey = True
     return imported
+
+
+def remove_untouched_stubs(project: Project, taxonomy: Taxonomy) -> list[str]:
+    """Delete the prose stubs of nodes the taxonomy no longer has, where nobody wrote a word
+    in them (a stub with prose is kept, and 'vlabib check' names it); the files removed."""
+    folder = project.path("latex") / SECTIONS
+    removed = []
+    for stub in sorted(folder.glob("*.tex")) if folder.is_dir() else []:
+        if stub.stem in taxonomy or stub.is_symlink():
+            continue
+        try:
+            text = read_source(stub, project.rel(stub), root=project.root)
+        except (FileNotFoundError, VlabibError):
+            continue
+        if is_untouched_stub(text):
+            stub.unlink()
+            removed.append(project.rel(stub))
+    return removed

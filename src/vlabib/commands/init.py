@@ -1,53 +1,23 @@
 """``vlabib init``: a new survey that builds, checks and compiles from its first minute —
 settings, an empty bib, a small example taxonomy, a README with the list's markers, the
 manuscript skeleton, a Makefile, a GitHub workflow and a pre-commit hook. It never
-overwrites: a folder that already holds any of these files is refused whole.
+overwrites: a folder that already holds any of these files is refused whole. With a list
+(``--from``), the list's papers and headings come in at once, under the survey's title.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import tomllib
-import unicodedata
 from pathlib import Path
 
+from vlabib.commands.build import build
+from vlabib.commands.import_list import import_list
 from vlabib.config import Project, nearest_project, parse_settings
 from vlabib.errors import ConfigError
 from vlabib.files import write_all
-from vlabib.outputs.templating import latex_environment, md_text
-from vlabib.taxonomy import MAX_ID
-
-# What init writes (relative to the survey), from which template under templates/init/.
-FILES = {
-    "vlabib.toml": "vlabib.toml",
-    "refs/taxonomy.toml": "taxonomy.toml",
-    "refs/papers.bib": "",
-    "README.md": "README.md",
-    "Makefile": "Makefile",
-    ".github/workflows/vlabib.yml": "workflow.yml",
-    ".pre-commit-config.yaml": "pre-commit-config.yaml",
-    ".gitignore": "gitignore",
-    ".markdownlint-cli2.jsonc": "markdownlint-cli2.jsonc",
-}
-
-
-def root_id(title: str) -> str:
-    """A taxonomy id from a title: ``Efficient LLM Inference`` -> ``efficient-llm-inference``.
-
-    >>> root_id("Efficient LLM Inference"), root_id("Vision–Language Models: A Survey!")
-    ('efficient-llm-inference', 'vision-language-models-a-survey')
-    """
-    words = []
-    for word in re.findall(r"[^\W_]+", title.lower()):  # split first: an en dash separates
-        folded = unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode()
-        words += re.findall(r"[a-z0-9]+", folded)
-    slug = ""
-    for word in words:
-        if len(slug) + len(word) + 1 > MAX_ID:
-            break
-        slug = f"{slug}-{word}" if slug else word
-    return slug if slug and slug[0].isalpha() else f"survey-{slug}".rstrip("-")[:MAX_ID]
+from vlabib.model import Report
+from vlabib.outputs.scaffold import FILES, texts
+from vlabib.remote.services import Services
 
 
 def init(folder: Path, title: str) -> list[str]:
@@ -68,19 +38,40 @@ def init(folder: Path, title: str) -> list[str]:
             f"{folder} is inside the survey at {outer.root}; one survey per tree "
             "(nothing was written)"
         )
-    env = latex_environment()
-    values = {
-        "title": md_text(title),
-        "title_toml": json.dumps(title),
-        "root_id_toml": json.dumps(root_id(title)),
-    }
-    texts = {
-        name: env.get_template(f"init/{source}").render(**values) if source else ""
-        for name, source in FILES.items()
-    }
-    write_all([(folder / name, text) for name, text in texts.items()], root=folder)
-    from vlabib.commands.build import build
-
-    settings = parse_settings(tomllib.loads(texts["vlabib.toml"]), "vlabib.toml")
+    files = texts(title)
+    write_all([(folder / name, text) for name, text in files.items()], root=folder)
+    settings = parse_settings(tomllib.loads(files["vlabib.toml"]), "vlabib.toml")
     written = build(Project(folder.resolve(), settings))
-    return [*FILES, *written]
+    return list(dict.fromkeys([*FILES, *written]))
+
+
+def start(
+    folder: Path,
+    title: str,
+    *,
+    from_list: Path | None = None,
+    offline: bool = False,
+    services: Services | None = None,
+) -> Report:
+    """``vlabib init``: a new survey in *folder*; with *from_list*, that list imported into
+    it (its headings replace the example taxonomy) and everything built again."""
+    written = init(folder, title)
+    project = nearest_project(folder)
+    assert project is not None
+    if from_list is None:
+        return Report(
+            (
+                *(f"wrote {name}" for name in written),
+                "next: vlabib add ARXIV_ID -c first-family, then vlabib build; or, to start "
+                "from a list you keep: vlabib import LIST.md (its headings replace the "
+                "example taxonomy)",
+            )
+        )
+    imported = import_list(project, from_list, offline=offline, services=services or Services())
+    report = imported.report()
+    rebuilt = build(project)
+    # The files as they stand now: one written by init and removed again was never there.
+    gone = {n.removesuffix(" (removed)") for n in rebuilt if n.endswith(" (removed)")}
+    made = dict.fromkeys(n for n in [*written, *rebuilt] if not n.endswith(" (removed)"))
+    lines = [f"wrote {n}" for n in made if n not in gone]
+    return Report((*lines, *report.lines), report.notes, report.errors)

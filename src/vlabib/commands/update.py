@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from vlabib import bib
+from vlabib.commands.add import failures, fetched
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.ids import is_arxiv_id, parse_arxiv_ids
@@ -30,6 +31,7 @@ class UpdateReport:
     """What ``vlabib update`` found, changed and left for a person."""
 
     lines: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
     checked: int = 0
     venues: int = 0
     applied: int = 0
@@ -42,7 +44,8 @@ class UpdateReport:
         )
 
     def report(self, dry_run: bool = False) -> Report:
-        return Report((*self.lines, ("dry run: " if dry_run else "") + self.summary()))
+        summary = ("dry run: " if dry_run else "") + self.summary()
+        return Report((*self.lines, summary), errors=failures(self.failed))
 
 
 def _diff_names(old: list[str], new: list[str]) -> list[str]:
@@ -83,6 +86,7 @@ def update(
     *,
     dry_run: bool = False,
     services: Services,
+    strict: bool = False,
 ) -> UpdateReport:
     """Refresh arXiv metadata and find published venues; one write, or none."""
     display = project.settings.bib
@@ -95,7 +99,8 @@ def update(
         raise VlabibError(f"not in {display}: {', '.join(unknown)}; add them with 'vlabib add'")
     report = UpdateReport(checked=len(wanted))
     # A day-old answer is fresh enough for a routine update; --refresh asks again.
-    records = services.arxiv_metadata.fetch(wanted)
+    records, report.failed = fetched(services.arxiv_metadata, wanted, None, strict=strict)
+    wanted = [k for k in wanted if k in records]
     changes: dict[str, Changes] = {}
     for key in wanted:
         fresh = from_record(records[key], by_key[key].categories, report.lines)

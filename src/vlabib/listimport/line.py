@@ -13,7 +13,6 @@ project links. Lists write these in every way there is; the rules, in order, are
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,9 +20,9 @@ from typing import Any
 from vlabib.ids import arxiv_id_in_url, is_arxiv_paper_url, targets
 from vlabib.keys import paper_key
 from vlabib.listimport.facts import Facts, Gathered, labelled_links, read_facts
+from vlabib.listimport.text import clean, column, repair_mojibake, words
 from vlabib.listimport.units import Piece, Unit
-from vlabib.tex.chars import is_decoration
-from vlabib.venues import SHORT_NAMES
+from vlabib.listimport.venue import heading_venue, venue_year
 
 
 def _words_of(text: str) -> frozenset[str]:
@@ -45,14 +44,6 @@ _LABEL_WORDS = _words_of(
 )
 _CODE_WORDS = _words_of("code codes github gitlab pytorch tensorflow jax repo repository official")
 _SITE_WORDS = _words_of("project website homepage home site page demo blog")
-_VENUE_RE = re.compile(
-    r"(?<![\w-])((?:"
-    + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True))
-    + r")(?:\s+Workshops?)?)(?:[\s,'’-]*((?:19|20)\d\d|\d\d)(?!\d))?(?![\w-])"
-)
-_PREPRINT = {"arxiv", "corr", "preprint", "arxiv preprint", ""}
-_YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-_SHORTCODE_RE = re.compile(r":[a-z0-9_+-]+:")
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*|\[[^\]]{0,30}\]\s*)+")
 
 
@@ -75,26 +66,6 @@ class ListItem:
     facts: Facts = field(default_factory=Facts)  # authors, date, notes, mark, other links
 
 
-def repair_mojibake(text: str) -> str:
-    """Undo UTF-8 read as Windows-1252: ``ðŸš€Survey`` -> ``🚀Survey``."""
-    if text.isascii():
-        return text
-    try:
-        return text.encode("cp1252").decode("utf-8")
-    except UnicodeError:
-        return text
-
-
-def clean(text: str) -> str:
-    """Text without emoji, ``:shortcodes:`` or runs of spaces."""
-    if ":" in text:
-        text = _SHORTCODE_RE.sub(" ", text)
-    if not text.isascii():
-        text = unicodedata.normalize("NFC", text)
-        text = "".join(c for c in text if c.isascii() or not is_decoration(c))
-    return " ".join(text.split())
-
-
 def heading_text(children: Iterable[Any]) -> str:
     """The plain text of an inline token run (a heading, a cell, a paragraph)."""
     parts = [c.content for c in children if c.type in ("text", "code_inline")]
@@ -102,21 +73,17 @@ def heading_text(children: Iterable[Any]) -> str:
     return clean(repair_mojibake("".join(parts))).strip(" *:|#-")
 
 
-def _words(text: str) -> list[str]:
-    return re.findall(r"[^\W_]+", text.lower())
-
-
 def is_label(text: str) -> bool:
     """``[Paper]``, ``Code``, ``Project Page``, ``Paper (arXiv)``: a link label, not a title."""
-    words = _words(text)
-    return len(words) <= 3 and all(w in _LABEL_WORDS or w.isdigit() for w in words)
+    found = words(text)
+    return len(found) <= 3 and all(w in _LABEL_WORDS or w.isdigit() for w in found)
 
 
 def _title_like(text: str) -> bool:
     if "://" in text or text.lstrip().startswith("www."):
         return False  # a bare link shown as itself
-    words = _words(text)
-    return bool(words) and not is_label(text) and (len(words) >= 2 or len(text) >= 6)
+    found = words(text)
+    return bool(found) and not is_label(text) and (len(found) >= 2 or len(text) >= 6)
 
 
 def _runs(pieces: Sequence[Piece], keep: Any) -> list[str]:
@@ -144,7 +111,7 @@ def _tidy(title: str) -> str:
 
 
 def _long(text: str) -> bool:
-    return _title_like(text) and (len(_words(text)) >= 3 or ":" in text)
+    return _title_like(text) and (len(words(text)) >= 3 or ":" in text)
 
 
 def _title(unit: Unit, pieces: Sequence[Piece]) -> str:
@@ -177,65 +144,11 @@ def _until_link(pieces: Sequence[Piece]) -> list[Piece]:
     return out
 
 
-def _column(unit: Unit, *names: str) -> list[Piece]:
-    """The pieces of the first cell whose column header holds one of *names*."""
-    for index, header in enumerate(unit.columns):
-        if any(name in _words(header) for name in names):
-            return [p for p in unit.pieces if p.cell == index]
-    return []
-
-
-def _marked(marked: str) -> tuple[str, int | None]:
-    """The seed's ``<ins>ICRA, 2025</ins>``: venue and year."""
-    name, _, when = marked.rpartition(",")
-    if not when.strip().isdigit():
-        name, when = marked, ""
-    name = "" if name.strip().lower() in _PREPRINT else name.strip()
-    return name, int(when) if when.strip().isdigit() else None
-
-
-def _from_column(column: str, dated: str) -> tuple[str, int | None] | None:
-    """A venue column's venue, as written (its year apart), or None for a placeholder."""
-    named = _YEAR_RE.sub("", column).strip(" ,'-")
-    if not re.search(r"\w", named):
-        return None
-    when = _YEAR_RE.search(column) or _YEAR_RE.search(dated)
-    return ("" if named.lower() in _PREPRINT else named), int(when.group(1)) if when else None
-
-
-def _venue_year(unit: Unit, title: str) -> tuple[str, int | None]:
-    marked = "".join(p.text for p in unit.pieces if p.mark)
-    if marked:
-        return _marked(marked)
-    columns = ("venue", "pub", "publication", "conference", "journal", "published")
-    column = clean("".join(p.text for p in _column(unit, *columns)))
-    dated = "".join(p.text for p in _column(unit, "year", "date", "time"))
-    if column and not _VENUE_RE.search(column):
-        found = _from_column(column, dated)
-        if found:
-            return found
-        column = ""  # a placeholder ('-'): the line may say it elsewhere, in a badge
-    text = column or " ".join(
-        p.src.replace("-", " ").replace("_", " ") if p.image else p.text.replace(title, " ")
-        for p in unit.pieces
-        if p.image or p.link < 0
-    )
-    m = _VENUE_RE.search(text)
-    year_m = _YEAR_RE.search(dated or text)
-    year = int(year_m.group(1)) if year_m else None
-    if not m:
-        return "", year
-    digits = m.group(2) or ""
-    if digits:
-        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-    return m.group(1), year
-
-
-def _link_of(unit: Unit, words: frozenset[str]) -> str:
+def _link_of(unit: Unit, wanted: frozenset[str]) -> str:
     for link in unit.links:
         if (
             is_label(link.label)
-            and set(_words(link.label)) & words
+            and set(words(link.label)) & wanted
             and not arxiv_id_in_url(link.url)
         ):
             return link.url
@@ -246,7 +159,7 @@ def _shortname(unit: Unit, title: str) -> str:
     """A method name the line gives beside the title: `CoOp`, **BOSS**: "…", a model column."""
     first = next((p for p in unit.pieces if p.text.strip()), None)
     lead = [first.text.strip()] if first and (first.code or first.bold) else []
-    named = "".join(p.text for p in _column(unit, "model", "method", "methods", "keywords", "name"))
+    named = "".join(p.text for p in column(unit, "model", "method", "methods", "keywords", "name"))
     if unit.kind == "html-tr":
         named = "".join(p.text for p in unit.pieces if p.cell == 0)
     for name in (*lead, clean(named)):
@@ -279,18 +192,18 @@ def _arxiv_links(unit: Unit) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _base(unit: Unit) -> ListItem:
     """What a unit says of its paper, before its key is known."""
-    pieces = _column(unit, "title", "paper", "papers", "name") or list(unit.pieces)
+    pieces = column(unit, "title", "paper", "papers", "name") or list(unit.pieces)
     if unit.kind == "html-tr" and not any(p.bold for p in pieces):
         pieces = [p for p in unit.pieces if p.cell == 0] or pieces  # the model's name
     title = _title(unit, pieces) or _title(unit, list(unit.pieces))
     title = title or next((li.label for li in unit.links if li.label.strip()), "")
-    venue, year = _venue_year(unit, title)
+    venue, year = venue_year(unit, title)
     repo = next((link.url for link in unit.links if _REPO_RE.match(link.url)), "")
     code = _column_link(unit, "code", "github") or _link_of(unit, _CODE_WORDS) or repo
     website = _column_link(unit, "website", "project", "homepage", "page") or _link_of(
         unit, _SITE_WORDS
     )
-    dated = "".join(p.text for p in _column(unit, "date", "time", "published"))
+    dated = "".join(p.text for p in column(unit, "date", "time", "published"))
     return ListItem(
         "",
         "",
@@ -314,7 +227,7 @@ def unit_title(unit: Unit) -> str:
 
 
 def _column_link(unit: Unit, *names: str) -> str:
-    links = {p.link for p in _column(unit, *names) if p.link >= 0}
+    links = {p.link for p in column(unit, *names) if p.link >= 0}
     return next((unit.links[i].url for i in sorted(links)), "")
 
 
@@ -342,7 +255,7 @@ def read_unit(unit: Unit) -> list[ListItem]:
         fallback = paper_key(url, labelled_paper=True) or ""
         return [_linked(replace(base, key=fallback, url=url, problem=problem), unit)]
     for link in unit.links:
-        named = bool({"paper", "pdf"} & set(_words(link.label)))
+        named = bool({"paper", "pdf"} & set(words(link.label)))
         for url in targets(link.url):
             key = paper_key(url, labelled_paper=named)
             if key:
@@ -371,19 +284,6 @@ def with_gathered(item: ListItem, extra: Gathered, links: Sequence[tuple[str, st
         links=(*facts.links, *dict.fromkeys(more)),
     )
     return replace(item, code=code, facts=merged)
-
-
-_HEADING_VENUE_RE = re.compile(
-    r"(?<![\w-])("
-    + "|".join(sorted(map(re.escape, SHORT_NAMES), key=len, reverse=True))
-    + r")[\s'’-]*((?:19|20)\d\d)(?!\d)"
-)
-
-
-def heading_venue(title: str) -> tuple[str, int] | None:
-    """``"CVPR2024-Papers-with-Code"`` -> ``("CVPR", 2024)``: a heading naming a venue's year."""
-    m = _HEADING_VENUE_RE.search(title)
-    return (m.group(1), int(m.group(2))) if m else None
 
 
 def with_heading_venue(item: ListItem) -> ListItem:

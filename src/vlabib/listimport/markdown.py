@@ -25,11 +25,11 @@ from vlabib.listimport.line import (
     ListItem,
     heading_text,
     read_unit,
-    repair_mojibake,
     unit_title,
     with_gathered,
     with_heading_venue,
 )
+from vlabib.listimport.text import repair_mojibake
 from vlabib.listimport.units import Builder, Heading, Piece, Unit
 
 if TYPE_CHECKING:

@@ -6,6 +6,7 @@ written only when missing, the skeleton ``main.tex`` and one prose file per node
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Sequence
 from importlib.resources import files as files_of
 from pathlib import PurePosixPath
@@ -217,3 +218,15 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
             fields["title"] = protect_compounds(fields["title"])
         out.append(Paper(paper.key, kind, fields, paper.line))
     return out
+
+
+_STUB_LINE_RE = re.compile(
+    r"\\placeholder\{[^{}]*\}(?: Methods in this category:~\\[a-z]+cite\{[a-z0-9-]+\}\.)?"
+)
+
+
+def is_untouched_stub(text: str) -> bool:
+    """Whether a node's prose file is still the stub vlabib wrote: comments and placeholders
+    only, not a word of anyone's."""
+    lines = [ln.strip() for ln in text.splitlines() if not ln.lstrip().startswith("%")]
+    return all(not ln or _STUB_LINE_RE.fullmatch(ln) for ln in lines)

@@ -147,13 +147,7 @@ class Client:
         """Records for every ID; any ID that cannot be fetched is one :class:`NetworkError`."""
         records, failed = self.fetch_some(ids, progress)
         if failed:
-            unknown = [i for i, why in failed.items() if why == UNKNOWN]
-            if len(unknown) == len(failed):
-                raise NetworkError(
-                    f"arXiv has no paper {', '.join(unknown)}; check the ID"
-                    + ("s" if len(unknown) > 1 else "")
-                )
-            raise NetworkError(next(why for why in failed.values() if why != UNKNOWN))
+            raise not_fetched(failed)
         return records
 
     def fetch_some(
@@ -200,6 +194,17 @@ class Client:
 
 #: Why an ID was not fetched when arXiv answered without it.
 UNKNOWN = "arXiv has no paper by this ID (withdrawn, or mistyped)"
+
+
+def not_fetched(failed: dict[str, str]) -> NetworkError:
+    """One error for IDs that could not be fetched: the unknown ones named, else the
+    network's own words."""
+    unknown = [i for i, why in failed.items() if why == UNKNOWN]
+    if len(unknown) == len(failed):
+        plural = "s" if len(unknown) > 1 else ""
+        return NetworkError(f"arXiv has no paper {', '.join(unknown)}; check the ID{plural}")
+    return NetworkError(next(why for why in failed.values() if why != UNKNOWN))
+
 
 # Search answers change daily; a day-old page is asked again.
 _SEARCH_MAX_AGE = 24 * 3600.0
