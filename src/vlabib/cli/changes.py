@@ -128,9 +128,17 @@ def start_of(ctx: click.Context) -> Path:
 @click.option("--dry-run", is_flag=True, help="Show what would change; write nothing.")
 @click.option("--refresh", is_flag=True, help="Ignore cached answers.")
 @click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
+@click.option(
+    "--fill", is_flag=True, help="Fetch what arXiv knows and the bib lacks (authors, abstract)."
+)
 @click.pass_context
 def update(
-    ctx: click.Context, papers: tuple[str, ...], dry_run: bool, refresh: bool, strict: bool
+    ctx: click.Context,
+    papers: tuple[str, ...],
+    dry_run: bool,
+    refresh: bool,
+    strict: bool,
+    fill: bool,
 ) -> None:
     """Refresh arXiv metadata and find where preprints were published.
 
@@ -138,13 +146,27 @@ def update(
     reference, Semantic Scholar and DBLP, and only when title, authors and year match.
     Disagreeing sources are reported, not applied; a hand-set venue is never replaced.
 
-    Example: vlabib update --dry-run
-    """
-    from vlabib.commands.update import update as update_papers
+    With --fill, every arXiv paper gets what arXiv knows and the bib lacks (authors,
+    abstract, month; a list's "et al." completed), 100 papers a request; nothing the bib
+    has is replaced.
 
-    report = update_papers(
-        project_of(ctx), papers, dry_run=dry_run, services=services(refresh), strict=strict
-    )
+    Example: vlabib update --dry-run
+    Example: vlabib update --fill
+    """
+    from vlabib.commands import update as refresh_papers
+
+    project, fetch = project_of(ctx), services(refresh)
+    if fill:
+        if papers:
+            raise click.UsageError("--fill fills every paper that lacks something; give no IDs")
+        with progress("Fetching from arXiv") as advance:
+            report = refresh_papers.fill(
+                project, dry_run=dry_run, services=fetch, strict=strict, progress=advance
+            )
+    else:
+        report = refresh_papers.update(
+            project, papers, dry_run=dry_run, services=fetch, strict=strict
+        )
     show(report.report(dry_run))
 
 

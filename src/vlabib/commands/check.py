@@ -25,9 +25,19 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
     """Problems in a bib that parsed: categories, duplicates, missing urls, formatting."""
     problems: list[Problem] = []
     problems += category_problems(papers, taxonomy, path)
+    unfilled = [p for p in papers if not p.get("author") and p.arxiv_id]
+    if unfilled:
+        problems.append(Problem(path, unfilled[0].line, _unfilled(unfilled), warning=True))
     for paper in papers:
-        if not paper.get("author"):
-            problems.append(Problem(path, paper.line, _no_author(paper), warning=True))
+        if not paper.get("author") and not paper.arxiv_id:
+            problems.append(
+                Problem(
+                    path,
+                    paper.line,
+                    f"entry {paper.key} has no author; add author = {{Last, First and …}}",
+                    warning=True,
+                )
+            )
         if not paper.year:
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
@@ -43,10 +53,15 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
     return sorted(problems)
 
 
-def _no_author(paper: Paper) -> str:
-    if paper.arxiv_id:
-        return f"entry {paper.key} has no author; fill it in with 'vlabib add {paper.key}'"
-    return f"entry {paper.key} has no author; add author = {{Last, First and …}}"
+def _unfilled(papers: list[Paper]) -> str:
+    """One warning for every arXiv paper without authors (an offline import leaves them)."""
+    shown = ", ".join(p.key for p in papers[:3]) + (", …" if len(papers) > 3 else "")
+    if len(papers) == 1:
+        return f"entry {shown} has no author; fill it in from arXiv with 'vlabib update --fill'"
+    return (
+        f"{len(papers)} arXiv papers have no author ({shown}); fill them in from arXiv with "
+        "'vlabib update --fill'"
+    )
 
 
 def _duplicates(papers: list[Paper], path: str) -> list[Problem]:

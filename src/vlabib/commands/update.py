@@ -14,7 +14,7 @@ from vlabib.commands.add import failures, fetched
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.ids import is_arxiv_id, parse_arxiv_ids
-from vlabib.model import Paper, Report
+from vlabib.model import Paper, Progress, Report
 from vlabib.names import display_name
 from vlabib.remote.catalogs import find
 from vlabib.remote.claims import Preprint
@@ -130,4 +130,56 @@ def update(
                 if current.venue:  # set by hand while we were asking
                     fields.pop("venue", None)
                 change.papers[key] = current.replace(**fields)
+    return report
+
+
+#: What ``update --fill`` takes from arXiv when the bib lacks it.
+FILLED = (
+    "author",
+    "abstract",
+    "month",
+    "primaryclass",
+    "doi",
+    "journalref",
+    "arxivcomment",
+    "code",
+)
+
+
+def _lacks(paper: Paper, name: str) -> bool:
+    """An author list cut short ("X and others") lacks the rest of its authors."""
+    value = paper.get(name)
+    return not value or (name == "author" and paper.authors[-1:] == ("others",))
+
+
+def fill(
+    project: Project,
+    *,
+    dry_run: bool = False,
+    services: Services,
+    strict: bool = False,
+    progress: Progress | None = None,
+) -> UpdateReport:
+    """``vlabib update --fill``: for every arXiv paper, what arXiv knows and the bib lacks
+    (authors, abstract, month, …), fetched 100 at a time; nothing the bib has is replaced."""
+    display = project.settings.bib
+    base = bib.read(project.bib, display)
+    lacking = [p for p in base.papers if p.arxiv_id and any(_lacks(p, f) for f in FILLED)]
+    report = UpdateReport(checked=len(lacking))
+    records, report.failed = fetched(
+        services.arxiv, [p.key for p in lacking], progress, strict=strict
+    )
+    with bib.transaction(
+        project.bib, display, base=base, dry_run=dry_run, root=project.root
+    ) as change:
+        for paper in lacking:
+            current = change.papers.get(paper.key)
+            if current is None or paper.key not in records:
+                continue
+            fresh = from_record(records[paper.key], current.categories, report.lines)
+            fields = {f: fresh.get(f) for f in FILLED if _lacks(current, f) and fresh.get(f)}
+            if fields:
+                change.papers[paper.key] = current.replace(**fields)
+                report.applied += 1
+                report.lines.append(f"{paper.key}: filled {', '.join(fields)}")
     return report

@@ -148,7 +148,11 @@ def names_in(text: str) -> tuple[str, ...]:
     text = _ETAL_RE.sub("", text).strip(" ,.")
     parts = [p.strip(" .") for p in re.split(r"\s*[,;&]\s*(?:and\s+)?|\s+and\s+", text)]
     parts = [p for p in parts if p and p.lower() != "and"]
-    if len(parts) >= 2 and len(parts[0].split()) == 1 and len(parts[1].split()) == 1:
+    if (
+        len(parts) >= 2
+        and len(parts[0].split()) == len(parts[1].split()) == 1
+        and not _cjk(parts[0])
+    ):
         parts = [f"{parts[1]} {parts[0]}", *parts[2:]]  # "Last, First, …"
     if not parts or not all(_is_name(p) for p in parts):
         return ()
@@ -207,7 +211,8 @@ def read_facts(unit: Unit, title: str, date_column: str = "") -> Facts:
         elif label and words & _DATE_LABELS:
             date = date or date_in(rest)
         elif label and not words & _CODE_LABELS:
-            notes.append(text)
+            if rest:  # "Paper:" before its link says nothing of its own
+                notes.append(text)
         elif not authors and names_in(text):
             authors = names_in(text)
         else:
@@ -244,7 +249,7 @@ class Gathered:
         if not label and not self.authors and names_in(text):
             self.authors = names_in(text)
             return
-        if text.strip():
+        if text.strip() and not (label and _only_urls(rest)):  # "Website: https://…" is a link
             self.notes.append(text.strip())
 
 
@@ -252,6 +257,8 @@ def labelled_links(unit: Unit, used: Iterable[str]) -> tuple[tuple[str, str], ..
     """Every other web link of a line, with its label (a badge's alt text when it has no
     words of its own): project pages, demos, model cards, blogs, datasets, more code."""
     seen = {_same(u) for u in used if u}
+    text = "".join(p.text for p in unit.pieces if not p.image)
+    line_label = label_of(text)[0].split("/")[-1].strip()
     out = []
     for n, link in enumerate(unit.links):
         url = link.url.strip()
@@ -261,6 +268,8 @@ def labelled_links(unit: Unit, used: Iterable[str]) -> tuple[tuple[str, str], ..
             continue
         seen.add(_same(url))
         label = link.label or next((p.text for p in unit.pieces if p.link == n and p.image), "")
+        if "://" in label or label.startswith("www.") or _same(label) == _same(url):
+            label = line_label  # a bare URL: the line's own label names it ("Website: …")
         out.append((" ".join(label.split()).strip(" []") or "Link", url))
     return tuple(out)
 
@@ -281,3 +290,8 @@ def combined(facts: Sequence[Facts]) -> Facts:
         links=tuple(dict.fromkeys(link for f in facts for link in f.links)),
         code=tuple(dict.fromkeys(c for f in facts for c in f.code)),
     )
+
+
+def _only_urls(text: str) -> bool:
+    found = text.split()
+    return bool(found) and all(w.startswith(("http://", "https://", "www.")) for w in found)
