@@ -33,6 +33,17 @@ class Settings:
     latex: str = "latex"
     generated: str = "latex/generated"
     readme_layout: str = "bullets"
+    #: The table layout's columns, any of COLUMNS or a bib field ("" : chosen from the data).
+    readme_columns: tuple[str, ...] = ()
+    #: Authors shown in the list before "et al." (0: all of them).
+    readme_authors: int = 0
+    #: A GitHub stars badge beside each GitHub code link.
+    readme_badges: bool = False
+    #: The order of each heading's papers: "newest", "oldest", "title" or "list" (as the
+    #: papers were imported or added).
+    order: str = "newest"
+    #: Recommended papers (⭐) first under each heading.
+    pin_recommended: bool = False
     overleaf: str = ""
     #: Headings an import leaves out of the taxonomy (beside Contents, News, Citation, …).
     skip_headings: tuple[str, ...] = ()
@@ -174,6 +185,18 @@ def _strings(pattern: str = "", what: str = "") -> Rule:
     return rule
 
 
+def _count(where: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1000:
+        raise ConfigError(f"{where}: {name} must be a whole number from 0 to 1000")
+    return value
+
+
+def _flag(where: str, name: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where}: {name} must be true or false")
+    return value
+
+
 def _cite_prefix(where: str, name: str, value: Any) -> str:
     if not re.fullmatch(r"[a-z]{1,20}", _text(where, name, value)):
         raise ConfigError(
@@ -187,6 +210,13 @@ _RULES: dict[str, Rule] = {
     **{f.name: _text for f in fields(Settings)},
     **{name: _path for name in _FILES + _FOLDERS},
     "readme_layout": _choice("bullets", "table"),
+    "readme_columns": _strings(
+        r"[a-z][a-z0-9_-]*", "a column: a bib field or one of paper, authors, links"
+    ),
+    "readme_authors": _count,
+    "readme_badges": _flag,
+    "order": _choice("newest", "oldest", "title", "list"),
+    "pin_recommended": _flag,
     "empty_leaves": _choice("show", "hide"),
     "cite_prefix": _cite_prefix,
     "skip_headings": _strings(),

@@ -8,6 +8,7 @@ data. Frozen, no I/O; the taxonomy is in :mod:`vlabib.taxonomy`.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -71,6 +72,25 @@ class Paper:
     def arxiv_id(self) -> str:
         return self.get("eprint") if self.get("archiveprefix").lower() == "arxiv" else ""
 
+    @property
+    def recommended(self) -> bool:
+        return self.get("recommended") == "yes"
+
+    @functools.cached_property
+    def links(self) -> tuple[tuple[str, str], ...]:
+        """The ``links`` field: ``(label, URL)`` in the order written."""
+        return tuple(links_of(self.get("links")))
+
+    @functools.cached_property
+    def positions(self) -> Mapping[str, int]:
+        """Where the list had the paper under each leaf: ``{"token-pruning": 3}``."""
+        out = {}
+        for part in self.get("position").split(","):
+            leaf, _, place = part.partition(":")
+            if place.strip().isdigit():
+                out[leaf.strip()] = int(place)
+        return out
+
     def replace(self, **changes: str | None) -> Paper:
         """A copy with fields set (or removed, for ``None``)."""
         fields = dict(self.fields)
@@ -80,6 +100,20 @@ class Paper:
             else:
                 fields[name] = value
         return Paper(self.key, self.type, fields, self.line)
+
+
+_LINK_RE = re.compile(r"([^;:{}]+): (\S+)")
+
+
+def links_of(value: str) -> list[tuple[str, str]]:
+    """``"Project: https://a.org; Demo: https://b.org"`` -> ``[("Project", …), ("Demo", …)]``
+    (a URL holds no space, so ``"; "`` cannot stand inside one)."""
+    out = []
+    for part in value.split("; ") if value else ():
+        m = _LINK_RE.fullmatch(part.strip())
+        if m:
+            out.append((m.group(1).strip(), m.group(2)))
+    return out
 
 
 def month_name(month: int) -> str:

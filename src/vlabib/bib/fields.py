@@ -237,17 +237,6 @@ _POSITION_RE = re.compile(r"[a-z0-9][a-z0-9-]*: \d{1,6}(?:, [a-z0-9][a-z0-9-]*: 
 _LINK_RE = re.compile(r"([^;:{}]+): (\S+)")
 
 
-def links_of(value: str) -> list[tuple[str, str]]:
-    """``"Project: https://a.org; Demo: https://b.org"`` -> ``[("Project", …), ("Demo", …)]``
-    (a URL holds no space, so ``"; "`` cannot stand inside one)."""
-    out = []
-    for part in value.split("; "):
-        m = _LINK_RE.fullmatch(part.strip())
-        if m:
-            out.append((m.group(1).strip(), m.group(2)))
-    return out
-
-
 def _links_problem(value: str) -> str | None:
     parts = value.split("; ")
     for part in parts:

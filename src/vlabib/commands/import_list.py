@@ -5,6 +5,8 @@ fetched from arXiv (or, offline, from the list alone), in one transaction.
 from __future__ import annotations
 
 import difflib
+import itertools
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from vlabib.commands.query import import_lines
 from vlabib.config import Project, Settings, nearest_project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write, read_source
+from vlabib.ids import id_year_month, is_arxiv_id
 from vlabib.listimport.facts import combined
 from vlabib.listimport.headings import from_headings, is_chrome
 from vlabib.listimport.markdown import ListItem, PaperList, parse_list
@@ -319,9 +322,49 @@ def import_list(
         for stub in remove_untouched_stubs(project, imported.taxonomy):
             imported.notes.append(f"removed {stub}: an untouched stub of a node no longer there")
     if new_survey and not dry_run:
-        atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP, root=project.root)
+        order = "" if chronological(found) else 'order = "list"  # ' + _ORDER_WHY + "\n"
+        atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP + order, root=project.root)
         imported.made_survey = True
+    elif not dry_run and not chronological(found):
+        imported.notes += _keep_order(project)
     return imported
+
+
+_ORDER_WHY = "the list's own order under each heading, as it was imported"
+
+
+def chronological(found: Memberships) -> bool:
+    """Whether the list keeps each heading's papers newest first, as vlabib's default order
+    does: nearly all neighbours by arXiv date agree. A list ordered by hand (landmark papers
+    first) or oldest first is not."""
+    agree = against = 0
+    by_leaf: dict[str, list[tuple[int, str]]] = {}
+    for key, places in found.positions.items():
+        for leaf, place in places.items():
+            if is_arxiv_id(key):
+                by_leaf.setdefault(leaf, []).append((place, key))
+    for keyed in by_leaf.values():
+        dates = [id_year_month(key) for _, key in sorted(keyed)]
+        for a, b in itertools.pairwise(dates):
+            agree += a >= b
+            against += a < b
+    return agree >= 0.95 * (agree + against)
+
+
+def _keep_order(project: Project) -> list[str]:
+    """Keep the list's order in the README: set ``order = "list"`` in vlabib.toml when it
+    says nothing of the order, else say how."""
+    path = project.root / SETTINGS_FILE
+    text = read_source(path, SETTINGS_FILE, root=project.root) if path.is_file() else ""
+    if not path.is_file() or re.search(r"(?m)^\s*order\s*=", text) or "[" in text:
+        return [
+            'the list is not in date order; to keep its order in the README, set order = "list" '
+            "in the survey's settings"
+        ]
+    atomic_write(path, text.rstrip("\n") + f'\norder = "list"  # {_ORDER_WHY}\n', root=project.root)
+    return [
+        f'the list is not in date order: set order = "list" in {SETTINGS_FILE} (as in the list)'
+    ]
 
 
 def remove_untouched_stubs(project: Project, taxonomy: Taxonomy) -> list[str]:

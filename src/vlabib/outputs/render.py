@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from vlabib.config import Settings
 from vlabib.model import Paper
-from vlabib.outputs import manuscript, readme, site
+from vlabib.outputs import listing, manuscript, readme, site
 from vlabib.outputs.stamp import stamp
 from vlabib.outputs.templating import template
 from vlabib.outputs.view import sections, unique_slugs
@@ -41,8 +41,8 @@ def render(
     """Every output for the survey: the README, latex/generated/, the manuscript skeleton."""
     sources = f"{settings.bib} and {settings.taxonomy}"
     taken = unique_slugs([*readme.headings_outside(readme_text), *_RESERVED])
-    secs = sections(papers, taxonomy, taken)
-    body = template("readme-papers.md", sections=secs, layout=settings.readme_layout)
+    secs = sections(papers, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
+    body = template("readme-papers.md", sections=secs, **listing.context(secs, settings))
     outputs = [
         Output(settings.readme, readme.splice(readme_text, stamp(body, "md", sources)), region=True)
     ]

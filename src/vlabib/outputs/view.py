@@ -122,6 +122,25 @@ class PaperView:
     def abstract(self) -> str:
         return latex_to_text(self.paper.get("abstract"))
 
+    @property
+    def recommended(self) -> bool:
+        return self.paper.recommended
+
+    @property
+    def date(self) -> str:
+        """The date the list gave (YYYY-MM or YYYY-MM-DD), else ""."""
+        return self.paper.get("date")
+
+    @functools.cached_property
+    def note(self) -> str:
+        """The curator's note, Unicode."""
+        return latex_to_text(self.paper.get("annote"))
+
+    def field_text(self, name: str) -> str:
+        """Any bib field as Unicode text (a table column may show any)."""
+        value = self.paper.get(name)
+        return value if value.startswith(("http://", "https://")) else latex_to_text(value)
+
     def as_json(self) -> dict[str, Any]:
         """The paper as plain data, for ``--json``.
 
@@ -184,18 +203,32 @@ class Section:
 
 
 def sections(
-    papers: Sequence[Paper], taxonomy: Taxonomy, taken_slugs: Sequence[str] = ()
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    taken_slugs: Sequence[str] = (),
+    *,
+    order: str = "newest",
+    pin: bool = False,
 ) -> list[Section]:
-    """Every taxonomy node with its papers, newest first; slugs unique after *taken_slugs*."""
-    # One sort, newest first; each node keeps that order (rank) for its own papers.
-    ordered = newest_first(list(papers))
-    rank = {p.key: n for n, p in enumerate(ordered)}
+    """Every taxonomy node with its papers in *order* ("newest", "oldest", "title", or "list":
+    where the list had them under each heading), recommended ones first when *pin*; slugs
+    unique after *taken_slugs*."""
+    ordered = _base_order(list(papers), order)
+    views = {p.key: paper_view(p) for p in ordered}
     by_leaf: dict[str, list[str]] = {leaf.id: [] for leaf in taxonomy.leaves}
     for paper in ordered:
         for cat in paper.categories:
             if cat in by_leaf:
                 by_leaf[cat].append(paper.key)
-    views = {p.key: paper_view(p) for p in ordered}
+    by_key = {p.key: p for p in ordered}
+    if order == "list":
+        for leaf, keys in by_leaf.items():
+            places = {k: by_key[k].positions.get(leaf, _LAST) for k in keys}
+            keys.sort(key=places.__getitem__)
+    rank = _ranks(ordered, by_leaf, order)
+    if pin:
+        for keys in by_leaf.values():
+            keys.sort(key=lambda k: not by_key[k].recommended)
     slugs = unique_slugs([n.title for n in taxonomy], taken_slugs)
     out = []
     for node, slug in zip(taxonomy, slugs, strict=True):
@@ -208,3 +241,28 @@ def sections(
             )
         out.append(Section(node, slug, [views[k] for k in keys], text_to_latex(node.title)))
     return out
+
+
+_LAST = 1 << 30  # a paper the list did not place comes after those it did
+
+
+def _base_order(papers: list[Paper], order: str) -> list[Paper]:
+    if order == "oldest":
+        return newest_first(papers)[::-1]
+    if order == "title":
+        return sorted(papers, key=lambda p: (latex_to_text(p.title).casefold(), p.key))
+    return newest_first(papers)
+
+
+def _ranks(
+    ordered: list[Paper], by_leaf: dict[str, list[str]], order: str
+) -> dict[str, tuple[int, int]]:
+    """Each paper's place among its area's papers: the base order, or — for the list's own
+    order — its first leaf (in the taxonomy's order) and its place there."""
+    if order != "list":
+        return {p.key: (n, 0) for n, p in enumerate(ordered)}
+    rank: dict[str, tuple[int, int]] = {}
+    for n, keys in enumerate(by_leaf.values()):
+        for place, key in enumerate(keys):
+            rank.setdefault(key, (n, place))
+    return rank

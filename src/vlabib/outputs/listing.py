@@ -1,0 +1,155 @@
+"""The README's paper list: each paper as one Markdown line (bullets) or one table row, with
+what the bib knows of it — the recommended mark, title, authors (shortened past a setting),
+venue and year, every link with its label, a stars badge, the curator's note.
+
+>>> from vlabib.config import Settings
+>>> from vlabib.model import Paper
+>>> from vlabib.outputs.view import paper_view
+>>> p = paper_view(Paper("2401.00001", "misc", {"title": "ToMe", "author": "Bolya, Daniel",
+...     "venue": "ICLR 2023", "eprint": "2401.00001", "archiveprefix": "arXiv",
+...     "recommended": "yes"}))
+>>> bullet(p, Settings())
+'- ⭐ ToMe. Daniel Bolya. <ins>ICLR, 2023</ins> [[Paper](https://arxiv.org/abs/2401.00001)]'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from vlabib.config import Settings
+from vlabib.outputs.templating import md_text, md_url
+from vlabib.outputs.view import PaperView, Section
+
+_GITHUB_REPO_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
+#: What a table column shows, beside any bib field by its name.
+COLUMNS = ("paper", "title", "authors", "venue", "year", "date", "code", "links", "note")
+_HEADERS = {"paper": "Paper", "links": "Links", "note": "Note", "code": "Code", "date": "Date"}
+
+
+def authors(paper: PaperView, limit: int) -> str:
+    """``Ann Lee, Bo Li et al.``: the first *limit* names (all, for 0), "et al." where the
+    list had cut them short or the setting does."""
+    names = [a for a in paper.authors if a != "others"]
+    cut = bool(limit) and len(names) > limit
+    shown = ", ".join(names[:limit] if cut else names)
+    return f"{shown} et al." if shown and (cut or "others" in paper.authors) else shown
+
+
+def where(paper: PaperView) -> str:
+    """``NeurIPS, 2025``; ``arXiv, 2025`` for a preprint; the year alone for a paper neither
+    published nor on arXiv; never "n.d." when a year is known."""
+    year = paper.year or (int(paper.date[:4]) if paper.date[:4].isdigit() else None)
+    venue = paper.venue_name or ("arXiv" if paper.arxiv_id else "")
+    return ", ".join(str(part) for part in (venue, year) if part)
+
+
+def links(paper: PaperView) -> list[tuple[str, str]]:
+    """Every link the bib has, labelled: the paper, its code, its page, then the others."""
+    found = [("Paper", paper.url), ("Code", paper.code), ("Project", paper.website)]
+    found += list(paper.paper.links)
+    seen: set[str] = set()
+    out = []
+    for label, url in found:
+        if url and url not in seen:
+            seen.add(url)
+            out.append((label or "Link", url))
+    return out
+
+
+def badge(paper: PaperView) -> str:
+    """A GitHub stars badge for the paper's code, as an image link (no request at build
+    time: shields.io draws it when the page is viewed)."""
+    m = _GITHUB_REPO_RE.match(paper.code)
+    if not m:
+        return ""
+    image = f"https://img.shields.io/github/stars/{m.group(1)}/{m.group(2)}?style=social"
+    return f"[![GitHub stars]({md_url(image)})]({md_url(paper.code)})"
+
+
+def _links_md(paper: PaperView) -> str:
+    return " ".join(f"[[{md_text(label)}]({md_url(url)})]" for label, url in links(paper))
+
+
+def bullet(paper: PaperView, settings: Settings) -> str:
+    """One paper as a bullet line."""
+    parts = ["-", "⭐" if paper.recommended else ""]
+    title = md_text(paper.title)
+    parts.append(title + ("" if title[-1:] in ".?!" else "."))
+    names = authors(paper, settings.readme_authors)
+    parts.append(md_text(names) + ("" if names[-1:] == "." else ".") if names else "")
+    place = where(paper)
+    parts.append(f"<ins>{md_text(place)}</ins>" if place else "")
+    parts.append(_links_md(paper))
+    parts.append(badge(paper) if settings.readme_badges else "")
+    parts.append(f"— {md_text(paper.note)}" if paper.note else "")
+    return " ".join(p for p in parts if p)
+
+
+def columns(papers: Sequence[PaperView], settings: Settings) -> list[str]:
+    """The table's columns: the setting's, else the ones the papers have something for."""
+    if settings.readme_columns:
+        return list(settings.readme_columns)
+    dated = any(p.date for p in papers)
+    chosen = ["date" if dated else "year", "venue", "paper", "code"]
+    chosen += ["links"] if any(p.paper.links or p.website for p in papers) else []
+    return chosen + (["note"] if any(p.note for p in papers) else [])
+
+
+def header(names: Sequence[str]) -> str:
+    titles = [_HEADERS.get(n, n.replace("_", " ").capitalize()) for n in names]
+    return "| " + " | ".join(titles) + " |\n|" + "|".join("---" for _ in names) + "|"
+
+
+def row(paper: PaperView, names: Sequence[str], settings: Settings) -> str:
+    """One paper as a table row, a cell per column."""
+    cells = [_cell(paper, name, settings) for name in names]
+    return "| " + " | ".join(c or "-" for c in cells) + " |"
+
+
+def _cell(paper: PaperView, name: str, settings: Settings) -> str:
+    values: dict[str, Callable[[], str]] = {
+        "paper": lambda: _paper_cell(paper, settings),
+        "title": lambda: md_text(paper.title),
+        "authors": lambda: md_text(authors(paper, settings.readme_authors)),
+        "venue": lambda: md_text(paper.venue_name or ("arXiv" if paper.arxiv_id else "")),
+        "year": lambda: str(paper.year or paper.date[:4]),
+        "date": lambda: paper.date or str(paper.year or ""),
+        "code": lambda: (
+            (badge(paper) if settings.readme_badges else f"[💻]({md_url(paper.code)})")
+            if paper.code
+            else ""
+        ),
+        "links": lambda: " ".join(
+            f"[{md_text(label)}]({md_url(url)})"
+            for label, url in links(paper)[1:]
+            if url != paper.code
+        ),
+        "note": lambda: md_text(paper.note),
+    }
+    if name in values:
+        return values[name]()
+    return md_text(paper.field_text(name))
+
+
+def _paper_cell(paper: PaperView, settings: Settings) -> str:
+    mark = "⭐ " if paper.recommended else ""
+    title = (
+        f"{mark}[{md_text(paper.title)}]({md_url(paper.url)})"
+        if paper.url
+        else mark + md_text(paper.title)
+    )
+    names = authors(paper, settings.readme_authors)
+    return f"{title}<br>{md_text(names)}" if names else title
+
+
+def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
+    """What the README template needs: the layout, and a function per line or row."""
+    shown = [p for s in secs if s.node.is_leaf for p in s.papers]
+    names = columns(shown, settings)
+    return {
+        "layout": settings.readme_layout,
+        "bullet": lambda p: bullet(p, settings),
+        "table_header": header(names),
+        "row": lambda p: row(p, names, settings),
+    }
