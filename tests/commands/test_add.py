@@ -340,8 +340,12 @@ def test_import_without_a_taxonomy_makes_one_from_the_headings(
         "wrote refs/taxonomy.toml from the list's headings",
         'the list is not in date order: set order = "list" in vlabib.toml (as in the list)',
     ]
-    assert (survey / "vlabib.toml").read_text().endswith(
-        '\norder = "list"  # the list\'s own order under each heading, as it was imported\n'
+    assert (
+        (survey / "vlabib.toml")
+        .read_text()
+        .endswith(
+            '\norder = "list"  # the list\'s own order under each heading, as it was imported\n'
+        )
     )
     stats = json.loads(run("stats", "--json").output)
     nodes = {n["id"]: n for n in stats["nodes"]}

@@ -199,7 +199,7 @@ def test_what_a_list_says_survives_the_bib_and_its_reading(tmp_path: Path) -> No
         "venue": "ICLR 2023",
         "shortname": "ToMe",
         "code": "https://github.com/facebookresearch/ToMe",
-        "website": "https://ai.meta.com/tome",
+        "links": "Blog: https://ai.meta.com/tome",
         "recommended": "yes",
         "position": "pruning: 0",
         "annote": "Key: merges similar tokens; no training needed.",

@@ -82,9 +82,13 @@ class Facts:
 def segments(unit: Unit, title: str = "") -> list[str]:
     """The unit's own words outside links and images, cut at line breaks, cells and style
     changes, with the title taken out."""
+    return [s for s in (_strip(r) for r in _runs(unit, title)) if s]
+
+
+def _runs(unit: Unit, title: str) -> list[str]:
     runs: list[str] = []
     current: list[str] = []
-    style: tuple[bool, bool, int, bool] | None = None
+    style: tuple[bool, bool, int, bool, bool] | None = None
 
     def flush() -> None:
         text = " ".join("".join(current).split())
@@ -96,13 +100,13 @@ def segments(unit: Unit, title: str = "") -> list[str]:
         if piece.link >= 0 or piece.image or piece.brk:
             flush()
             continue
-        here = (piece.italic, piece.bold, piece.cell, piece.code)
+        here = (piece.italic, piece.bold, piece.cell, piece.code, piece.mark)
         if here != style:
             flush()
             style = here
         current.append(piece.text)
     flush()
-    return [s for s in (_strip(r) for r in runs) if s]
+    return runs
 
 
 def _without(text: str, title: str) -> list[str]:
@@ -113,6 +117,11 @@ def _without(text: str, title: str) -> list[str]:
 
 def _strip(text: str) -> str:
     return text.strip(" \t,;.*_[](){}|-–—\"“”'")
+
+
+def _is_note(raw: str) -> bool:
+    """vlabib writes a curator's note after an em dash: ``… [[Code](…)] — merges tokens``."""
+    return raw.lstrip(" \t.[]").startswith("— ")
 
 
 def date_in(text: str) -> str:
@@ -203,7 +212,13 @@ def read_facts(unit: Unit, title: str, date_column: str = "") -> Facts:
     date = date_in(date_column)
     if names_in(title) and names_in(title)[-1] == "others":  # a row naming "Li et al."
         authors = names_in(title)
-    for text in segments(unit, title):
+    for raw in _runs(unit, title):
+        text = _strip(raw)
+        if text and _is_note(raw):
+            notes.append(raw.lstrip(" \t.[]").removeprefix("— ").strip())
+            continue
+        if not text:
+            continue
         label, rest = label_of(text)
         words = _label_words(label)
         if label and words & _AUTHOR_LABELS:

@@ -43,7 +43,7 @@ _LABEL_WORDS = _words_of(
     """
 )
 _CODE_WORDS = _words_of("code codes github gitlab pytorch tensorflow jax repo repository official")
-_SITE_WORDS = _words_of("project website homepage home site page demo blog")
+_SITE_WORDS = _words_of("project website homepage home site page")
 _LEADING_TAG_RE = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*|\[[^\]]{0,30}\]\s*)+")
 
 

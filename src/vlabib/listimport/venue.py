@@ -24,12 +24,19 @@ _YEAR_RE = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def _marked(marked: str) -> tuple[str, int | None]:
-    """The seed's ``<ins>ICRA, 2025</ins>``: venue and year."""
+    """The seed's ``<ins>ICRA, 2025</ins>`` (and vlabib's ``<ins>arXiv, 2024-05</ins>``,
+    ``<ins>2024</ins>``): venue and year."""
     name, _, when = marked.rpartition(",")
-    if not when.strip().isdigit():
+    if not _WHEN_RE.fullmatch(when.strip()):
         name, when = marked, ""
+    if _WHEN_RE.fullmatch(name.strip()):
+        name, when = "", name
     name = "" if name.strip().lower() in _PREPRINT else name.strip()
-    return name, int(when) if when.strip().isdigit() else None
+    return name, int(when.strip()[:4]) if when.strip() else None
+
+
+# A year, or a date: what vlabib writes after the venue.
+_WHEN_RE = re.compile(r"(?:19|20)\d\d(?:-\d\d){0,2}")
 
 
 def _from_column(cell: str, dated: str) -> tuple[str, int | None] | None:

@@ -37,9 +37,11 @@ def authors(paper: PaperView, limit: int) -> str:
 
 
 def where(paper: PaperView) -> str:
-    """``NeurIPS, 2025``; ``arXiv, 2025`` for a preprint; the year alone for a paper neither
-    published nor on arXiv; never "n.d." when a year is known."""
-    year = paper.year or (int(paper.date[:4]) if paper.date[:4].isdigit() else None)
+    """``NeurIPS, 2025``; ``arXiv, 2025`` for a preprint; the date the list gave in place of
+    the year (``arXiv, 2026-06-18``); the year alone for a paper neither published nor on
+    arXiv; never "n.d." when a year is known."""
+    when = paper.date if paper.date[:4] == str(paper.year or paper.date[:4]) else ""
+    year = when or paper.year or paper.date[:4]
     venue = paper.venue_name or ("arXiv" if paper.arxiv_id else "")
     return ", ".join(str(part) for part in (venue, year) if part)
 
@@ -75,7 +77,7 @@ def bullet(paper: PaperView, settings: Settings) -> str:
     """One paper as a bullet line."""
     parts = ["-", "⭐" if paper.recommended else ""]
     title = md_text(paper.title)
-    parts.append(title + ("" if title[-1:] in ".?!" else "."))
+    parts.append(f"**{title}**" + ("" if title[-1:] in ".?!" else "."))
     names = authors(paper, settings.readme_authors)
     parts.append(md_text(names) + ("" if names[-1:] == "." else ".") if names else "")
     place = where(paper)
