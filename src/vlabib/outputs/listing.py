@@ -9,7 +9,7 @@ venue and year, every link with its label, a stars badge, the curator's note.
 ...     "venue": "ICLR 2023", "eprint": "2401.00001", "archiveprefix": "arXiv",
 ...     "recommended": "yes"}))
 >>> bullet(p, Settings())
-'- ⭐ ToMe. Daniel Bolya. <ins>ICLR, 2023</ins> [[Paper](https://arxiv.org/abs/2401.00001)]'
+'- ⭐ **ToMe**. Daniel Bolya. <ins>ICLR, 2023</ins> [[Paper](https://arxiv.org/abs/2401.00001)]'
 """
 
 from __future__ import annotations
