@@ -19,7 +19,7 @@ from vlabib.files import read_source
 from vlabib.taxonomy import Taxonomy, load_taxonomy
 
 # Settings naming a file vlabib reads, and those naming a folder.
-_FILES = ("bib", "taxonomy", "readme")
+_FILES = ("bib", "taxonomy", "readme", "citation")
 _FOLDERS = ("latex", "generated", "site")
 
 
@@ -57,6 +57,8 @@ class Settings:
     title: str = ""
     #: Where the survey's website goes ("" for none: a survey opts in; ``init`` does).
     site: str = ""
+    #: A file holding the survey's own BibTeX entry: the website shows "Cite this survey".
+    citation: str = ""
 
 
 @dataclass(frozen=True)

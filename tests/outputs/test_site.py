@@ -257,7 +257,7 @@ def test_hostile_text_is_text_on_the_page(tmp_path: Path, browser: Browser) -> N
     assert runner(root)("build").exit_code == 0
     page, errors, requests = open_page(browser, (root / "site" / "index.html").as_uri())
     card = page.locator("[data-key='2407.21118']")
-    assert "<script>alert(1)</script>" in card.locator("h3").inner_text()
+    assert "<script>alert(1)</script>" in card.locator("h2").inner_text()
     assert page.locator("img").count() == 0
     assert errors == []
     assert all(url.startswith("file://") for url in requests)

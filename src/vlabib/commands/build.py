@@ -28,6 +28,7 @@ class Survey:
     bib: bib.Snapshot
     taxonomy: Taxonomy
     readme: str
+    citation: str = ""  # the survey's own BibTeX entry, for its website
 
     @property
     def papers(self) -> list[Paper]:
@@ -42,11 +43,26 @@ def load(project: Project) -> Survey:
         text = read_source(project.path("readme"), project.settings.readme, ReadmeError)
     except FileNotFoundError:
         raise ReadmeError(f"{project.settings.readme}: no such file") from None
-    return Survey(snapshot, taxonomy, text)
+    return Survey(snapshot, taxonomy, text, _citation(project))
+
+
+def _citation(project: Project) -> str:
+    """The survey's own BibTeX (the ``citation`` setting), checked like every bib entry."""
+    if not project.settings.citation:
+        return ""
+    path = project.path("citation")
+    try:
+        text = read_source(path, project.settings.citation, BibError, root=project.root)
+    except FileNotFoundError:
+        raise BibError(
+            f"{project.settings.citation}: no such file; the citation setting names the "
+            "survey's own BibTeX entry"
+        ) from None
+    return text
 
 
 def outputs(project: Project, survey: Survey) -> list[Output]:
-    return render(survey.papers, survey.taxonomy, project.settings, survey.readme)
+    return render(survey.papers, survey.taxonomy, project.settings, survey.readme, survey.citation)
 
 
 def _stale_generated(project: Project, keep: set[Path]) -> list[Path]:

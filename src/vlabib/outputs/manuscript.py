@@ -197,10 +197,7 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
     for paper in papers:
         changes: dict[str, str | None] = {name: None for name in PRIVATE_FIELDS}
         kind = paper.type
-        if paper.venue and paper.type == "misc" and not paper.authors:
-            # @misc is the one type whose styles ask for no author; the venue still shows.
-            changes["howpublished"] = split_venue(paper.venue, paper.year)[0]
-        elif paper.venue and paper.type == "misc":
+        if paper.venue and paper.type == "misc":
             name, year = split_venue(paper.venue, paper.year)
             kind = "article" if venue_kind(name) == "journal" else "inproceedings"
             changes["journal" if kind == "article" else "booktitle"] = name

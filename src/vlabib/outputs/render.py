@@ -36,9 +36,14 @@ class Output:
 
 
 def render(
-    papers: Sequence[Paper], taxonomy: Taxonomy, settings: Settings, readme_text: str
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    settings: Settings,
+    readme_text: str,
+    citation: str = "",
 ) -> list[Output]:
-    """Every output for the survey: the README, latex/generated/, the manuscript skeleton."""
+    """Every output for the survey: the README, latex/generated/, the manuscript skeleton,
+    the website (with *citation*, the survey's own BibTeX, to cite it by)."""
     sources = f"{settings.bib} and {settings.taxonomy}"
     taken = unique_slugs([*readme.headings_outside(readme_text), *_RESERVED])
     secs = sections(papers, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
@@ -51,7 +56,7 @@ def render(
         text = stamp(f.text, "%", sources) if f.owned else f.text
         outputs.append(Output(str(latex / f.path), text, owned=f.owned))
     if settings.site:
-        for name, text in site.files(papers, taxonomy, settings, secs).items():
+        for name, text in site.files(papers, taxonomy, settings, secs, citation).items():
             marked = {".html": "<!--", ".bib": "%"}.get(PurePosixPath(name).suffix)
             outputs.append(
                 Output(

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from vlabib import bib
 from vlabib.config import Settings
 from vlabib.model import Paper
+from vlabib.outputs.listing import authors, links, where
 from vlabib.outputs.manuscript import exported
 from vlabib.outputs.view import PaperView, Section, paper_view
 from vlabib.taxonomy import Taxonomy
@@ -46,31 +47,82 @@ def _bars(cards: Sequence[PaperView]) -> tuple[list[Bar], int]:
     ], top
 
 
+@dataclass(frozen=True)
+class Facet:
+    """One value of a filter (a venue, a year, a leaf): what it filters on, its label and how
+    many papers have it."""
+
+    value: str
+    label: str
+    count: int
+
+
+def _venue_of(card: PaperView) -> str:
+    return card.venue_name or ("arXiv" if card.arxiv_id else "Other")
+
+
+def _venues(cards: Sequence[PaperView]) -> list[Facet]:
+    counts = Counter(_venue_of(c) for c in cards)
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0].casefold()))
+    return [Facet(venue, venue, n) for venue, n in ordered]
+
+
+def leaf_labels(taxonomy: Taxonomy) -> dict[str, str]:
+    """Each node's title, told apart from another of the same title by its parent's
+    ("Paper List (Prompt Learning)"): two identical boxes help nobody choose."""
+    counts = Counter(n.title for n in taxonomy)
+    return {
+        n.id: f"{n.title} ({taxonomy[n.parent].title})"
+        if counts[n.title] > 1 and n.parent
+        else n.title
+        for n in taxonomy
+    }
+
+
+def _dated(card: PaperView) -> str:
+    """A sortable date: the list's, else the year and month (``2024-05``)."""
+    month = card.paper.month or 0
+    return card.date or (f"{card.year:04d}-{month:02d}" if card.year else "")
+
+
 def files(
-    papers: Sequence[Paper], taxonomy: Taxonomy, settings: Settings, secs: Sequence[Section]
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    settings: Settings,
+    secs: Sequence[Section],
+    citation: str = "",
 ) -> dict[str, str]:
-    """``index.html``, ``papers.json`` and ``papers.bib``, by file name."""
+    """``index.html``, ``papers.json`` and ``papers.bib``, by file name; *citation* is the
+    survey's own BibTeX entry, shown as "Cite this survey" when set."""
     from vlabib.outputs.templating import html_template
 
-    titles = {n.id: n.title for n in taxonomy}
+    labels = leaf_labels(taxonomy)
     entries = {p.key: bib.write_string([p]).strip() for p in exported(papers, ascii_only=False)}
     filed = list(secs[0].papers)
     held = {v.key for v in filed}
     rest = sorted((p for p in papers if p.key not in held), key=lambda p: p.key)
-    cards = filed + [paper_view(p) for p in rest]  # newest first, then the unfiled
+    cards = filed + [paper_view(p) for p in rest]  # the survey's order, then the unfiled
     bars, top = _bars(cards)
-    years = sorted({c.paper.year for c in cards if c.paper.year}, reverse=True)
+    years = Counter(str(c.year) for c in cards if c.year)
     page = html_template("site.html").render(
         title=latex_to_text(settings.title) or f"A Survey on {taxonomy.root.title}",
         sections=secs,
         cards=cards,
         bars=bars,
         top=top,
-        years=years,
-        titles=titles,
+        years=[Facet(y, y, n) for y, n in sorted(years.items(), reverse=True)],
+        venues=_venues(cards),
+        labels=labels,
         bibtex=entries,
         leaves_under={n.id: taxonomy.leaves_under(n.id) for n in taxonomy},
-        preprints=sum(1 for c in cards if not c.venue),
+        preprints=sum(1 for c in cards if not c.venue_name),
+        where=where,
+        links=links,
+        author_line=lambda c: authors(c, 0),
+        venue_of=_venue_of,
+        dated=_dated,
+        order=settings.order,
+        citation=citation.strip(),
     )
     return {
         "index.html": page,
@@ -111,6 +163,10 @@ def _json(
                 "categories": places,
                 "leaves": list(card.categories),
                 "bibtex": bibtex[card.key],
+                "recommended": card.recommended,
+                "date": card.date,
+                "note": card.note,
+                "links": [{"label": label, "url": url} for label, url in card.paper.links],
             }
         )
     areas = {
