@@ -261,3 +261,120 @@ def test_hostile_text_is_text_on_the_page(tmp_path: Path, browser: Browser) -> N
     assert page.locator("img").count() == 0
     assert errors == []
     assert all(url.startswith("file://") for url in requests)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """axe-core's findings on the page as it stands (every rule it runs by default)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    found = Axe().run(page).response["violations"]
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])}x, {v['nodes'][0]['target']})" for v in found
+    ]
+
+
+SCREENS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1280, "height": 900}},
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True},
+}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("screen", ["desktop", "phone"])
+def test_axe_finds_nothing(site: Path, browser: Browser, scheme: str, screen: str) -> None:
+    page, errors, _ = open_page(
+        browser, (site / "index.html").as_uri(), color_scheme=scheme, **SCREENS[screen]
+    )
+    assert axe_violations(page) == []
+    page.locator("summary", has_text="BibTeX").first.click()
+    if screen == "phone":
+        page.click("#filters-toggle")
+    assert axe_violations(page) == []  # opened parts too
+    assert errors == []
+
+
+def test_a_phone_shows_papers_first_and_filters_on_request(site: Path, browser: Browser) -> None:
+    page, errors, _ = open_page(browser, (site / "index.html").as_uri(), **SCREENS["phone"])
+    first = page.locator("#papers .paper").first.bounding_box()
+    assert first is not None
+    assert first["y"] < 844  # a paper on the first screen
+    assert not page.locator("#venue-filter").is_visible()
+    assert page.get_attribute("#filters-toggle", "aria-expanded") == "false"
+    page.click("#filters-toggle")
+    assert page.locator("#venue-filter").is_visible()
+    assert page.get_attribute("#filters-toggle", "aria-expanded") == "true"
+    assert errors == []
+
+
+def test_the_venue_filter_names_venues_with_their_counts(site: Path, browser: Browser) -> None:
+    page, errors, _ = open_page(browser, (site / "index.html").as_uri())
+    venues: dict[str, int] = {}
+    for p in papers(site):
+        name = (
+            re.sub(r"\s*\d{4}$", "", p["venue"])
+            if p["venue"] and not p["venue"].startswith("arXiv preprint")
+            else ("arXiv" if p["arxiv_id"] else "Other")
+        )
+        venues[name] = venues.get(name, 0) + 1
+    labels = [t.strip() for t in page.locator("#venue-filter label").all_inner_texts()]
+    assert sorted(labels) == sorted(f"{v} {n}" for v, n in venues.items())
+    page.check("input[name=venue][value=ICLR]")
+    assert len(visible_keys(page)) == venues["ICLR"]
+    assert re.search(r"\?venue=ICLR$", page.url)
+    assert errors == []
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "title", "list"])
+def test_every_sort_is_a_sort(site: Path, browser: Browser, sort: str) -> None:
+    page, errors, _ = open_page(browser, (site / "index.html").as_uri() + f"?sort={sort}")
+    shown = page.eval_on_selector_all(
+        "#papers .paper", "els => els.map(e => [e.dataset.date, e.dataset.title])"
+    )
+    dates, titles = [d for d, _ in shown], [t for _, t in shown]
+    wanted = {
+        "newest": dates == sorted(dates, reverse=True),
+        "oldest": dates == sorted(dates),
+        "title": titles == sorted(titles, key=str.lower) or len(set(titles)) == len(titles),
+        "list": [p["key"] for p in papers(site)] == visible_keys(page),
+    }
+    assert wanted[sort]
+    assert errors == []
+
+
+def test_the_keyboard_reaches_search_sort_and_filters(site: Path, browser: Browser) -> None:
+    page, errors, _ = open_page(browser, (site / "index.html").as_uri())
+    focused = []
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        focused.append(
+            page.evaluate("() => document.activeElement.id || document.activeElement.name")
+        )
+        if "venue" in focused:
+            break
+    assert {"q", "sort", "clear", "leaf", "year", "venue"} <= set(focused)
+    page.focus("#q")
+    page.keyboard.type("quantization")
+    assert page.locator("[aria-live]").inner_text() != "107 of 107 papers"
+    assert errors == []
+
+
+def test_cite_this_survey_and_leaves_of_one_title(tmp_path: Path, browser: Browser) -> None:
+    root = tmp_path / "survey"
+    shutil.copytree(DATA / "survey", root)
+    (root / "CITATION.bib").write_text("@article{us2026, title = {Our Survey}, year = {2026}}\n")
+    taxonomy = root / "refs" / "taxonomy.toml"
+    taxonomy.write_text(
+        taxonomy.read_text()
+        .replace('title = "Low-Rank"', 'title = "Others"')
+        .replace('title = "Evaluation"', 'title = "Others"')
+    )
+    config = root / "vlabib.toml"
+    config.write_text(config.read_text() + 'site = "site"\ncitation = "CITATION.bib"\n')
+    assert runner(root)("build").exit_code == 0
+    page, errors, _ = open_page(browser, (root / "site" / "index.html").as_uri())
+    page.locator("summary", has_text="Cite this survey").click()
+    assert page.locator(".cite pre").inner_text().startswith("@article{us2026,")
+    labels = [t.strip() for t in page.locator("#leaf-filter label").all_inner_texts()]
+    assert sum(label.startswith("Others") for label in labels) == 2
+    assert len({label for label in labels if label.startswith("Others")}) == 2  # told apart
+    assert errors == []

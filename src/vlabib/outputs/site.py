@@ -36,7 +36,7 @@ class Bar:
 
 
 def _bars(cards: Sequence[PaperView]) -> tuple[list[Bar], int]:
-    counts = Counter(c.paper.year for c in cards if c.paper.year)
+    counts = Counter(c.year for c in cards if c.year)
     if not counts:
         return [], 0
     years = range(min(counts), max(counts) + 1)
@@ -79,6 +79,12 @@ def leaf_labels(taxonomy: Taxonomy) -> dict[str, str]:
     }
 
 
+def meta(card: PaperView) -> str:
+    """``Ann Lee, Bo Li et al. ICLR, 2025.``: who and where, each sentence ended once."""
+    parts = [authors(card, 0), where(card)]
+    return " ".join(p if p.endswith(".") else f"{p}." for p in parts if p)
+
+
 def _dated(card: PaperView) -> str:
     """A sortable date: the list's, else the year and month (``2024-05``)."""
     month = card.paper.month or 0
@@ -116,9 +122,8 @@ def files(
         bibtex=entries,
         leaves_under={n.id: taxonomy.leaves_under(n.id) for n in taxonomy},
         preprints=sum(1 for c in cards if not c.venue_name),
-        where=where,
+        meta=meta,
         links=links,
-        author_line=lambda c: authors(c, 0),
         venue_of=_venue_of,
         dated=_dated,
         order=settings.order,
