@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The npm tools the test suite runs: markdownlint-cli2 (the README must lint clean).
+# The npm tools the test suite runs: markdownlint-cli2 and awesome-lint (the README's paper
+# list must lint clean with both).
 # Installs Node.js from Debian's packages when it is missing and this runs as root; the
 # tools themselves go into .bench/node_modules (never globally).
 set -euo pipefail
@@ -16,5 +17,7 @@ if ! command -v npm >/dev/null 2>&1; then
     exit 2
   fi
 fi
-test -x .bench/node_modules/.bin/markdownlint-cli2 ||
-  npm install --silent --no-fund --no-audit --prefix .bench markdownlint-cli2
+for tool in markdownlint-cli2 awesome-lint; do
+  test -x ".bench/node_modules/.bin/$tool" ||
+    npm install --silent --no-fund --no-audit --prefix .bench "$tool"
+done

@@ -198,7 +198,7 @@ def test_preprint_upgraded_to_its_proceedings(
     # After build, the README shows it.
     assert run_seeded("build").exit_code == 0
     assert (
-        "<ins>NeurIPS, 2024</ins> [[Paper](https://arxiv.org/abs/2406.04339)]"
+        "<ins>NeurIPS, 2024</ins> \\[[Paper](https://arxiv.org/abs/2406.04339)\\]"
         in (seeded / "README.md").read_text()
     )
 

@@ -8,13 +8,14 @@ venue and year, every link with its label, a stars badge, the curator's note.
 >>> p = paper_view(Paper("2401.00001", "misc", {"title": "ToMe", "author": "Bolya, Daniel",
 ...     "venue": "ICLR 2023", "eprint": "2401.00001", "archiveprefix": "arXiv",
 ...     "recommended": "yes"}))
->>> bullet(p, Settings())
-'- ⭐ **ToMe**. Daniel Bolya. <ins>ICLR, 2023</ins> [[Paper](https://arxiv.org/abs/2401.00001)]'
+>>> print(bullet(p, Settings()))
+- ⭐ **ToMe**. Daniel Bolya. <ins>ICLR, 2023</ins> \\[[Paper](https://arxiv.org/abs/2401.00001)\\]
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from vlabib.config import Settings
@@ -24,6 +25,7 @@ from vlabib.outputs.view import PaperView, Section
 _GITHUB_REPO_RE = re.compile(r"^https?://(?:www\.)?github\.com/([\w.-]+)/([\w.-]+?)(?:\.git)?/?$")
 #: What a table column shows, beside any bib field by its name.
 COLUMNS = ("paper", "title", "authors", "venue", "year", "date", "code", "links", "note")
+_EMOJI_SELECTOR = "\ufe0f"
 _HEADERS = {"paper": "Paper", "links": "Links", "note": "Note", "code": "Code", "date": "Date"}
 
 
@@ -70,7 +72,8 @@ def badge(paper: PaperView) -> str:
 
 
 def _links_md(paper: PaperView) -> str:
-    return " ".join(f"[[{md_text(label)}]({md_url(url)})]" for label, url in links(paper))
+    # The outer brackets escaped: "[[Paper](…)]" reads as an undefined reference to linters.
+    return " ".join(f"\\[[{md_text(label)}]({md_url(url)})\\]" for label, url in links(paper))
 
 
 def bullet(paper: PaperView, settings: Settings) -> str:
@@ -98,15 +101,43 @@ def columns(papers: Sequence[PaperView], settings: Settings) -> list[str]:
     return chosen + (["note"] if any(p.note for p in papers) else [])
 
 
-def header(names: Sequence[str]) -> str:
-    titles = [_HEADERS.get(n, n.replace("_", " ").capitalize()) for n in names]
-    return "| " + " | ".join(titles) + " |\n|" + "|".join("---" for _ in names) + "|"
+def table(papers: Sequence[PaperView], names: Sequence[str], settings: Settings) -> str:
+    """A heading's papers as a table, a row each, its pipes aligned (as linters of awesome
+    lists want, and as a reader of the raw file prefers)."""
+    rows = [[_HEADERS.get(n, n.replace("_", " ").capitalize()) for n in names]]
+    rows += [[_cell(p, name, settings) or "-" for name in names] for p in papers]
+    widths = [max(3, *(width(r[i]) for r in rows)) for i in range(len(names))]
+    lines = [_line(rows[0], widths), "| " + " | ".join("-" * w for w in widths) + " |"]
+    return "\n".join([*lines, *(_line(r, widths) for r in rows[1:])])
 
 
-def row(paper: PaperView, names: Sequence[str], settings: Settings) -> str:
-    """One paper as a table row, a cell per column."""
-    cells = [_cell(paper, name, settings) for name in names]
-    return "| " + " | ".join(c or "-" for c in cells) + " |"
+def _line(cells: Sequence[str], widths: Sequence[int]) -> str:
+    return (
+        "| "
+        + " | ".join(c + " " * (w - width(c)) for c, w in zip(cells, widths, strict=True))
+        + " |"
+    )
+
+
+def width(text: str) -> int:
+    """Columns a text takes on screen in a monospaced font (as markdownlint counts them):
+    two for a wide character (CJK, an emoji, or a character an emoji selector makes one),
+    none for a combining mark or a format character, one for the rest.
+
+    >>> [width(t) for t in ("ToMe", "中文", "⭐ x", "❤\ufe0f", "e\u0301", "💻")]
+    [4, 4, 4, 2, 1, 2]
+    """
+    columns = 0
+    for i, char in enumerate(text):
+        if unicodedata.combining(char) or unicodedata.category(char) in {"Mn", "Me", "Cf"}:
+            columns += 1 if char == _EMOJI_SELECTOR and _narrow(text[i - 1 : i]) else 0
+        else:
+            columns += 2 if unicodedata.east_asian_width(char) in {"W", "F"} else 1
+    return columns
+
+
+def _narrow(char: str) -> bool:
+    return bool(char) and unicodedata.east_asian_width(char) not in {"W", "F"}
 
 
 def _cell(paper: PaperView, name: str, settings: Settings) -> str:
@@ -145,6 +176,17 @@ def _paper_cell(paper: PaperView, settings: Settings) -> str:
     return f"{title}<br>{md_text(names)}" if names else title
 
 
+#: awesome-lint's rules the region switches off, by layout. Paper entries are citations (title,
+#: authors, venue, links), not "[Name](url) - description" resources; a paper filed under two
+#: headings is listed under both, as curated lists do; and a table's pipes align as the eye
+#: sees them (a CJK character or an emoji is two columns wide, as markdownlint counts it),
+#: where remark counts UTF-16 code units.
+LINT_OFF = {
+    "bullets": ("awesome-list-item", "double-link"),
+    "table": ("awesome-list-item", "double-link", "table-pipe-alignment"),
+}
+
+
 def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
     """What the README template needs: the layout, and a function per line or row."""
     shown = [p for s in secs if s.node.is_leaf for p in s.papers]
@@ -152,6 +194,6 @@ def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
     return {
         "layout": settings.readme_layout,
         "bullet": lambda p: bullet(p, settings),
-        "table_header": header(names),
-        "row": lambda p: row(p, names, settings),
+        "table": lambda papers: table(papers, names, settings),
+        "lint_off": " ".join(LINT_OFF[settings.readme_layout]),
     }
