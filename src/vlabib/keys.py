@@ -213,6 +213,20 @@ def _host(parts: urllib.parse.SplitResult) -> str:
     return host.removeprefix("www.")
 
 
+def link_key(url: str) -> str | None:
+    """The key of a link that is not a paper's (a repository, a blog post, a model card):
+    ``url:`` + host and path, or None for a link that is not http(s).
+
+    >>> link_key("https://github.com/NVIDIA/kvpress/")
+    'url:github.com/nvidia/kvpress'
+    """
+    parts = urllib.parse.urlsplit(url.strip())
+    host = _host(parts)
+    if parts.scheme not in ("http", "https") or not host:
+        return None
+    return _clean("url", host + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else ""))
+
+
 def paper_key(url: str, *, labelled_paper: bool = False) -> str | None:
     """The key of the paper a link points to, or None when the link is not a paper's.
 
@@ -236,6 +250,5 @@ def paper_key(url: str, *, labelled_paper: bool = False) -> str | None:
     is_pdf = parts.path.lower().endswith(".pdf")
     code_host = host in ("github.com", "gitlab.com", "huggingface.co", "youtube.com")
     if is_pdf or (labelled_paper and not code_host):
-        where = host + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
-        return _clean("url", where)
+        return link_key(url)
     return None

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 
 from vlabib.names import split_names
 
+#: What an entry that is not a paper can be: the kinds of link a curated list keeps beside its
+#: papers (a tool's repository, a blog post, a talk, a model card, a dataset, a website).
+RESOURCES = ("code", "blog", "video", "model", "dataset", "website")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -75,6 +78,11 @@ class Paper:
     @property
     def recommended(self) -> bool:
         return self.get("recommended") == "yes"
+
+    @property
+    def resource(self) -> str:
+        """What the entry is when it is not a paper (one of :data:`RESOURCES`), else ``""``."""
+        return self.get("resource")
 
     @functools.cached_property
     def links(self) -> tuple[tuple[str, str], ...]:

@@ -133,7 +133,8 @@ def test_init_from_a_list_does_both_in_one_step(tmp_path: Path) -> None:
     args = ["kv", "--title", "KV Cache Compression", "--from", str(KV_LIST), "--offline"]
     done = init(tmp_path, *args)
     assert done.returncode == 0, done.stderr
-    assert "added 160, updated 0, unchanged 0" in done.stdout
+    assert "160 papers (3 without an arXiv ID), 3 other links (3 code)" in done.stdout
+    assert "added 163, updated 0, unchanged 0" in done.stdout
     assert done.stdout.count("wrote README.md\n") == 1
     assert not set(EXAMPLE_STUBS) & set(stubs(folder))
     check = runner(folder)("check")

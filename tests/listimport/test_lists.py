@@ -223,10 +223,36 @@ def test_every_link_form(url: str, key: str) -> None:
     assert only(f"# S\n- Title Of It [[Paper]({url})]\n")[0] == key
 
 
-def test_links_to_code_or_blogs_are_not_papers() -> None:
-    plist = parse_list("# S\n- [Tool](https://github.com/a/b)\n- [Post](https://x.org/blog/)\n")
+def test_links_to_code_or_blogs_are_kept_as_what_they_are() -> None:
+    plist = parse_list(
+        "# S\n- [Tool](https://github.com/a/b) - Does a thing.\n- [Post](https://x.org/blog/)\n"
+        "- [A talk](https://youtu.be/x) by *Ann Lee*\n- [Octo-Base](https://huggingface.co/a/b)\n"
+        "- [OXE](https://huggingface.co/datasets/a/b)\n- [OpenVLA site](https://x.org)\n"
+    )
+    assert [(i.key, i.title, i.resource, i.arxiv_id, i.facts.notes) for i in plist.items] == [
+        ("url:github.com/a/b", "Tool", "code", "", ("Does a thing.",)),
+        ("url:x.org/blog", "Post", "blog", "", ()),
+        ("url:youtu.be/x", "A talk", "video", "", ()),
+        ("url:huggingface.co/a/b", "Octo-Base", "model", "", ()),
+        ("url:huggingface.co/datasets/a/b", "OXE", "dataset", "", ()),
+        ("url:x.org", "OpenVLA site", "website", "", ()),
+    ]
+    assert plist.skipped == ()
+
+
+def test_a_lists_furniture_is_no_resource() -> None:
+    """News lines, links to the list's other pages, thanks to people, rows of a results
+    table and sentences: reported as lines linking nothing kept, never entries."""
+    plist = parse_list(
+        "# S\n## News\n- **[2025.08.14]** Added [Recent Papers](https://github.com/o/r/blob/m/a.md)"
+        "\n## Thanks\n- [Ann Lee](https://github.com/annlee)\n- [Bo Li](https://scholar.google"
+        ".com/citations?user=x)\n## Results\n\n| Method | Acc | F1 |\n|---|---|---|\n"
+        "| [CoOp](https://github.com/k/coop) | 71.5 | 64.2 |\n\n## Tips\n- If you know of papers "
+        "missing here, please feel free to open an issue or send a pull request on [our page]"
+        "(https://x.org/contribute) and we will add them\n"
+    )
     assert plist.items == ()
-    assert plist.skipped == ((2, "Tool"), (3, "Post"))
+    assert [line for line, _ in plist.skipped] == [3, 5, 6, 11, 14]
 
 
 def test_several_ids_in_one_line_are_several_papers() -> None:

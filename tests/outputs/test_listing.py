@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -26,6 +27,11 @@ LIST = """# Awesome Token Reduction
 ## Merging
 
 - [**Token Merging for Fast Stable Diffusion**](https://arxiv.org/abs/2303.17604) *Daniel Bolya, Judy Hoffman.* CVPR Workshop 2023.
+
+## Tools
+
+- [kvpress](https://github.com/NVIDIA/kvpress) - A toolkit for KV cache compression. [[Docs](https://kvpress.readthedocs.io)]
+- ⭐ [Token merging explained](https://example.org/blog/tome/) - A blog post on ToMe.
 """
 
 README = "# My list\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"
@@ -94,3 +100,22 @@ def test_the_list_goes_round_and_comes_back_the_same(imported: Path, tmp_path: P
     first = {p.key: dict(p.fields) for p in bib.load(imported / "refs" / "vla.bib")}
     second = {p.key: dict(p.fields) for p in bib.load(again / "refs" / "vla.bib")}
     assert second == first
+
+
+def test_other_links_are_listed_not_cited(imported: Path) -> None:
+    """A list's repositories and blog posts are in the README and on the website as what
+    they are; the manuscript (figure, tables, citations, bibliography) covers papers."""
+    with (imported / "vlabib.toml").open("a") as settings:
+        settings.write('site = "site"\n')
+    assert runner(imported)("build").exit_code == 0
+    cards = json.loads((imported / "site" / "papers.json").read_text())["papers"]
+    kinds = {c["id"]: c["resource"] for c in cards if c["resource"]}
+    assert kinds == {"url:github.com/nvidia/kvpress": "code", "url:example.org/blog/tome": "blog"}
+    page = (imported / "site" / "index.html").read_text()
+    assert 'data-venue="Code"' in page
+    assert 'data-venue="Blog post"' in page
+    generated = imported / "latex" / "generated"
+    for path in generated.iterdir():
+        assert "kvpress" not in path.read_text(), path
+        assert "example.org" not in path.read_text(), path
+    assert "2210.09461" in (generated / "cites.tex").read_text()

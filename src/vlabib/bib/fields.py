@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from vlabib import ids
 from vlabib.errors import BibError
 from vlabib.keys import is_fallback_key
-from vlabib.model import Paper, is_month, split_keywords
+from vlabib.model import RESOURCES, Paper, is_month, split_keywords
 from vlabib.names import split_names
 from vlabib.tex.allow import is_category, is_doi, is_eprint, is_url, unsafe_construct
 from vlabib.tex.encode import encode_non_ascii
@@ -46,6 +46,7 @@ FIELD_ORDER = (
     "website",
     "links",
     "recommended",
+    "resource",
     "position",
     "annote",
     "journalref",
@@ -206,6 +207,7 @@ def field_problem(name: str, value: str) -> str | None:
         "eprint": (is_eprint, "an e-print identifier"),
         "date": (_DATE_RE.fullmatch, "a date: YYYY-MM or YYYY-MM-DD"),
         "recommended": ("yes".__eq__, "yes (or leave the field out)"),
+        "resource": (RESOURCES.__contains__, "one of " + ", ".join(RESOURCES)),
         "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
     }
     if name in URL_FIELDS:

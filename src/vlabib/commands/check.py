@@ -29,7 +29,9 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
     if unfilled:
         problems.append(Problem(path, unfilled[0].line, _unfilled(unfilled), warning=True))
     for paper in papers:
-        if not paper.get("author") and not paper.arxiv_id:
+        if paper.resource:  # a repository or a blog post need not say who or when
+            pass
+        elif not paper.get("author") and not paper.arxiv_id:
             problems.append(
                 Problem(
                     path,
@@ -38,7 +40,7 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
                     warning=True,
                 )
             )
-        if not paper.year:
+        if not paper.year and not paper.resource:
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
             )

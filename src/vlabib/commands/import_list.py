@@ -7,6 +7,7 @@ from __future__ import annotations
 import difflib
 import itertools
 import re
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -44,10 +45,14 @@ class Imported(Summary):
         lines = []
         if dry_run and self.taxonomy is not None:
             lines += import_lines(self.papers, self.taxonomy)
-        without = sum(not p.arxiv_id for p in self.papers)
+        kinds = Counter(p.resource for p in self.papers if p.resource)
+        papers = len(self.papers) - kinds.total()
+        without = sum(not p.arxiv_id for p in self.papers) - kinds.total()
+        others = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items()))
         lines.append(
-            f"{len(self.papers)} papers ({without} without an arXiv ID), "
-            f"{self.memberships} memberships"
+            f"{papers} papers ({without} without an arXiv ID), "
+            + (f"{kinds.total()} other links ({others}), " if kinds else "")
+            + f"{self.memberships} memberships"
         )
         lines.append(("dry run: " if dry_run else "") + self.line())
         errors = failures(self.failed)
@@ -116,7 +121,11 @@ def _one_key_per_paper(items: list[ListItem], notes: list[str], source: str) -> 
                 f"{source}:{item.line}: {item.title!r} is arXiv {twin.arxiv_id} "
                 f"(line {twin.line}); filed as one paper"
             )
-            item = replace(item, key=twin.key, arxiv_id=twin.arxiv_id, url=twin.url)
+            # A repository listed under the paper's title is the paper's code.
+            code = item.code or (item.url if item.resource == "code" else "")
+            item = replace(
+                item, key=twin.key, arxiv_id=twin.arxiv_id, url=twin.url, code=code, resource=""
+            )
         out.append(item)
     return out
 
@@ -356,7 +365,8 @@ def _keep_order(project: Project) -> list[str]:
     says nothing of the order, else say how."""
     path = project.root / SETTINGS_FILE
     text = read_source(path, SETTINGS_FILE, root=project.root) if path.is_file() else ""
-    if not path.is_file() or re.search(r"(?m)^\s*order\s*=", text) or "[" in text:
+    # A key appended after a [table] header would belong to that table.
+    if not path.is_file() or re.search(r"(?m)^\s*(?:order\s*=|\[)", text):
         return [
             'the list is not in date order; to keep its order in the README, set order = "list" '
             "in the survey's settings"

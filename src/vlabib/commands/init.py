@@ -69,6 +69,8 @@ def start(
         )
     imported = import_list(project, from_list, offline=offline, services=services or Services())
     report = imported.report()
+    project = nearest_project(folder)  # the import may have set the order to the list's
+    assert project is not None
     rebuilt = build(project)
     # The files as they stand now: one written by init and removed again was never there.
     gone = {n.removesuffix(" (removed)") for n in rebuilt if n.endswith(" (removed)")}

@@ -64,6 +64,7 @@ class ListItem:
     line: int
     problem: str = ""  # what the user should fix in the list, if anything
     facts: Facts = field(default_factory=Facts)  # authors, date, notes, mark, other links
+    resource: str = ""  # for a line that links no paper: what it links (code, blog, …)
 
 
 def heading_text(children: Iterable[Any]) -> str:
@@ -190,7 +191,7 @@ def _arxiv_links(unit: Unit) -> tuple[list[tuple[str, str]], list[str]]:
     return list(found.items()), broken
 
 
-def _base(unit: Unit) -> ListItem:
+def described(unit: Unit) -> ListItem:
     """What a unit says of its paper, before its key is known."""
     pieces = column(unit, "title", "paper", "papers", "name") or list(unit.pieces)
     if unit.kind == "html-tr" and not any(p.bold for p in pieces):
@@ -223,7 +224,7 @@ def _base(unit: Unit) -> ListItem:
 def unit_title(unit: Unit) -> str:
     """What a line names, read as a paper's title would be."""
     text = " ".join("".join(p.text for p in unit.pieces if not p.image).split())
-    return _base(unit).title or next((li.label for li in unit.links if li.label), "") or text
+    return described(unit).title or next((li.label for li in unit.links if li.label), "") or text
 
 
 def _column_link(unit: Unit, *names: str) -> str:
@@ -236,7 +237,7 @@ def read_unit(unit: Unit) -> list[ListItem]:
     if not unit.links:
         return []
     ids, broken = _arxiv_links(unit)
-    base = _base(unit)
+    base = described(unit)
     if not base.title:
         base = replace(base, title=f"Untitled (line {unit.line})")
     if ids:

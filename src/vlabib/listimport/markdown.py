@@ -29,6 +29,7 @@ from vlabib.listimport.line import (
     with_gathered,
     with_heading_venue,
 )
+from vlabib.listimport.resources import read_resource
 from vlabib.listimport.text import repair_mojibake
 from vlabib.listimport.units import Builder, Heading, Piece, Unit
 
@@ -46,10 +47,11 @@ class PaperList:
     headings: tuple[Heading, ...]
     items: tuple[ListItem, ...]
     units: int = 0  # paper units read, papers or not
-    skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking no paper
+    skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking nothing kept
     stray_rows: tuple[int, ...] = ()  # table rows after a blank line, read as rows anyway
 
 
+_COLON_RE = re.compile("[:：]")
 _ROW_RE = re.compile(r"(?:[ \t]*\|.*\|[ \t]*\n?)+")
 
 
@@ -335,6 +337,8 @@ def parse_list(text: str) -> PaperList:
             gathered.setdefault(belongs, Gathered()).add(unit, own)
             links.setdefault(belongs, []).extend(own)
             continue
+        resource = None if found else read_resource(unit)
+        found += [resource] if resource else []
         if found:
             owner[n] = len(items)
         items += found
@@ -363,5 +367,20 @@ def _belongs_to(
         return owner[unit.parent]
     if found or previous is None or previous not in owner:
         return None
-    text = "".join(p.text for p in unit.pieces if not p.image)
-    return owner[previous] if label_of(text)[0] else None
+    return owner[previous] if _labelled(unit) else None
+
+
+def _labelled(unit: Unit) -> bool:
+    """Whether a line opens with a label (``Code: …``, ``**Task:** …``), not with a name of
+    its own: a link's text (``[Diffusers](…): …``) or a bold title that runs on past its
+    colon (``**Deepspeed-MoE: Advancing …**``) is no label."""
+    pieces = [p for p in unit.pieces if not p.image]
+    if not label_of("".join(p.text for p in pieces))[0]:
+        return False
+    for piece in pieces:
+        colon = _COLON_RE.search(piece.text)
+        if piece.link >= 0 and piece.text.strip():
+            return False
+        if colon:
+            return not (piece.bold and piece.text[colon.end() :].strip())
+    return True

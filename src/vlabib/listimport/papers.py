@@ -53,6 +53,7 @@ def from_list_item(
         "code": to_url(item.code) or None,
         "website": to_url(item.website) or None,
         "keywords": keywords_value(categories) or None,
+        "resource": item.resource or None,
         **stated_fields(item, notes),
     }
     return Paper(key, "misc", {k: v for k, v in fields.items() if v})

@@ -44,13 +44,14 @@ def where(paper: PaperView) -> str:
     arXiv; never "n.d." when a year is known."""
     when = paper.date if paper.date[:4] == str(paper.year or paper.date[:4]) else ""
     year = when or paper.year or paper.date[:4]
-    venue = paper.venue_name or ("arXiv" if paper.arxiv_id else "")
+    venue = paper.resource or paper.venue_name or ("arXiv" if paper.arxiv_id else "")
     return ", ".join(str(part) for part in (venue, year) if part)
 
 
 def links(paper: PaperView) -> list[tuple[str, str]]:
     """Every link the bib has, labelled: the paper, its code, its page, then the others."""
-    found = [("Paper", paper.url), ("Code", paper.code), ("Project", paper.website)]
+    found = [("Paper", "" if paper.resource else paper.url), ("Code", paper.code)]
+    found.append(("Project", paper.website))
     found += list(paper.paper.links)
     seen: set[str] = set()
     out = []
@@ -64,11 +65,12 @@ def links(paper: PaperView) -> list[tuple[str, str]]:
 def badge(paper: PaperView) -> str:
     """A GitHub stars badge for the paper's code, as an image link (no request at build
     time: shields.io draws it when the page is viewed)."""
-    m = _GITHUB_REPO_RE.match(paper.code)
+    repo = paper.code or (paper.url if paper.resource == "Code" else "")
+    m = _GITHUB_REPO_RE.match(repo)
     if not m:
         return ""
     image = f"https://img.shields.io/github/stars/{m.group(1)}/{m.group(2)}?style=social"
-    return f"[![GitHub stars]({md_url(image)})]({md_url(paper.code)})"
+    return f"[![GitHub stars]({md_url(image)})]({md_url(repo)})"
 
 
 def _links_md(paper: PaperView) -> str:
@@ -77,10 +79,15 @@ def _links_md(paper: PaperView) -> str:
 
 
 def bullet(paper: PaperView, settings: Settings) -> str:
-    """One paper as a bullet line."""
+    """One paper as a bullet line; a link that is no paper (a repository, a blog post) as
+    its titled link, its kind where a paper's venue is."""
     parts = ["-", "⭐" if paper.recommended else ""]
     title = md_text(paper.title)
-    parts.append(f"**{title}**" + ("" if title[-1:] in ".?!" else "."))
+    stop = "" if title[-1:] in ".?!" else "."
+    if paper.resource and paper.url:
+        parts.append(f"[**{title}**]({md_url(paper.url)}){stop}")
+    else:
+        parts.append(f"**{title}**{stop}")
     names = authors(paper, settings.readme_authors)
     parts.append(md_text(names) + ("" if names[-1:] == "." else ".") if names else "")
     place = where(paper)
@@ -145,7 +152,9 @@ def _cell(paper: PaperView, name: str, settings: Settings) -> str:
         "paper": lambda: _paper_cell(paper, settings),
         "title": lambda: md_text(paper.title),
         "authors": lambda: md_text(authors(paper, settings.readme_authors)),
-        "venue": lambda: md_text(paper.venue_name or ("arXiv" if paper.arxiv_id else "")),
+        "venue": lambda: md_text(
+            paper.resource or paper.venue_name or ("arXiv" if paper.arxiv_id else "")
+        ),
         "year": lambda: str(paper.year or paper.date[:4]),
         "date": lambda: paper.date or str(paper.year or ""),
         "code": lambda: (
@@ -155,8 +164,8 @@ def _cell(paper: PaperView, name: str, settings: Settings) -> str:
         ),
         "links": lambda: " ".join(
             f"[{md_text(label)}]({md_url(url)})"
-            for label, url in links(paper)[1:]
-            if url != paper.code
+            for label, url in links(paper)
+            if url not in (paper.url, paper.code)
         ),
         "note": lambda: md_text(paper.note),
     }

@@ -31,6 +31,7 @@ PRIVATE_FIELDS = (
     "website",
     "links",
     "recommended",
+    "resource",
     "position",
     "annote",
     "date",

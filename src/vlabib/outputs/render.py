@@ -52,7 +52,12 @@ def render(
         Output(settings.readme, readme.splice(readme_text, stamp(body, "md", sources)), region=True)
     ]
     latex = PurePosixPath(settings.latex)
-    for f in manuscript.files(papers, taxonomy, settings, secs, template):
+    # The manuscript covers papers: a list's repositories, blog posts and videos stay in the
+    # README and on the site.
+    cited = [p for p in papers if not p.resource]
+    if len(cited) < len(papers):
+        secs = sections(cited, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
+    for f in manuscript.files(cited, taxonomy, settings, secs, template):
         text = stamp(f.text, "%", sources) if f.owned else f.text
         outputs.append(Output(str(latex / f.path), text, owned=f.owned))
     if settings.site:

@@ -58,7 +58,7 @@ class Facet:
 
 
 def _venue_of(card: PaperView) -> str:
-    return card.venue_name or ("arXiv" if card.arxiv_id else "Other")
+    return card.resource or card.venue_name or ("arXiv" if card.arxiv_id else "Other")
 
 
 def _venues(cards: Sequence[PaperView]) -> list[Facet]:
@@ -121,7 +121,7 @@ def files(
         labels=labels,
         bibtex=entries,
         leaves_under={n.id: taxonomy.leaves_under(n.id) for n in taxonomy},
-        preprints=sum(1 for c in cards if not c.venue_name),
+        preprints=sum(1 for c in cards if not (c.venue_name or c.resource)),
         meta=meta,
         links=links,
         venue_of=_venue_of,
@@ -171,6 +171,7 @@ def _json(
                 "recommended": card.recommended,
                 "date": card.date,
                 "note": card.note,
+                "resource": paper.resource,
                 "links": [{"label": label, "url": url} for label, url in card.paper.links],
             }
         )

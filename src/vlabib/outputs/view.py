@@ -60,6 +60,17 @@ def split_venue(venue: str, year: int | None) -> tuple[str, int | None]:
     return venue, year
 
 
+#: How each kind of resource is named where a paper's venue would be.
+KIND_LABELS = {
+    "code": "Code",
+    "blog": "Blog post",
+    "video": "Video",
+    "model": "Model",
+    "dataset": "Dataset",
+    "website": "Website",
+}
+
+
 @dataclass(frozen=True)
 class PaperView:
     """A paper as every output shows it — README, manuscript, site, ``papers.json`` and
@@ -127,6 +138,11 @@ class PaperView:
         return self.paper.recommended
 
     @property
+    def resource(self) -> str:
+        """What a link that is no paper is, as a reader says it ("Blog post"), else ""."""
+        return KIND_LABELS.get(self.paper.resource, "")
+
+    @property
     def date(self) -> str:
         """The date the list gave (YYYY-MM or YYYY-MM-DD), else ""."""
         return self.paper.get("date")
@@ -158,6 +174,7 @@ class PaperView:
             "code": self.code or None,
             "url": self.paper.get("url") or None,
             "categories": list(self.categories),
+            **({"resource": self.paper.resource} if self.paper.resource else {}),
         }
 
 
