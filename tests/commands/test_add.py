@@ -338,14 +338,12 @@ def test_import_without_a_taxonomy_makes_one_from_the_headings(
     assert result.exit_code == 0, result.output
     assert result.stderr.splitlines()[-2:] == [
         "wrote refs/taxonomy.toml from the list's headings",
-        'the list is not in date order: set order = "list" in vlabib.toml (as in the list)',
+        'set order = "list" in vlabib.toml (the list\'s own order under each heading)',
     ]
     assert (
         (survey / "vlabib.toml")
         .read_text()
-        .endswith(
-            '\norder = "list"  # the list\'s own order under each heading, as it was imported\n'
-        )
+        .endswith('\norder = "list"  # the list\'s own order under each heading\n')
     )
     stats = json.loads(run("stats", "--json").output)
     nodes = {n["id"]: n for n in stats["nodes"]}

@@ -141,6 +141,36 @@ def test_init_from_a_list_does_both_in_one_step(tmp_path: Path) -> None:
     assert check.exit_code == 0, check.output
 
 
+TABLE_LIST = DATA / "lists-wild" / "06-cokeshao-Awesome-Multimodal-Token-Compression.md"
+
+
+def test_a_list_kept_as_tables_keeps_its_layout(tmp_path: Path) -> None:
+    """The README vlabib writes looks like the curators' own: tables with their columns
+    (a venue badge in the title's cell gets a venue column), in their order."""
+    folder = tmp_path / "mm"
+    done = init(
+        tmp_path, "mm", "--title", "Token Compression", "--from", str(TABLE_LIST), "--offline"
+    )
+    assert done.returncode == 0, done.stderr
+    settings = (folder / "vlabib.toml").read_text().splitlines()
+    assert settings[-3:] == [
+        'order = "list"  # the list\'s own order under each heading',
+        'readme_layout = "table"  # the list kept its papers in tables',
+        'readme_columns = ["venue", "paper", "code", "links"]  # the list\'s own columns',
+    ]
+    assert (
+        "the list's columns 'Areas', 'Tags' name nothing vlabib keeps (the taxonomy holds its "
+        "headings); the README's tables leave them out"
+    ) in done.stderr
+    readme = (folder / "README.md").read_text()
+    assert "| Venue " in readme
+    assert runner(folder)("check").exit_code == 0
+    # Importing again changes none of it.
+    again = runner(folder)("import", "--offline", str(TABLE_LIST))
+    assert (folder / "vlabib.toml").read_text().splitlines()[-3:] == settings[-3:]
+    assert again.exit_code == 0, again.output
+
+
 def test_init_never_overwrites(fresh: Path) -> None:
     readme = (fresh / "README.md").read_bytes()
     again = init(fresh, "--title", "Another")

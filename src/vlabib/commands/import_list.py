@@ -5,18 +5,23 @@ fetched from arXiv (or, offline, from the list alone), in one transaction.
 from __future__ import annotations
 
 import difflib
-import itertools
-import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlabib.commands.add import Summary, failures, fetched, merge_into, snapshot
+from vlabib.commands.list_settings import (
+    SETTINGS_FILE,
+    add_settings,
+    chronological,
+    lines,
+    list_settings,
+    table_columns,
+)
 from vlabib.commands.query import import_lines
 from vlabib.config import Project, Settings, nearest_project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import atomic_write, read_source
-from vlabib.ids import id_year_month, is_arxiv_id
 from vlabib.listimport.facts import combined
 from vlabib.listimport.headings import from_headings, is_chrome
 from vlabib.listimport.markdown import ListItem, PaperList, parse_list
@@ -64,7 +69,6 @@ class Imported(Summary):
         return Report(tuple(lines), tuple(self.notes), errors)
 
 
-SETTINGS_FILE = "vlabib.toml"
 _BOOTSTRAP = """# vlabib settings, made by 'vlabib import' (every key is optional; see the README).
 # The bib is refs/vla.bib, the default kept for the surveys made before settings existed;
 # to rename it, move the file and set: bib = "refs/papers.bib"
@@ -330,51 +334,45 @@ def import_list(
         assert imported.taxonomy is not None
         for stub in remove_untouched_stubs(project, imported.taxonomy):
             imported.notes.append(f"removed {stub}: an untouched stub of a node no longer there")
-    if new_survey and not dry_run:
-        order = "" if chronological(found) else 'order = "list"  # ' + _ORDER_WHY + "\n"
-        atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP + order, root=project.root)
-        imported.made_survey = True
-    elif not dry_run and not chronological(found):
-        imported.notes += _keep_order(project)
+    if not dry_run:
+        _carry_settings(project, plist, found, imported, new=new_survey, replaced=replaced)
     return imported
 
 
-_ORDER_WHY = "the list's own order under each heading, as it was imported"
-
-
-def chronological(found: Memberships) -> bool:
-    """Whether the list keeps each heading's papers newest first, as vlabib's default order
-    does: nearly all neighbours by arXiv date agree. A list ordered by hand (landmark papers
-    first) or oldest first is not."""
-    agree = against = 0
-    by_leaf: dict[str, list[tuple[int, str]]] = {}
-    for key, places in found.positions.items():
-        for leaf, place in places.items():
-            if is_arxiv_id(key):
-                by_leaf.setdefault(leaf, []).append((place, key))
-    for keyed in by_leaf.values():
-        dates = [id_year_month(key) for _, key in sorted(keyed)]
-        for a, b in itertools.pairwise(dates):
-            agree += a >= b
-            against += a < b
-    return agree >= 0.95 * (agree + against)
-
-
-def _keep_order(project: Project) -> list[str]:
-    """Keep the list's order in the README: set ``order = "list"`` in vlabib.toml when it
-    says nothing of the order, else say how."""
-    path = project.root / SETTINGS_FILE
-    text = read_source(path, SETTINGS_FILE, root=project.root) if path.is_file() else ""
-    # A key appended after a [table] header would belong to that table.
-    if not path.is_file() or re.search(r"(?m)^\s*(?:order\s*=|\[)", text):
-        return [
-            'the list is not in date order; to keep its order in the README, set order = "list" '
-            "in the survey's settings"
-        ]
-    atomic_write(path, text.rstrip("\n") + f'\norder = "list"  # {_ORDER_WHY}\n', root=project.root)
-    return [
-        f'the list is not in date order: set order = "list" in {SETTINGS_FILE} (as in the list)'
+def _carry_settings(
+    project: Project,
+    plist: PaperList,
+    found: Memberships,
+    imported: Imported,
+    *,
+    new: bool,
+    replaced: bool,
+) -> None:
+    """The list's order — and, for a survey the list starts, its table layout — into the
+    survey's settings."""
+    items = plist.items
+    stated = [
+        name
+        for name, count in (
+            ("venue", sum(bool(i.venue) for i in items)),
+            ("date", sum(bool(i.facts.date) for i in items)),
+        )
+        if count * 5 >= len(items) > 0  # said of at least one paper in five
     ]
+    in_order = chronological(found.positions)
+    wanted = list_settings(in_order, plist.columns, stated, layout=new or replaced)
+    if any(s.name == "readme_columns" for s in wanted):
+        _, unknown = table_columns(plist.columns)
+        if unknown:
+            imported.notes.append(
+                f"the list's columns {', '.join(map(repr, unknown))} name nothing vlabib keeps "
+                "(the taxonomy holds its headings); the README's tables leave them out"
+            )
+    if new:
+        atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP + lines(wanted), root=project.root)
+        imported.made_survey = True
+    else:
+        imported.notes += add_settings(project, wanted)
 
 
 def remove_untouched_stubs(project: Project, taxonomy: Taxonomy) -> list[str]:

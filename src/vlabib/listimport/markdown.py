@@ -49,6 +49,7 @@ class PaperList:
     units: int = 0  # paper units read, papers or not
     skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking nothing kept
     stray_rows: tuple[int, ...] = ()  # table rows after a blank line, read as rows anyway
+    columns: tuple[str, ...] = ()  # a list kept as tables: the header most of its rows had
 
 
 _COLON_RE = re.compile("[:：]")
@@ -327,6 +328,7 @@ def parse_list(text: str) -> PaperList:
     gathered: dict[int, Gathered] = {}
     links: dict[int, list[tuple[str, str]]] = {}
     last_of_group: dict[int, int] = {}
+    tabled: dict[tuple[str, ...], int] = {}  # items in table rows, by the table's header
     for n, unit in enumerate(units):
         found = read_unit(unit)
         belongs = _belongs_to(unit, found, owner, last_of_group.get(unit.group))
@@ -341,6 +343,8 @@ def parse_list(text: str) -> PaperList:
         found += [resource] if resource else []
         if found:
             owner[n] = len(items)
+            if unit.kind == "table-row":
+                tabled[unit.columns] = tabled.get(unit.columns, 0) + len(found)
         items += found
         if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
             linked.append((unit.line, unit_title(unit)))
@@ -352,7 +356,16 @@ def parse_list(text: str) -> PaperList:
         len(units),
         tuple(sorted(linked)),
         tuple(walker.stray),
+        _usual_header(tabled, len(items)),
     )
+
+
+def _usual_header(tabled: dict[tuple[str, ...], int], items: int) -> tuple[str, ...]:
+    """The header of the tables most of a list's papers are rows of, or () for a list of
+    bullets."""
+    if sum(tabled.values()) * 2 <= items:
+        return ()
+    return max(tabled.items(), key=lambda kv: kv[1])[0]
 
 
 def _belongs_to(
