@@ -65,7 +65,8 @@ def table_columns(
     """The README columns a list's table header asks for, and the headers that name no
     column (the list's own tags, areas or scores). Code links have a column of their own
     wherever the list put them with its other links; a venue or a date the list *stated*
-    inside another cell (a badge in the title's cell) gets its column in front."""
+    inside another cell (a badge in the title's cell) gets its column in front, and its
+    other links one at the end."""
     columns: list[str] = []
     unknown: list[str] = []
     for header in headers:
@@ -79,6 +80,8 @@ def table_columns(
         columns.insert(columns.index("links"), "code")
     if "paper" not in columns and "title" not in columns:
         columns.insert(0, "paper")
+    if "links" in stated and "links" not in columns:
+        columns.append("links")
     if "venue" in stated and "venue" not in columns:
         columns.insert(0, "venue")
     if "date" in stated and not {"date", "year"} & set(columns):

@@ -112,7 +112,8 @@ def table(papers: Sequence[PaperView], names: Sequence[str], settings: Settings)
     """A heading's papers as a table, a row each, its pipes aligned (as linters of awesome
     lists want, and as a reader of the raw file prefers)."""
     rows = [[_HEADERS.get(n, n.replace("_", " ").capitalize()) for n in names]]
-    rows += [[_cell(p, name, settings) or "-" for name in names] for p in papers]
+    dated = bool({"year", "date"} & set(names))  # else the venue's cell says the year
+    rows += [[_cell(p, name, settings, dated) or "-" for name in names] for p in papers]
     widths = [max(3, *(width(r[i]) for r in rows)) for i in range(len(names))]
     lines = [_line(rows[0], widths), "| " + " | ".join("-" * w for w in widths) + " |"]
     return "\n".join([*lines, *(_line(r, widths) for r in rows[1:])])
@@ -147,13 +148,15 @@ def _narrow(char: str) -> bool:
     return bool(char) and unicodedata.east_asian_width(char) not in {"W", "F"}
 
 
-def _cell(paper: PaperView, name: str, settings: Settings) -> str:
+def _cell(paper: PaperView, name: str, settings: Settings, dated: bool) -> str:
     values: dict[str, Callable[[], str]] = {
         "paper": lambda: _paper_cell(paper, settings),
         "title": lambda: md_text(paper.title),
         "authors": lambda: md_text(authors(paper, settings.readme_authors)),
         "venue": lambda: md_text(
-            paper.resource or paper.venue_name or ("arXiv" if paper.arxiv_id else "")
+            (paper.resource or paper.venue_name or ("arXiv" if paper.arxiv_id else ""))
+            if dated
+            else where(paper)
         ),
         "year": lambda: str(paper.year or paper.date[:4]),
         "date": lambda: paper.date or str(paper.year or ""),
