@@ -153,8 +153,9 @@ def test_a_list_kept_as_tables_keeps_its_layout(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     settings = (folder / "vlabib.toml").read_text().splitlines()
-    assert settings[-3:] == [
+    assert settings[-4:] == [
         'order = "list"  # the list\'s own order under each heading',
+        "readme_badges = true  # the list showed its code's GitHub stars",
         'readme_layout = "table"  # the list kept its papers in tables',
         'readme_columns = ["venue", "paper", "code", "links"]  # the list\'s own columns',
     ]
@@ -167,7 +168,7 @@ def test_a_list_kept_as_tables_keeps_its_layout(tmp_path: Path) -> None:
     assert runner(folder)("check").exit_code == 0
     # Importing again changes none of it.
     again = runner(folder)("import", "--offline", str(TABLE_LIST))
-    assert (folder / "vlabib.toml").read_text().splitlines()[-3:] == settings[-3:]
+    assert (folder / "vlabib.toml").read_text().splitlines()[-4:] == settings[-4:]
     assert again.exit_code == 0, again.output
 
 

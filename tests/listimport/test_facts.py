@@ -51,7 +51,7 @@ ARXIV = "https://arxiv.org/abs/2401.00001"
                 "author": "Ji, Shihao and Li, HongXi",
                 "date": "2026-06-18",
                 "code": "https://github.com/x/lagrange",
-                "annote": "Task: Planning | Datasets: nuScenes | Summary: | Proposes Lagrange, "
+                "annote": "Task: Planning | Datasets: nuScenes | Summary: Proposes Lagrange, "
                 "an open-vocabulary framework.",
                 "links": "nuScenes: https://www.nuscenes.org/",
             },

@@ -20,6 +20,9 @@ LIST = """# Awesome Token Reduction
 
 - ⭐ [**ToMe: Token Merging: Your ViT But Faster**](https://arxiv.org/abs/2210.09461) *Daniel Bolya, Cheng-Yang Fu, Judy Hoffman.* ICLR 2023. [[Code](https://github.com/facebookresearch/ToMe)] [[Blog](https://ai.meta.com/blog/tome)]
   - Key: merges similar tokens; no training needed.
+  - Summary:
+    - Merges similar tokens between blocks.
+    - Needs no training.
 - [**DynamicViT: Efficient Vision Transformers**](https://arxiv.org/abs/2106.02034) *Yongming Rao et al.* NeurIPS 2021.
 - [**A Paper Without arXiv**](https://openreview.net/forum?id=abc123XYZ) *Ann Lee.* Date: 2024-05-22
 - [**EViT: Not All Patches Are What You Need**](https://arxiv.org/abs/2202.07800) *Youwei Liang, Chongjian Ge.* ICLR 2022. [[Demo](https://huggingface.co/spaces/x/evit)]

@@ -360,6 +360,7 @@ def _carry_settings(
         if count * 5 >= len(items) > 0  # said of at least one paper in five
     ]
     stated += ["links"] if any(i.facts.links or i.website for i in items) else []
+    stated += ["badges"] if plist.star_badges * 5 >= len(items) > 0 else []
     in_order = chronological(found.positions)
     wanted = list_settings(in_order, plist.columns, stated, layout=new or replaced)
     if any(s.name == "readme_columns" for s in wanted):

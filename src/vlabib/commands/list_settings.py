@@ -111,11 +111,14 @@ def list_settings(
     in_order: bool, headers: tuple[str, ...], stated: Collection[str] = (), *, layout: bool
 ) -> list[Setting]:
     """What the README needs to look like the list: ``order = "list"`` unless the list was
-    newest first; with *layout*, a table layout for a list kept as tables (its columns, and
-    those for what it *stated*: "venue", "date")."""
+    newest first; with *layout*, the stars badges the list showed (*stated* holds "badges")
+    and a table layout for a list kept as tables (its columns, and those for what it
+    *stated*: "venue", "date", "links")."""
     out = []
     if not in_order:
         out.append(Setting("order", '"list"', "the list's own order under each heading"))
+    if layout and "badges" in stated:
+        out.append(Setting("readme_badges", "true", "the list showed its code's GitHub stars"))
     if layout and headers:
         columns, _ = table_columns(headers, stated)
         shown = ", ".join(f'"{c}"' for c in columns)

@@ -37,6 +37,7 @@ _NAMED_MONTH_RE = re.compile(
     r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+((?:19|20)\d\d)\b",
     re.IGNORECASE,
 )
+_COLON_RE = re.compile("[:：]")
 _LABEL_RE = re.compile(r"^\s*([^:：\d][^:：]{0,28}?)\s*[:：]\s*(.*)$", re.DOTALL)
 _AUTHOR_LABELS = frozenset({"author", "authors", "作者", "by"})
 _DATE_LABELS = frozenset({"date", "published", "publish", "时间", "日期", "发表"})
@@ -151,6 +152,8 @@ def names_in(text: str) -> tuple[str, ...]:
     ('Shi Luohe', 'Zhang Hongyi', 'Yao Yao')
     >>> names_in("Task: Planning"), names_in("Text-to-Image, Scene Graph to Image")
     ((), ())
+    >>> names_in("Keda Tao, Kele Shao, Jian liu, Huan Wang")  # one name typed in lower case
+    ('Keda Tao', 'Kele Shao', 'Jian liu', 'Huan Wang')
     """
     text = _MARKS_RE.sub("", _NICKNAME_RE.sub("", _strip(text)))
     etal = bool(_ETAL_RE.search(text))
@@ -163,11 +166,29 @@ def names_in(text: str) -> tuple[str, ...]:
         and not _cjk(parts[0])
     ):
         parts = [f"{parts[1]} {parts[0]}", *parts[2:]]  # "Last, First, …"
-    if not parts or not all(_is_name(p) for p in parts):
+    if not parts or not _names(parts):
         return ()
     if len(parts) == 1 and len(parts[0].split()) < 2 and not etal:
         return ()  # one word is rarely a name list (a label, a method)
     return (*parts, *(("others",) if etal else ()))
+
+
+def _names(parts: list[str]) -> bool:
+    """Whether every part is a name; in a list of three or more, one may be typed in lower
+    case ("Jian liu") when it starts with a capital."""
+    strict = sum(_is_name(p) for p in parts)
+    if strict == len(parts):
+        return True
+    return len(parts) >= 3 and strict == len(parts) - 1 and all(map(_loose_name, parts))
+
+
+def _loose_name(part: str) -> bool:
+    tokens = part.split()
+    return (
+        1 <= len(tokens) <= 4
+        and part[:1].isupper()
+        and all(_NAME_TOKEN_RE.match(t) and t.lower() not in _NOT_NAMES for t in tokens)
+    )
 
 
 def _is_name(part: str) -> bool:
@@ -265,7 +286,10 @@ class Gathered:
             self.authors = names_in(text)
             return
         if text.strip() and not (label and _only_urls(rest)):  # "Website: https://…" is a link
-            self.notes.append(text.strip())
+            if self.notes and self.notes[-1].endswith((":", "：")):  # "Summary:" over its lines
+                self.notes[-1] += " " + text.strip()
+            else:
+                self.notes.append(text.strip())
 
 
 def labelled_links(unit: Unit, used: Iterable[str]) -> tuple[tuple[str, str], ...]:
@@ -310,3 +334,36 @@ def combined(facts: Sequence[Facts]) -> Facts:
 def _only_urls(text: str) -> bool:
     found = text.split()
     return bool(found) and all(w.startswith(("http://", "https://", "www.")) for w in found)
+
+
+def belongs_to(
+    unit: Unit, found: Sequence[str], owner: dict[int, int], previous: int | None
+) -> int | None:
+    """The item a line belongs to when it is no paper of its own (*found*: the arXiv IDs of
+    the papers it names, "" for one without): its parent line's item (a sub-bullet), or —
+    for a labelled line such as ``- Code: …`` — the item of the line just before it in the
+    same list (*owner* maps lines to items). A nested line with its own arXiv paper is a
+    paper."""
+    if any(found):
+        return None
+    if unit.parent in owner:
+        return owner[unit.parent]
+    if found or previous is None or previous not in owner:
+        return None
+    return owner[previous] if _labelled(unit) else None
+
+
+def _labelled(unit: Unit) -> bool:
+    """Whether a line opens with a label (``Code: …``, ``**Task:** …``), not with a name of
+    its own: a link's text (``[Diffusers](…): …``) or a bold title that runs on past its
+    colon (``**Deepspeed-MoE: Advancing …**``) is no label."""
+    pieces = [p for p in unit.pieces if not p.image]
+    if not label_of("".join(p.text for p in pieces))[0]:
+        return False
+    for piece in pieces:
+        colon = _COLON_RE.search(piece.text)
+        if piece.link >= 0 and piece.text.strip():
+            return False
+        if colon:
+            return not (piece.bold and piece.text[colon.end() :].strip())
+    return True

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from vlabib.listimport.facts import Gathered, label_of, labelled_links
+from vlabib.listimport.facts import Gathered, belongs_to, labelled_links
 from vlabib.listimport.html import HtmlHeading, scan
 from vlabib.listimport.line import (
     ListItem,
@@ -50,9 +50,10 @@ class PaperList:
     skipped: tuple[tuple[int, str], ...] = ()  # (line, title) of lines linking nothing kept
     stray_rows: tuple[int, ...] = ()  # table rows after a blank line, read as rows anyway
     columns: tuple[str, ...] = ()  # a list kept as tables: the header most of its rows had
+    star_badges: int = 0  # papers whose line shows a GitHub stars badge
 
 
-_COLON_RE = re.compile("[:：]")
+_STARS_BADGE = "img.shields.io/github/stars/"
 _ROW_RE = re.compile(r"(?:[ \t]*\|.*\|[ \t]*\n?)+")
 
 
@@ -329,9 +330,11 @@ def parse_list(text: str) -> PaperList:
     links: dict[int, list[tuple[str, str]]] = {}
     last_of_group: dict[int, int] = {}
     tabled: dict[tuple[str, ...], int] = {}  # items in table rows, by the table's header
+    badges = 0
     for n, unit in enumerate(units):
         found = read_unit(unit)
-        belongs = _belongs_to(unit, found, owner, last_of_group.get(unit.group))
+        ids = [item.arxiv_id for item in found]
+        belongs = belongs_to(unit, ids, owner, last_of_group.get(unit.group))
         last_of_group[unit.group] = n
         if belongs is not None:
             owner[n] = belongs
@@ -345,6 +348,7 @@ def parse_list(text: str) -> PaperList:
             owner[n] = len(items)
             if unit.kind == "table-row":
                 tabled[unit.columns] = tabled.get(unit.columns, 0) + len(found)
+            badges += any(p.image and _STARS_BADGE in p.src for p in unit.pieces)
         items += found
         if not found and any(link.url.startswith(("http://", "https://")) for link in unit.links):
             linked.append((unit.line, unit_title(unit)))
@@ -357,6 +361,7 @@ def parse_list(text: str) -> PaperList:
         tuple(sorted(linked)),
         tuple(walker.stray),
         _usual_header(tabled, len(items)),
+        badges,
     )
 
 
@@ -366,34 +371,3 @@ def _usual_header(tabled: dict[tuple[str, ...], int], items: int) -> tuple[str, 
     if sum(tabled.values()) * 2 <= items:
         return ()
     return max(tabled.items(), key=lambda kv: kv[1])[0]
-
-
-def _belongs_to(
-    unit: Unit, found: list[ListItem], owner: dict[int, int], previous: int | None
-) -> int | None:
-    """The item a line without a paper of its own belongs to: its parent line's paper (a
-    sub-bullet), or — for a labelled line such as ``- Code: …`` — the paper of the line just
-    before it in the same list. A nested line with its own arXiv paper is a paper."""
-    if any(item.arxiv_id for item in found):
-        return None
-    if unit.parent in owner:
-        return owner[unit.parent]
-    if found or previous is None or previous not in owner:
-        return None
-    return owner[previous] if _labelled(unit) else None
-
-
-def _labelled(unit: Unit) -> bool:
-    """Whether a line opens with a label (``Code: …``, ``**Task:** …``), not with a name of
-    its own: a link's text (``[Diffusers](…): …``) or a bold title that runs on past its
-    colon (``**Deepspeed-MoE: Advancing …**``) is no label."""
-    pieces = [p for p in unit.pieces if not p.image]
-    if not label_of("".join(p.text for p in pieces))[0]:
-        return False
-    for piece in pieces:
-        colon = _COLON_RE.search(piece.text)
-        if piece.link >= 0 and piece.text.strip():
-            return False
-        if colon:
-            return not (piece.bold and piece.text[colon.end() :].strip())
-    return True

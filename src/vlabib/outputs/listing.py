@@ -94,8 +94,11 @@ def bullet(paper: PaperView, settings: Settings) -> str:
     parts.append(f"<ins>{md_text(place)}</ins>" if place else "")
     parts.append(_links_md(paper))
     parts.append(badge(paper) if settings.readme_badges else "")
-    parts.append(f"— {md_text(paper.note)}" if paper.note else "")
-    return " ".join(p for p in parts if p)
+    notes = paper.note.split(" | ") if paper.note else []
+    parts.append(f"— {md_text(notes[0])}" if len(notes) == 1 else "")
+    # Several notes (a task, the datasets, a summary) go under the paper, as lists keep them.
+    below = "".join(f"\n  - {md_text(n)}" for n in notes if len(notes) > 1)
+    return " ".join(p for p in parts if p) + below
 
 
 def columns(papers: Sequence[PaperView], settings: Settings) -> list[str]:
@@ -161,7 +164,7 @@ def _cell(paper: PaperView, name: str, settings: Settings, dated: bool) -> str:
         "year": lambda: str(paper.year or paper.date[:4]),
         "date": lambda: paper.date or str(paper.year or ""),
         "code": lambda: (
-            (badge(paper) if settings.readme_badges else f"[💻]({md_url(paper.code)})")
+            ((settings.readme_badges and badge(paper)) or f"[💻]({md_url(paper.code)})")
             if paper.code
             else ""
         ),

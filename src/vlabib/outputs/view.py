@@ -205,8 +205,13 @@ def newest_first(papers: list[Paper]) -> list[Paper]:
     return sorted(papers, key=_date_key, reverse=True)
 
 
-def _date_key(paper: Paper) -> tuple[int, int, str]:
-    return (paper.year or 0, paper.month or 0, paper.key)
+def _date_key(paper: Paper) -> tuple[int, int, int, str]:
+    """Year, month, day, key: the day from the date a list gave (``2026-06-18``), else 0."""
+    date = paper.get("date")
+    if date[:4] == str(paper.year) and len(date) >= 7:
+        day = int(date[8:10]) if len(date) == 10 else 0
+        return (paper.year or 0, int(date[5:7]), day, paper.key)
+    return (paper.year or 0, paper.month or 0, 0, paper.key)
 
 
 @dataclass(frozen=True)
