@@ -17,15 +17,15 @@ test: $(STAMP)
 	bash scripts/texlive.sh --tests
 	bash scripts/node-tools.sh
 	bash scripts/browser.sh
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest src tests
 
 # A quick run while working: lint, then every test but those that run TeX, drive Chromium
 # or wait on purpose (markers tex, browser, slow). 'make test' and CI run everything.
 test-fast: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/pytest src tests -m "not (tex or browser or slow)"
 
 # Regenerate everything, check it, then compile latex/main.pdf (TeX Live is installed if
@@ -48,8 +48,8 @@ build: $(STAMP)
 	$(BIN)/vlabib build
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 check: $(STAMP)

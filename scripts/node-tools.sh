@@ -21,3 +21,6 @@ for tool in markdownlint-cli2 awesome-lint; do
   test -x ".bench/node_modules/.bin/$tool" ||
     npm install --silent --no-fund --no-audit --prefix .bench "$tool"
 done
+# GitHub's stylesheet, for scripts/side_by_side.py's renders of a README.
+test -f .bench/node_modules/github-markdown-css/github-markdown-light.css ||
+  npm install --silent --no-fund --no-audit --prefix .bench github-markdown-css

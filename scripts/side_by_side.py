@@ -97,7 +97,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         survey = Path(tmp) / "survey"
         subprocess.run(
-            [vlabib, "init", str(survey), "--title", "Survey", "--offline", "--from", str(args.list)],
+            [
+                vlabib,
+                "init",
+                str(survey),
+                "--title",
+                "Survey",
+                "--offline",
+                "--from",
+                str(args.list),
+            ],
             check=True,
             capture_output=True,
         )
