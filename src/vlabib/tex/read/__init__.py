@@ -1,5 +1,5 @@
-r"""LaTeX source to Unicode text, for the edges (README, site, terminal). The only module
-that imports pylatexenc.
+r"""LaTeX source to Unicode text, for the edges (README, site, terminal); with
+:mod:`vlabib.tex.read.cites`, the only place that imports pylatexenc.
 
 The LaTeX vlabib itself writes is decoded here directly; anything else goes through
 pylatexenc, which is exact but a thousand times slower. Simple math becomes text.
@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from vlabib.errors import LatexError
 from vlabib.tex.chars import ACCENTS, LETTERS, MATH_TEXT, SPECIALS, SUB_TEXT, SUP_TEXT, SYMBOLS
+from vlabib.tex.read.cites import CITE_COMMANDS
 
 if TYPE_CHECKING:
     from pylatexenc.latex2text import LatexNodes2Text
@@ -231,32 +232,7 @@ class Reference(NamedTuple):
 
 # Commands that take a file, keys or node ids, with the argument specs LaTeX gives them, so
 # that optional arguments are read as such: \cite[p.~3]{key}.
-_CITES = (
-    "cite",
-    "citep",
-    "citet",
-    "citealp",
-    "citealt",
-    "citeauthor",
-    "citeyear",
-    "citeyearpar",
-    "citenum",
-    "nocite",
-    "parencite",
-    "textcite",
-    "autocite",
-    "footcite",
-    "fullcite",
-    "smartcite",
-    "supercite",
-    "Cite",
-    "Citep",
-    "Citet",
-    "Citeauthor",
-    "Parencite",
-    "Textcite",
-    "Autocite",
-)
+_CITES = CITE_COMMANDS
 _FILES = ("input", "include", "subfile")
 
 

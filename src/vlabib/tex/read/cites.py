@@ -1,0 +1,141 @@
+r"""Citations in a manuscript's .tex files, where each key stands to the byte, and rewriting
+them: only the keys change, every other byte stays as it was.
+
+Read with pylatexenc's LaTeX parser (comments and verbatim are skipped as TeX skips them), so
+a key in ``% \cite{old}`` or in a ``verbatim`` block is never touched. The commands are those
+of natbib, biblatex, apacite and ACM's classes, starred or not, with optional arguments.
+
+>>> text = r"See \citep[p.~3]{kim2024openvla, octo} and \citeA{rice_1976}. % \cite{kim2024openvla}"
+>>> [(c.key, c.line) for c in cites(text)]
+[('kim2024openvla', 1), ('octo', 1), ('rice_1976', 1)]
+>>> rewritten(text, {"kim2024openvla": "2406.09246"})[0]
+'See \\citep[p.~3]{2406.09246, octo} and \\citeA{rice_1976}. % \\cite{kim2024openvla}'
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import Any, NamedTuple
+
+#: Every citation command vlabib reads: natbib, biblatex, apacite, ACM (and the capitalised
+#: forms that start a sentence).
+CITE_COMMANDS = (
+    *("cite", "citep", "citet", "citealp", "citealt", "citeauthor", "citeyear"),
+    *("citeyearpar", "citenum", "citetext", "nocite", "citepalias", "citetalias"),
+    *("parencite", "textcite", "autocite", "footcite", "fullcite", "smartcite", "supercite"),
+    *("footfullcite", "citetitle", "citeurl", "citedate", "volcite", "pvolcite"),
+    *("citeA", "citeN", "citeNP", "citeyearNP", "citeauthorNP", "shortcite", "shortciteA"),
+    *("shortciteN", "shortciteNP", "fullciteA", "fullciteN", "fullciteNP", "citeANP"),
+    *("Cite", "Citep", "Citet", "Citealp", "Citealt", "Citeauthor", "Parencite", "Textcite"),
+    *("Autocite", "Smartcite", "Footcite"),
+)
+
+
+# Environments whose body TeX does not read as LaTeX (beside verbatim, which pylatexenc knows).
+_VERBATIM = ("lstlisting", "minted", "comment", "Verbatim", "BVerbatim", "alltt")
+
+
+class Cite(NamedTuple):
+    """One key in a citation command: the key, where it stands (offsets into the text), its
+    line and the command."""
+
+    key: str
+    start: int
+    end: int
+    line: int
+    command: str
+
+
+@functools.cache
+def _context() -> Any:
+    from pylatexenc.latexwalker import get_default_latex_context_db
+    from pylatexenc.macrospec import EnvironmentSpec, MacroSpec
+
+    db = get_default_latex_context_db().filter_context()
+    verbatim = [EnvironmentSpec(name, args_parser=_verbatim_body(name)) for name in _VERBATIM]
+    db.add_context_category(
+        "vlabib-cites",
+        macros=[MacroSpec(n, "*[[{") for n in CITE_COMMANDS],
+        environments=verbatim,
+        prepend=True,
+    )
+    return db
+
+
+def _verbatim_body(name: str) -> Any:
+    r"""An argument parser that takes an environment's whole body as text, up to its
+    ``\end{name}``, as TeX does for verbatim-like environments (pylatexenc knows only
+    ``verbatim`` itself)."""
+    from pylatexenc import latexwalker
+    from pylatexenc.macrospec import ParsedVerbatimArgs, VerbatimArgsParser
+
+    class Body(VerbatimArgsParser):  # type: ignore[misc]
+        def parse_args(self, w: Any, pos: int, parsing_state: Any = None) -> Any:
+            end = w.s.find(f"\\end{{{name}}}", pos)
+            end = len(w.s) if end == -1 else end
+            chars = w.make_node(
+                latexwalker.LatexCharsNode,
+                parsing_state=parsing_state,
+                chars=w.s[pos:end],
+                pos=pos,
+                len=end - pos,
+            )
+            return (ParsedVerbatimArgs(verbatim_chars_node=chars), pos, end - pos)
+
+    return Body("verbatim-environment")
+
+
+def cites(text: str) -> list[Cite]:
+    """Every key of every citation command in *text*, in order."""
+    import logging
+
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
+
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)  # tolerant: it logs and goes on
+    walker = LatexWalker(text, latex_context=_context(), tolerant_parsing=True)
+    names = frozenset(CITE_COMMANDS)
+    out: list[Cite] = []
+
+    def visit(nodes: Any) -> None:
+        for node in nodes or ():
+            if node is None:
+                continue
+            macro = isinstance(node, LatexMacroNode)
+            args = node.nodeargd.argnlist if macro and node.nodeargd else []
+            if macro and node.macroname in names and args and isinstance(args[-1], LatexGroupNode):
+                line = walker.pos_to_lineno_colno(node.pos)[0]
+                out.extend(_keys(text, args[-1], line, node.macroname))
+            for arg in args:
+                visit(getattr(arg, "nodelist", None))
+            if not macro:
+                visit(getattr(node, "nodelist", None))
+
+    visit(walker.get_latex_nodes()[0])
+    return out
+
+
+def _keys(text: str, group: Any, line: int, command: str) -> Iterator[Cite]:
+    """The keys of one ``{a, b}`` argument, each with its exact offsets."""
+    start = group.pos + 1
+    inner = text[start : group.pos + group.len - 1]
+    offset = 0
+    for part in inner.split(","):
+        key = part.strip()
+        if key:
+            at = start + offset + part.index(key)
+            where = line + inner[: at - start].count("\n")
+            yield Cite(key, at, at + len(key), where, command)
+        offset += len(part) + 1
+
+
+def rewritten(text: str, mapping: Mapping[str, str]) -> tuple[str, list[Cite]]:
+    """*text* with every cited key in *mapping* replaced by its new key (nothing else
+    changed), and the citations that changed."""
+    changed = [c for c in cites(text) if c.key in mapping and mapping[c.key] != c.key]
+    parts = []
+    last = 0
+    for c in changed:
+        parts += [text[last : c.start], mapping[c.key]]
+        last = c.end
+    return "".join([*parts, text[last:]]), changed
