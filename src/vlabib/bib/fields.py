@@ -52,6 +52,7 @@ FIELD_ORDER = (
     "journalref",
     "arxivcomment",
     "keywords",
+    "ids",
     "abstract",
 )
 RANK = {name: i for i, name in enumerate(FIELD_ORDER)}
@@ -60,8 +61,10 @@ _FIELD_NAMES = frozenset(FIELD_ORDER)
 # An entry imported offline has no author until it is fetched: check reports that.
 REQUIRED = ("title",)
 REQUIRED_BY_TYPE = {"article": ("journal",), "inproceedings": ("booktitle",)}
-URL_FIELDS = ("url", "code", "website")
+URL_FIELDS = ("url", "code", "website", "ee", "biburl")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_-]*$")
+#: A key an adopted entry may keep: what BibTeX reads as one key.
+OWN_KEY_RE = re.compile(r"^[^\s,{}()\"#%'=\\~]{1,200}$")
 _BRACE_FIND = re.compile(r"[{}]").finditer
 _YEAR_RE = re.compile(r"\d{4}")
 # Outside printable ASCII: such a value needs encoding or whitespace folding.
@@ -93,8 +96,6 @@ def validated(
     """
     before = len(problems)
     failed = set(failed)
-    if not (ids.is_arxiv_id(key) or is_fallback_key(key)):
-        problems.append((line, _bad_key(key)))
     fields: dict[str, str] = {}
     for raw_name, value, fline in raw_fields:
         name = raw_name if raw_name in _FIELD_NAMES else raw_name.lower()
@@ -106,6 +107,8 @@ def validated(
             problems.append((fline, f"entry {key}: {problem}"))
         else:
             fields[name] = value
+    if not (ids.is_arxiv_id(key) or is_fallback_key(key) or _adopted(key, fields)):
+        problems.append((line, _bad_key(key)))
     problems += [(line, f"entry {key}: {p}") for p in _entry_problems(key, etype, fields, failed)]
     if len(problems) > before:
         return None
@@ -143,7 +146,10 @@ def _field_value(name: str, value: str, balanced: bool) -> tuple[str, str]:
 
 def _entry_problems(key: str, etype: str, fields: dict[str, str], failed: set[str]) -> list[str]:
     problems = []
-    for name in REQUIRED + REQUIRED_BY_TYPE.get(etype.lower(), ()):
+    # An entry adopted from someone's bib keeps what it had: BibTeX only warns of a missing
+    # journal or title, and the manuscript printed it so before.
+    required = () if "ids" in fields else REQUIRED + REQUIRED_BY_TYPE.get(etype.lower(), ())
+    for name in required:
         if not fields.get(name) and name not in failed:
             problems.append(f"required field {name} is missing")
     if "year" in fields and not _YEAR_RE.fullmatch(fields["year"]):
@@ -153,6 +159,17 @@ def _entry_problems(key: str, etype: str, fields: dict[str, str], failed: set[st
     if ids.is_doi_key(key) and ids.doi_key(fields.get("doi", "")) != key:
         problems.append("a doi: key must match its doi field")
     return problems
+
+
+def _adopted(key: str, fields: dict[str, str]) -> bool:
+    """An entry adopted from someone's bib with no identifier keeps its own key, and says so:
+    the key is one of its ``ids``."""
+    return bool(OWN_KEY_RE.match(key)) and key in aliases(fields.get("ids", ""))
+
+
+def aliases(value: str) -> list[str]:
+    """The keys of an ``ids`` field: ``"kim2024openvla, openvla"`` -> both."""
+    return [k.strip() for k in value.split(",") if k.strip()]
 
 
 def _bad_key(key: str) -> str:
@@ -170,7 +187,7 @@ def _bad_key(key: str) -> str:
 def raw_value(name: str, raw: str) -> str:
     """The content of a raw field value: braces or quotes removed, macros refused."""
     raw = raw.strip()
-    inner = _delimited(raw)
+    inner = delimited(raw)
     if inner is not None:
         return inner
     if raw.isdigit():
@@ -182,7 +199,7 @@ def raw_value(name: str, raw: str) -> str:
     raise BibError(f"{raw!r} is an undefined macro; write the value in braces")
 
 
-def _delimited(raw: str) -> str | None:
+def delimited(raw: str) -> str | None:
     """The inside of ``{…}`` or ``"…"`` when that one group is the whole value."""
     if not raw or raw[0] not in '{"':
         return None
@@ -207,6 +224,7 @@ def field_problem(name: str, value: str) -> str | None:
         "eprint": (is_eprint, "an e-print identifier"),
         "date": (_DATE_RE.fullmatch, "a date: YYYY-MM or YYYY-MM-DD"),
         "recommended": ("yes".__eq__, "yes (or leave the field out)"),
+        "ids": (_ids_ok, "a list of keys: key1, key2"),
         "resource": (RESOURCES.__contains__, "one of " + ", ".join(RESOURCES)),
         "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
     }
@@ -232,6 +250,11 @@ def field_problem(name: str, value: str) -> str | None:
         f"{construct} is not allowed in a bibliography field (only accents, symbols, "
         f"font commands and simple math are); {hint}"
     )
+
+
+def _ids_ok(value: str) -> bool:
+    keys = aliases(value)
+    return bool(keys) and all(OWN_KEY_RE.match(k) for k in keys) and ", ".join(keys) == value
 
 
 _DATE_RE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")

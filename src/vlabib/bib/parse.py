@@ -10,9 +10,9 @@ home) for everything else, which finds and words every problem with its line. Bo
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from vlabib.bib.fields import raw_value, validated
+from vlabib.bib.fields import delimited, raw_value, validated
 from vlabib.errors import BibError
 from vlabib.model import Paper, is_month
 
@@ -201,3 +201,107 @@ def _entry(block: bpm.Entry, line: int, problems: list[tuple[int, str]]) -> Pape
             failed.append(f.key.strip().lower())
             problems.append((fline, f"entry {key}: field {f.key.strip().lower()}: {exc}"))
     return validated(key, block.entry_type, fields, line, problems, failed)
+
+
+class Foreign(NamedTuple):
+    """A bib someone else wrote, as its entries say it: each entry's key, type, fields
+    (lower-case name, value without its delimiters, line) and line; and each key defined
+    again (key, line, the line of its first definition), which BibTeX ignores."""
+
+    entries: list[tuple[str, str, list[tuple[str, str, int]], int]]
+    repeats: list[tuple[str, int, int]]
+
+
+_MONTH_NAMES = {
+    "jan": "January",
+    "feb": "February",
+    "mar": "March",
+    "apr": "April",
+    "may": "May",
+    "jun": "June",
+    "jul": "July",
+    "aug": "August",
+    "sep": "September",
+    "oct": "October",
+    "nov": "November",
+    "dec": "December",
+}
+
+
+def read_foreign(text: str, path: str) -> Foreign:
+    """Every entry of a bib exported by Zotero, DBLP, Google Scholar or typed by hand, with
+    ``@string`` abbreviations and ``#`` concatenation resolved as BibTeX does; a key defined
+    twice keeps its first definition. :class:`BibError` lists every block that does not
+    parse, and every undefined abbreviation, with its line."""
+    import logging
+
+    import bibtexparser
+    from bibtexparser import model as bpm
+
+    logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    library = bibtexparser.parse_string(text, parse_stack=[])  # type: ignore[attr-defined]
+    strings: dict[str, str] = {}
+    problems: list[tuple[int, str]] = []
+    entries: list[tuple[str, str, list[tuple[str, str, int]], int]] = []
+    first: dict[str, int] = {}
+    repeats: list[tuple[str, int, int]] = []
+    for block in library.blocks:
+        line = (block.start_line or 0) + 1
+        if isinstance(block, bpm.DuplicateBlockKeyBlock):
+            repeats.append((block.key, line, first.get(block.key.lower(), 0)))
+        elif isinstance(block, bpm.ParsingFailedBlock):
+            problems.append(_failed_block(block, line))
+        elif isinstance(block, bpm.String):
+            strings[block.key.lower()] = _resolved(str(block.value), strings, line, problems)
+        elif isinstance(block, bpm.Entry):
+            fields = [
+                (
+                    f.key.strip().lower(),
+                    _resolved(f.value, strings, f.start_line + 1, problems),
+                    f.start_line + 1,
+                )
+                for f in block.fields
+            ]
+            first.setdefault(block.key.lower(), line)
+            entries.append((block.key.strip(), block.entry_type.lower(), fields, line))
+    if problems:
+        raise BibError("\n".join(f"{path}:{ln}: {msg}" for ln, msg in sorted(problems)))
+    return Foreign(entries, repeats)
+
+
+def _resolved(raw: str, strings: dict[str, str], line: int, problems: list[tuple[int, str]]) -> str:
+    """A raw value as BibTeX reads it: ``{…}`` and ``"…"`` parts, numbers, ``@string``
+    names and month names, joined where ``#`` joins them."""
+    out = []
+    for part in _concatenated(raw.strip()):
+        inner = delimited(part)
+        if inner is not None:
+            out.append(inner)
+        elif part.isdigit():
+            out.append(part)
+        elif part.lower() in strings:
+            out.append(strings[part.lower()])
+        elif part.lower() in _MONTH_NAMES:
+            out.append(part.lower() if raw.strip() == part else _MONTH_NAMES[part.lower()])
+        else:
+            problems.append(
+                (line, f"{part!r} is not defined (no @string names it); write the value in braces")
+            )
+    return "".join(out)
+
+
+def _concatenated(raw: str) -> list[str]:
+    """The parts of a value that ``#`` joins, outside braces and quotes."""
+    parts, depth, quoted, start = [], 0, False, 0
+    for pos, ch in enumerate(raw):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif ch == '"' and depth == 0:
+            quoted = not quoted
+        elif ch == "#" and depth == 0 and not quoted:
+            parts.append(raw[start:pos].strip())
+            start = pos + 1
+    return [*parts, raw[start:].strip()]

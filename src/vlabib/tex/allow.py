@@ -84,6 +84,9 @@ _MATH_RAW_BANNED = {"#": "#", "%": "%", "&": "&"}
 _TOKEN_RE = re.compile(r"\\([A-Za-z]+|.?)|\$|[#%&_^]|[\x00-\x08\x0b-\x1f\x7f]", re.DOTALL)
 
 
+_URL_MACRO_RE = re.compile(r"\\url\{([^{}\\\s%#]+)\}")
+
+
 def unsafe_construct(value: str) -> str | None:
     """The first construct in *value* that vlabib does not let reach TeX, or None.
 
@@ -92,6 +95,8 @@ def unsafe_construct(value: str) -> str | None:
     """
     if "^^" in value:
         return "^^ (TeX character-code notation)"
+    if "\\url{" in value:  # \url{https://…} of plain URL characters: the url package's
+        value = _URL_MACRO_RE.sub(lambda m: "URL" if is_url(m.group(1)) else m.group(), value)
     math = False
     for m in _TOKEN_RE.finditer(value):
         token = m.group()
