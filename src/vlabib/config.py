@@ -59,6 +59,11 @@ class Settings:
     site: str = ""
     #: A file holding the survey's own BibTeX entry: the website shows "Cite this survey".
     citation: str = ""
+    #: The manuscript's main file, in the latex folder: what check follows and pdf compiles.
+    main: str = "main.tex"
+    #: Write a main file and a prose file per taxonomy node when missing (a manuscript
+    #: adopted with 'vlabib import REFS.bib' has its own: false).
+    skeleton: bool = True
 
 
 @dataclass(frozen=True)
@@ -199,6 +204,15 @@ def _flag(where: str, name: str, value: Any) -> bool:
     return value
 
 
+def _tex_name(where: str, name: str, value: Any) -> str:
+    text = _text(where, name, value)
+    if not (_relative_inside(text) and text.endswith(".tex")):
+        raise ConfigError(
+            f'{where}: {name} must be a .tex file inside the latex folder, such as "main.tex"'
+        )
+    return text
+
+
 def _cite_prefix(where: str, name: str, value: Any) -> str:
     if not re.fullmatch(r"[a-z]{1,20}", _text(where, name, value)):
         raise ConfigError(
@@ -217,6 +231,8 @@ _RULES: dict[str, Rule] = {
     ),
     "readme_authors": _count,
     "readme_badges": _flag,
+    "skeleton": _flag,
+    "main": _tex_name,
     "order": _choice("newest", "oldest", "title", "list"),
     "pin_recommended": _flag,
     "empty_leaves": _choice("show", "hide"),

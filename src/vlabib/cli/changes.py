@@ -78,6 +78,17 @@ def add(
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
 @click.option("--title", default="", help="The survey's title (default: the list's own).")
 @click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
+@click.option(
+    "--tex",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A .bib: the folder of the .tex files citing it (default: the survey's latex folder).",
+)
+@click.option("-c", "--category", "leaf", default="", help="A .bib: file every paper under LEAF.")
+@click.option(
+    "--taxonomy-from-sections",
+    is_flag=True,
+    help="A .bib: the manuscript's sections become the taxonomy (the default with none).",
+)
 @click.pass_context
 def import_(
     ctx: click.Context,
@@ -88,19 +99,43 @@ def import_(
     refresh: bool,
     title: str,
     strict: bool,
+    tex: Path | None,
+    leaf: str,
+    taxonomy_from_sections: bool,
 ) -> None:
-    """Import an existing Markdown paper list, in any layout real lists use.
+    """Import an existing Markdown paper list, in any layout real lists use; or a
+    manuscript's bibliography (a .bib) and every citation of it.
 
     Bullets, numbered items, tables, HTML tables and lists, <details> blocks; every arXiv
     link, and papers without one keyed by their DOI, OpenReview, ACL, CVF… link. Headings
     become the taxonomy (or map onto the survey's taxonomy when it exists). A folder that is
     in no survey becomes one.
 
-    Example: vlabib import README.old.md --dry-run
+    A .bib: each entry keyed by its arXiv ID (else its DOI or paper link, else its own
+    key), its old key kept in 'ids'; every \\cite of an old key in the manuscript rewritten
+    (nothing else changes); papers filed under -c LEAF or the sections that cite them.
+
+    Example: vlabib import README.old.md --dry-run; vlabib import --offline latex/refs.bib
     """
     from vlabib.commands.import_list import import_list, survey_at
 
     project, new = survey_at(start_of(ctx))
+    if paper_list.suffix.lower() == ".bib":
+        from vlabib.commands.import_bib import import_bib
+
+        done = import_bib(
+            project,
+            paper_list.resolve(),
+            new_survey=new,
+            tex=tex.resolve() if tex else None,
+            leaf=leaf,
+            from_sections=taxonomy_from_sections,
+            title=title,
+            dry_run=dry_run,
+            strict=strict,
+        )
+        show(done.report(dry_run))
+        return
     with progress("Fetching from arXiv") as update:
         imported = import_list(
             project,

@@ -52,9 +52,9 @@ def build(ctx: click.Context, force: bool) -> None:
 
 
 @main.command()
-@click.option("--main", "main_file", default="main.tex", show_default=True, help="File to compile.")
+@click.option("--main", "main_file", help="File to compile (default: the main setting, main.tex).")
 @click.pass_context
-def pdf(ctx: click.Context, main_file: str) -> None:
+def pdf(ctx: click.Context, main_file: str | None) -> None:
     """Compile the manuscript to PDF with latexmk, confined to latex/.
 
     No shell escape, no latexmkrc, and no file read or written outside latex/
@@ -67,6 +67,7 @@ def pdf(ctx: click.Context, main_file: str) -> None:
 
     project = project_of(ctx)
     bib.load(project.bib, project.settings.bib)  # a broken bib means stale outputs: stop
+    main_file = main_file or project.settings.main
     done = compile_pdf(project.path("latex"), main_file, display=project.settings.latex)
     click.echo(f"wrote {project.rel(done.pdf)}")
 

@@ -44,7 +44,7 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
             )
-        if not paper.get("url"):
+        if not paper.get("url") and "ids" not in paper.fields:  # adopted: as its bib had it
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
             )
@@ -118,7 +118,7 @@ def lint_manuscript(
     reaches: files that are missing, cite keys the bib lacks, unknown taxonomy nodes; then
     prose files nothing reaches and papers nothing cites. *will_write* holds the outputs
     ``build`` writes (relative to the project): those are reported as drift, not here."""
-    main = project.path("latex") / "main.tex"
+    main = project.path("latex") / project.settings.main
     if not main.is_file():
         return []
     refs, seen, problems = _follow_inputs(project, main, will_write)

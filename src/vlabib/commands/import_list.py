@@ -29,7 +29,7 @@ from vlabib.listimport.papers import from_list_item, stated_over
 from vlabib.listimport.venue import is_venue_heading
 from vlabib.model import Paper, Progress, Report
 from vlabib.outputs.manuscript import SECTIONS, is_untouched_stub
-from vlabib.outputs.scaffold import example_taxonomy
+from vlabib.outputs.scaffold import example_taxonomy, readme
 from vlabib.remote.arxiv import Record
 from vlabib.remote.entries import from_record
 from vlabib.remote.services import Services
@@ -373,6 +373,11 @@ def _carry_settings(
     if new:
         atomic_write(project.root / SETTINGS_FILE, _BOOTSTRAP + lines(wanted), root=project.root)
         imported.made_survey = True
+        if not project.path("readme").exists() and imported.taxonomy is not None:
+            atomic_write(project.path("readme"), readme(imported.taxonomy.root.title))
+            imported.notes.append(
+                f"wrote {project.settings.readme}: the list goes between its markers"
+            )
     else:
         imported.notes += add_settings(project, wanted)
 

@@ -157,9 +157,11 @@ def files(
             by_id[area.id], taxonomy, by_id, settings.table_fields, template
         )
     out = [File(str(generated / name), for_pdflatex(text)) for name, text in sorted(own.items())]
+    if not settings.skeleton:
+        return out
     title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
     main = template("main.tex", root=secs[0], title=title)
-    out.append(File("main.tex", for_pdflatex(main), owned=False))
+    out.append(File(settings.main, for_pdflatex(main), owned=False))
     for s in secs[1:]:
         stub = for_pdflatex(template("section.tex", s=s))
         out.append(File(f"{SECTIONS}/{s.node.id}.tex", stub, owned=False))

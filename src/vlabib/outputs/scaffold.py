@@ -59,6 +59,11 @@ def example_taxonomy(title: str) -> str:
     return latex_environment().get_template("init/taxonomy.toml").render(**_values(title))
 
 
+def readme(title: str) -> str:
+    """The README init writes: the title, a line on how it is kept, the list's markers."""
+    return latex_environment().get_template("init/README.md").render(**_values(title))
+
+
 def texts(title: str) -> dict[str, str]:
     """Every file init writes, by its path in the survey."""
     env = latex_environment()

@@ -56,7 +56,12 @@ def _context() -> Any:
     verbatim = [EnvironmentSpec(name, args_parser=_verbatim_body(name)) for name in _VERBATIM]
     db.add_context_category(
         "vlabib-cites",
-        macros=[MacroSpec(n, "*[[{") for n in CITE_COMMANDS],
+        macros=[
+            *(MacroSpec(n, "*[[{") for n in CITE_COMMANDS),
+            *(MacroSpec(n, "*[{") for n in _LEVELS),
+            *(MacroSpec(n, "[{") for n in ("title",)),
+            *(MacroSpec(n, "{") for n in ("input", "include")),
+        ],
         environments=verbatim,
         prepend=True,
     )
@@ -139,3 +144,61 @@ def rewritten(text: str, mapping: Mapping[str, str]) -> tuple[str, list[Cite]]:
         parts += [text[last : c.start], mapping[c.key]]
         last = c.end
     return "".join([*parts, text[last:]]), changed
+
+
+class Mark(NamedTuple):
+    """A place in a manuscript's outline: a heading (``section``, its level and title), a
+    citation (``cite``, its key) or an input (``input``, the file), in document order."""
+
+    kind: str
+    value: str
+    level: int
+    line: int
+
+
+_LEVELS = {
+    "part": 0,
+    "chapter": 1,
+    "section": 2,
+    "subsection": 3,
+    "subsubsection": 4,
+    "paragraph": 5,
+}
+
+
+def outline(text: str) -> list[Mark]:
+    """The headings, citations and inputs of one .tex file, in order (the document's
+    ``\\title`` as a heading of level -1)."""
+    import logging
+
+    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
+
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
+    walker = LatexWalker(text, latex_context=_context(), tolerant_parsing=True)
+    plain = LatexNodes2Text(math_mode="verbatim")
+    out: list[Mark] = []
+    cite_names = frozenset(CITE_COMMANDS)
+
+    def visit(nodes: Any) -> None:
+        for node in nodes or ():
+            if node is None:
+                continue
+            macro = isinstance(node, LatexMacroNode)
+            args = node.nodeargd.argnlist if macro and node.nodeargd else []
+            group = args[-1] if args and isinstance(args[-1], LatexGroupNode) else None
+            line = walker.pos_to_lineno_colno(node.pos)[0] if macro else 0
+            if macro and group is not None and node.macroname in cite_names:
+                out.extend(Mark("cite", c.key, 0, c.line) for c in _keys(text, group, line, ""))
+            elif macro and group is not None and node.macroname in (*_LEVELS, "title"):
+                title = " ".join(plain.nodelist_to_text(group.nodelist).split())
+                out.append(Mark("section", title, _LEVELS.get(node.macroname, -1), line))
+            elif macro and group is not None and node.macroname in ("input", "include"):
+                out.append(Mark("input", group.latex_verbatim()[1:-1].strip(), 0, line))
+            for arg in args:
+                visit(getattr(arg, "nodelist", None))
+            if not macro:
+                visit(getattr(node, "nodelist", None))
+
+    visit(walker.get_latex_nodes()[0])
+    return out
