@@ -31,6 +31,7 @@ from vlabib.bib.parse import Foreign
 from vlabib.keys import doi_in_link, paper_key
 from vlabib.model import Paper
 from vlabib.tex.allow import unsafe_construct
+from vlabib.tex.read import latex_to_text
 
 _NEVER_READ = frozenset(("abstract", "file", "keywords", "timestamp", "biburl", "bibsource"))
 _ARXIV_TEXT_RE = re.compile(r"arxiv\s*:\s*([a-z\-.]+/\d{7}|\d{4}\.\d{4,5})(?:v\d+)?", re.I)
@@ -203,10 +204,10 @@ def _one_paper(
         for name, value, fline in _canonical(fields):
             if name not in kept:
                 kept[name] = (value, fline, old)
-            elif kept[name][0] != value and name != "ids":
+            elif name != "ids" and _differ(kept[name][0], value):
                 conflicts.append(
                     f"{path}:{fline}: {old} and {kept[name][2]} are one paper; their {name} "
-                    f"differ ({value[:40]!r} and {kept[name][0][:40]!r}): kept the first"
+                    f"fields differ ({kept[name][0][:40]!r}, {value[:40]!r}): kept the first"
                 )
     values = {name: value for name, (value, _, _) in kept.items()}
     key = new_key(first_key, values)
@@ -253,6 +254,11 @@ def _as_text(value: str) -> str:
         else:
             return value
     return value
+
+
+def _differ(a: str, b: str) -> bool:
+    """Whether two values say different things (not just braced or spaced otherwise)."""
+    return a != b and latex_to_text(a).casefold().split() != latex_to_text(b).casefold().split()
 
 
 def _split(value: str) -> list[str]:

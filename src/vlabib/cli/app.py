@@ -134,6 +134,18 @@ def project_of(ctx: click.Context) -> Project:
     return project
 
 
+class StartedPath(click.Path):
+    """A path argument read as the user means it: relative to ``-C DIR`` when given (as git
+    and make do), else to the working directory."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        obj = ctx.find_root().obj if ctx is not None else None
+        start = obj if isinstance(obj, Path) else getattr(obj, "root", None)
+        if start is not None and isinstance(value, str) and not Path(value).is_absolute():
+            value = str(start / value)
+        return super().convert(value, param, ctx)
+
+
 @click.group(cls=Group)
 @click.version_option(package_name="vlabib")
 @click.option(

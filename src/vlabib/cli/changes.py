@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from vlabib.cli.app import main, progress, project_of, services, show
+from vlabib.cli.app import StartedPath, main, progress, project_of, services, show
 
 
 @main.command()
@@ -71,7 +71,7 @@ def add(
 
 
 @main.command(name="import")
-@click.argument("paper_list", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.argument("paper_list", type=StartedPath(dir_okay=False, exists=True, path_type=Path))
 @click.option("--offline", is_flag=True, help="Use only the list's own text; fetch nothing.")
 @click.option("--dry-run", is_flag=True, help="Show what would be imported; write nothing.")
 @click.option("--arxiv-only", is_flag=True, help="Leave out papers without an arXiv ID.")
@@ -80,7 +80,7 @@ def add(
 @click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
 @click.option(
     "--tex",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=StartedPath(path_type=Path, file_okay=False),
     help="A .bib: the folder of the .tex files citing it (default: the survey's latex folder).",
 )
 @click.option("-c", "--category", "leaf", default="", help="A .bib: file every paper under LEAF.")

@@ -11,18 +11,30 @@ from vlabib.cli.app import UserError, main, project_of
 @click.option(
     "--check", "check_only", is_flag=True, help="Write nothing; exit 1 if the bib is not canonical."
 )
+@click.option(
+    "--cites", is_flag=True, help="Also rewrite citations of old keys (ids) in the manuscript."
+)
 @click.pass_context
-def fmt(ctx: click.Context, check_only: bool) -> None:
+def fmt(ctx: click.Context, check_only: bool, cites: bool) -> None:
     """Rewrite the bibliography in canonical form.
 
     Sorted by key, fixed field order and alignment; running it twice changes nothing.
+    With --cites, every \\cite of a key a paper had before (its ids) becomes its key.
 
-    Example: vlabib fmt --check
+    Example: vlabib fmt --check; vlabib fmt --cites
     """
     from vlabib import bib
 
     project = project_of(ctx)
     name = project.settings.bib
+    if cites:
+        from vlabib.commands.old_keys import rewrite_old_cites
+
+        said = rewrite_old_cites(project, bib.load(project.bib, name), dry_run=check_only)
+        for line in said:
+            click.echo(("would rewrite " if check_only else "rewrote ") + line)
+        if check_only and said:
+            raise UserError("citations of old keys; run 'vlabib fmt --cites'")
     changed = bib.format_file(project.bib, name, check_only=check_only, root=project.root)
     if check_only and changed:
         for line in bib.canonical_diff(project.bib, name):

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import click
 
-from vlabib.cli.app import main, services, show
+from vlabib.cli.app import StartedPath, main, services, show
 
 
 @main.command()
-@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", required=False, type=StartedPath(file_okay=False, path_type=Path))
 @click.option("--title", required=True, help='The survey\'s title, e.g. "Efficient LLM Inference".')
 @click.option(
     "--from",
     "from_list",
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=StartedPath(dir_okay=False, exists=True, path_type=Path),
     help="A paper list to start from: its papers and headings come in at once.",
 )
 @click.option("--offline", is_flag=True, help="With --from: use only the list's text.")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vlabib import bib
 from vlabib.commands import build
+from vlabib.commands.old_keys import old_keys
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.files import read_source
@@ -85,9 +86,15 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     titles = [norm_title(latex_to_text(p.title)) for p in papers]
     for i, j in similar_pairs(titles):
         a, b = papers[i], papers[j]
+        # Two entries a manuscript's own bib kept apart (a paper and its journal version)
+        # are the authors' choice: said, not an error.
+        kept_apart = "ids" in a.fields and "ids" in b.fields
         problems.append(
             Problem(
-                path, b.line, f"entry {b.key} has nearly the same title as {a.key}; a duplicate?"
+                path,
+                b.line,
+                f"entry {b.key} has nearly the same title as {a.key}; a duplicate?",
+                warning=kept_apart,
             )
         )
     return problems
@@ -144,6 +151,7 @@ def _cited(
     """The keys the manuscript cites (a node's cite list cites its subtree's papers), and
     the references to keys and nodes that do not exist."""
     keys = {p.key for p in papers}
+    renamed = old_keys(papers)
     by_leaf: dict[str, list[str]] = defaultdict(list)
     for paper in papers:
         for cat in paper.categories:
@@ -158,20 +166,24 @@ def _cited(
         elif ref.command == "nodecite":
             for leaf in taxonomy.leaves_under(ref.argument):
                 cited.update(by_leaf[leaf])
-        elif ref.command == "nodecount":
-            continue
-        elif ref.argument in keys:
-            cited.add(ref.argument)
-        else:
-            problems.append(
-                Problem(
-                    name,
-                    ref.line,
-                    f"\\cite{{{ref.argument}}}: {ref.argument} "
-                    f"is not in the bib; add it with 'vlabib add {ref.argument}'",
-                )
-            )
+        elif ref.command != "nodecount":
+            key, problem = _cited_key(ref.argument, keys, renamed)
+            cited |= {key} if key else set()
+            problems += [Problem(name, ref.line, problem)] if problem else []
     return cited, problems
+
+
+def _cited_key(argument: str, keys: set[str], renamed: dict[str, str]) -> tuple[str, str]:
+    """The key a ``\\cite`` names (an old one through ``ids``), and what is wrong with it."""
+    if argument in keys:
+        return argument, ""
+    if argument in renamed:
+        return renamed[argument], (
+            f"{argument} is {renamed[argument]} now; 'vlabib fmt --cites' rewrites it"
+        )
+    return "", (
+        f"\\cite{{{argument}}}: {argument} is not in the bib; add it with 'vlabib add {argument}'"
+    )
 
 
 def _follow_inputs(

@@ -5,7 +5,8 @@ The main file is the one with ``\\documentclass`` (``main.tex`` first); it is re
 every ``\\input``/``\\include`` in order. The ``\\title`` names the root; every
 ``\\section``/``\\subsection``/… holding citations becomes a node (a section with citations
 of its own and subsections gets a ``… (general)`` leaf, as list headings do); keys cited
-nowhere go under "Not cited in the manuscript".
+nowhere go under "Not cited in the manuscript", those cited outside any section under "Cited
+papers".
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from vlabib.taxonomy import Taxonomy
 from vlabib.tex.read.cites import Mark, outline
 
 NOT_CITED = "Not cited in the manuscript"
+UNSECTIONED = "Cited papers"  # cited before any section (or in a manuscript without any)
 _DOCUMENT_RE = re.compile(r"^[^%\n]*\\documentclass", re.M)
 
 
@@ -77,7 +79,10 @@ def filed_by_sections(
             stack.append((mark.level, mark.value or "Untitled"))
             headings.append(tuple(t for _, t in stack))
         elif mark.kind == "cite":
-            held.setdefault(mark.value, []).append(tuple(t for _, t in stack))
+            path = tuple(t for _, t in stack) or (UNSECTIONED,)
+            if path == (UNSECTIONED,) and path not in headings:
+                headings.append(path)
+            held.setdefault(mark.value, []).append(path)
     holding = {p for paths in held.values() for p in paths}
     headings = [h for h in headings if any(p[: len(h)] == h for p in holding)]
     uncited = [k for k in keys if k not in held]
