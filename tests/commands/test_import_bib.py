@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import subprocess
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -196,3 +197,75 @@ def test_a_bib_that_does_not_parse_changes_nothing(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert "latex/refs.bib:27: '{' is never closed" in done.output
     assert tree(root) == before
+
+
+def wrapper(cited: list[str], bib_stem: str) -> str:
+    """A minimal document citing *cited* in order, with BibTeX's plain style: the
+    manuscripts' own classes (acmart, sig-alternate) are not what this compares."""
+    body = "\n".join(f"\\cite{{{key}}}" for key in cited)
+    return (
+        "\\documentclass{article}\n\\usepackage{url}\n\\begin{document}\n"
+        f"{body}\n\\bibliographystyle{{plain}}\n\\bibliography{{{bib_stem}}}\n\\end{{document}}\n"
+    )
+
+
+def bbl_titles(folder: Path, cited: list[str], bib: Path) -> tuple[int, list[str]]:
+    """latexmk's exit code and the titles of the bibliography BibTeX makes for *cited* from
+    *bib*, folded."""
+    folder.mkdir()
+    shutil.copy(bib, folder / bib.name)
+    (folder / "wrapper.tex").write_text(wrapper(cited, bib.stem))
+    done = subprocess.run(
+        ["latexmk", "-norc", "-pdf", "-interaction=nonstopmode", "wrapper.tex"],
+        cwd=folder,
+        capture_output=True,
+        timeout=600,
+        check=False,
+    )
+    items = re.split(r"\\bibitem\{[^}]*\}", (folder / "wrapper.bbl").read_text())[1:]
+    return done.returncode, sorted(
+        folded(([*item.split("\\newblock"), ""])[1] or item) for item in items
+    )
+
+
+@pytest.mark.tex
+@pytest.mark.parametrize("folder", MANUSCRIPTS, ids=lambda p: p.name)
+def test_the_manuscript_compiles_with_the_same_references(tmp_path: Path, folder: Path) -> None:
+    """Every citation of the manuscript, in a minimal wrapper, before and after the import:
+    the same references (their titles, as BibTeX prints them). 02's bib has an author
+    ``S\\vasa`` (an undefined command), so it does not compile before; after, that name is
+    text (and named by the import), and it does."""
+    root, answers = adopted(tmp_path, folder)
+    bib_name = "latex/" + Path(answers["bib_files"][0]).name
+    texts = sorted((root / "latex").rglob("*.tex"))
+
+    def cited() -> list[str]:
+        keys = (c.key for path in texts for c in cites(path.read_text(encoding="utf-8")))
+        return list(dict.fromkeys(k for k in keys if k != "*"))
+
+    compiled, before = bbl_titles(tmp_path / "before", cited(), root / bib_name)
+    assert runner(root)("import", "--offline", bib_name).exit_code == 0
+    compiles, after = bbl_titles(tmp_path / "after", cited(), root / bib_name)
+    assert (compiled == 0) == (folder.name != "02-larskotthoff-assurvey")
+    assert compiles == 0
+    assert len(before) == len(set(cited()))
+    assert after == before
+
+
+def test_a_bib_into_a_survey_that_exists_goes_under_one_leaf(built: Path) -> None:
+    """The survey's bib takes the entries (a paper it has keeps its fields), the manuscript
+    under latex/ gets the new keys, the taxonomy stands."""
+    run = runner(built)
+    (built / "latex" / "extra.bib").write_text(BIB)
+    intro = built / "latex" / "sections" / "intro.tex"
+    intro.parent.mkdir(exist_ok=True)
+    intro.write_text("As \\citet{kim2024openvla} shows.\n")
+    taxonomy = (built / "refs" / "taxonomy.toml").read_bytes()
+    assert run("import", "--offline", "latex/extra.bib").exit_code == 1  # where do they go?
+    done = run("import", "--offline", "latex/extra.bib", "-c", "merging")
+    assert done.exit_code == 0, done.output
+    assert "added 2, updated 0" in done.output
+    papers = {p.key: p for p in bib.load(built / "refs" / "papers.bib")}
+    assert papers["2406.09246"].categories == ("merging",)
+    assert intro.read_text() == "As \\citet{2406.09246} shows.\n"
+    assert (built / "refs" / "taxonomy.toml").read_bytes() == taxonomy
