@@ -9,6 +9,7 @@ import fcntl
 import os
 import stat
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -191,6 +192,19 @@ def leftovers(path: Path) -> list[Path]:
         return sorted(path.parent.glob(f".{path.name}.*{_TMP_SUFFIX}"))
     except OSError:
         return []
+
+
+def remove_stale_leftovers(path: Path, age: float = 60.0) -> list[Path]:
+    """Remove what an interrupted write of *path* left, once it is older than *age* seconds
+    (a write in flight takes milliseconds; a newer one may be another process's)."""
+    removed = []
+    now = time.time()
+    for stale in leftovers(path):
+        with contextlib.suppress(OSError):
+            if now - stale.lstat().st_mtime > age:
+                stale.unlink()
+                removed.append(stale)
+    return removed
 
 
 @contextlib.contextmanager

@@ -244,25 +244,35 @@ def _node_problems(node: dict[str, object], seen: Mapping[str, int]) -> Iterator
         yield f"node {nid}: parent {parent!r} must be a node defined above it"
 
 
+def toml_string(text: str) -> str:
+    """*text* as a TOML basic string: any Unicode as itself (an emoji too; JSON's surrogate
+    pairs are not TOML), quotes, backslashes and control characters escaped.
+
+    >>> print(toml_string('Efficient VLA 🚀 "Survey"'))
+    "Efficient VLA 🚀 \\"Survey\\""
+    """
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
 def to_toml(taxonomy: Taxonomy, source: str = "the list's headings") -> str:
     """TOML for a taxonomy, in the layout of ``refs/taxonomy.toml``."""
-    q = json.dumps
+    q = toml_string
     lines = [
         f"# The survey's taxonomy, made by 'vlabib import' from {source}.",
         "# Papers are filed under leaves (nodes without children) by their keywords.",
         "",
         f"id = {q(taxonomy.root.id)}",
-        f"title = {q(taxonomy.root.title, ensure_ascii=False)}",
+        f"title = {q(taxonomy.root.title)}",
     ]
     for node in taxonomy.nodes[1:]:
         lines += [
             "",
             "[[node]]",
             f"id = {q(node.id)}",
-            f"title = {q(node.title, ensure_ascii=False)}",
+            f"title = {q(node.title)}",
         ]
         if node.depth > 1:
-            lines.append(f"parent = {q(node.parent)}")
+            lines.append(f"parent = {q(node.parent or '')}")
     return "\n".join(lines) + "\n"
 
 

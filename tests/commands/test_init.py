@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,15 @@ def test_the_readme_lints_clean(fresh: Path) -> None:
         done = subprocess.run([tool, "README.md"], cwd=folder, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
         assert "Summary: 0 error(s)" in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize(
+    "title", ["Efficient VLA 🚀 Survey", 'A "Quoted" \\ Survey', "視覚言語 Models"]
+)
+def test_any_unicode_title_makes_a_survey(tmp_path: Path, title: str) -> None:
+    """An emoji is one TOML character, not JSON's surrogate pair (which TOML refuses)."""
+    done = init(tmp_path, "s", "--title", title)
+    assert done.returncode == 0, done.stderr
+    folder = tmp_path / "s"
+    assert tomllib.loads((folder / "vlabib.toml").read_text())["title"] == title
+    assert runner(folder)("check").exit_code == 0

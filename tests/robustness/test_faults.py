@@ -288,7 +288,11 @@ def test_deep_braces_in_a_title(survey: Path, run: Run) -> None:
     for command in ("build", "check", "list", "fmt"):
         result = run(command)
         assert "internal error" not in result.stderr, command
-        assert result.exit_code == 0, (command, result.stderr)
+        assert result.exit_code == 1, (command, result.stderr)
+        assert (
+            "field title: braces nest 3000 deep (TeX stops at 255; keep it under 100)"
+            in result.stderr
+        ), command
 
 
 @pytest.mark.parametrize(
@@ -564,3 +568,35 @@ def test_a_bib_that_would_not_read_back_is_told_by_entry(
         "back; please report this with the command you ran\n"
     )
     assert snapshot(survey) == before
+
+
+def test_what_a_killed_build_left_is_named_then_removed(built: Path, run: Run) -> None:
+    """A SIGKILL between staging and renaming leaves '.README.md.*.tmp': check names it,
+    the next build removes it (once it is old enough to be no write in flight)."""
+    left = built / ".README.md.k1ll3d.tmp"
+    left.write_text("half a README")
+    os.utime(left, (time.time() - 3600, time.time() - 3600))
+    fresh = built / "latex" / "generated" / ".body.tex.inflight.tmp"
+    fresh.write_text("another build, writing now")
+    check = run("check")
+    assert (
+        "Warning: .README.md.k1ll3d.tmp: a temporary file an interrupted write of README.md "
+        "left; 'vlabib build' removes it"
+    ) in check.output
+    assert run("build").exit_code == 0
+    assert not left.exists()
+    assert fresh.exists()  # too young to be anyone's leftover
+
+
+def test_deep_font_commands_in_a_title(survey: Path, run: Run) -> None:
+    papers = survey / "refs" / "papers.bib"
+    deep = "\\textbf{" * 300 + "x" + "}" * 300
+    papers.write_text(papers.read_text().replace("{Palu: Compressing", "{" + deep + " Palu:", 1))
+    for command in ("build", "check", "list", "show 2407.21118"):
+        result = run(*command.split())
+        assert "internal error" not in result.stderr, command
+        assert result.exit_code == 1, (command, result.stderr)
+        assert (
+            "refs/papers.bib:92: entry 2407.21118: field title: braces nest 300 deep"
+            in result.stderr
+        ), command

@@ -170,6 +170,8 @@ BROKEN = {
     "comment.bib": "refs/papers.bib:1: @comment is not kept by the canonical writer; remove it",
     "concatenation.bib": "refs/papers.bib:2: entry 2509.09372: field title: '#' concatenation "
     "is not supported; write the whole value in braces",
+    "deep.bib": "refs/papers.bib:2: entry 2509.09372: field title: braces nest 300 deep (TeX "
+    "stops at 255; keep it under 100)",
     "executable.bib": "refs/papers.bib:2: entry 2509.09372: field title: \\input is not allowed "
     "in a bibliography field (only accents, symbols, font commands and simple math are); write "
     "it as text: \\textbackslash{}input",
@@ -183,7 +185,7 @@ NO_ARXIV = (
     "cannot reach arXiv at http://127.0.0.1:9/no-server-here: connection refused (check the "
     "network, or the endpoint's environment variable)"
 )
-SOUND = {"bom-crlf.bib", "cjk.bib", "deep.bib", "empty.bib", "long.bib", "nested.bib", "quoted.bib"}
+SOUND = {"bom-crlf.bib", "cjk.bib", "empty.bib", "long.bib", "nested.bib", "quoted.bib"}
 
 
 def sound_outcome(case: str, command: str) -> tuple[int, str]:

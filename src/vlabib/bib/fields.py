@@ -140,8 +140,24 @@ def _field_value(name: str, value: str, balanced: bool) -> tuple[str, str]:
             value = normalise(name, value)
         except BibError as exc:
             return value, f"field {name}: {exc}"
-    problem = field_problem(name, value)
+    problem = _depth_problem(value) or field_problem(name, value)
     return value, f"field {name}: {problem}" if problem else ""
+
+
+MAX_DEPTH = 100  # TeX itself stops at 255 nested groups; no real title comes near
+
+
+def _depth_problem(value: str) -> str:
+    """Braces nested deeper than :data:`MAX_DEPTH`, which TeX could not typeset."""
+    if value.count("{") <= MAX_DEPTH:
+        return ""
+    depth = deepest = 0
+    for brace in _BRACE_FIND(value):
+        depth += 1 if brace.group() == "{" else -1
+        deepest = max(deepest, depth)
+    if deepest <= MAX_DEPTH:
+        return ""
+    return f"braces nest {deepest} deep (TeX stops at 255; keep it under {MAX_DEPTH})"
 
 
 def _entry_problems(key: str, etype: str, fields: dict[str, str], failed: set[str]) -> list[str]:

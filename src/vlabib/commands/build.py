@@ -10,7 +10,14 @@ from pathlib import Path
 from vlabib import bib
 from vlabib.config import Project
 from vlabib.errors import BibError, ReadmeError
-from vlabib.files import read_source, read_text, unchanged, write_all
+from vlabib.files import (
+    leftovers,
+    read_source,
+    read_text,
+    remove_stale_leftovers,
+    unchanged,
+    write_all,
+)
 from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
 from vlabib.outputs.render import Output, render
@@ -109,6 +116,8 @@ def build(project: Project, *, force: bool = False) -> list[str]:
         (root / o.path, o.text) for o in rendered if not o.owned and not (root / o.path).exists()
     ]
     stale = _stale_generated(project, {root / o.path for o in rendered})
+    for out in rendered:  # what a build killed midway left beside an output
+        remove_stale_leftovers(root / out.path)
     write_all(writes, root=root)  # every output staged before the first is replaced
     for path in stale:
         path.unlink()
@@ -134,6 +143,17 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
             problems.append(_file_drift(out.path, have))
     for path in _stale_generated(project, {project.root / o.path for o in rendered}):
         problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
+    for out in rendered:
+        problems += [
+            Problem(
+                project.rel(left),
+                0,
+                f"a temporary file an interrupted write of {out.path} left; 'vlabib build' "
+                "removes it",
+                warning=True,
+            )
+            for left in leftovers(project.root / out.path)
+        ]
     return problems
 
 

@@ -18,6 +18,7 @@ from vlabib.files import write_all
 from vlabib.model import Report
 from vlabib.outputs.scaffold import FILES, texts
 from vlabib.remote.services import Services
+from vlabib.taxonomy import parse_taxonomy
 
 
 def init(folder: Path, title: str) -> list[str]:
@@ -39,8 +40,11 @@ def init(folder: Path, title: str) -> list[str]:
             "(nothing was written)"
         )
     files = texts(title)
-    write_all([(folder / name, text) for name, text in files.items()], root=folder)
+    # What is written must read back: checked before anything is written.
     settings = parse_settings(tomllib.loads(files["vlabib.toml"]), "vlabib.toml")
+    taxonomy = next(name for name in files if name.endswith("taxonomy.toml"))
+    parse_taxonomy(files[taxonomy], taxonomy)
+    write_all([(folder / name, text) for name, text in files.items()], root=folder)
     written = build(Project(folder.resolve(), settings))
     return list(dict.fromkeys([*FILES, *written]))
 

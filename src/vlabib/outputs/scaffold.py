@@ -7,12 +7,11 @@ README with the list's markers, a Makefile, a GitHub workflow and the linters' s
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 
 from vlabib.outputs.templating import latex_environment, md_text
-from vlabib.taxonomy import MAX_ID
+from vlabib.taxonomy import MAX_ID, toml_string
 
 # What init writes (relative to the survey), from which template under templates/init/.
 FILES = {
@@ -49,8 +48,8 @@ def root_id(title: str) -> str:
 def _values(title: str) -> dict[str, str]:
     return {
         "title": md_text(title),
-        "title_toml": json.dumps(title),
-        "root_id_toml": json.dumps(root_id(title)),
+        "title_toml": toml_string(title),
+        "root_id_toml": toml_string(root_id(title)),
     }
 
 
