@@ -663,3 +663,35 @@ def test_a_push_that_races_a_coauthor_is_rejected_cleanly(
     assert again.exit_code == 0, again.stderr
     assert "Typed meanwhile." in remote_file(remote, "main.tex")
     assert "Merging is cheap." in remote_file(remote, "sections/merging.tex")
+
+
+@pytest.mark.tex
+def test_a_coauthors_latexmkrc_is_named_and_never_run(
+    run: Run, survey: Path, remote: Path, coauthor: CoAuthor, tmp_path: Path
+) -> None:
+    """A latexmkrc is Perl that latexmk runs: pull writes it (it is the co-authors') and
+    says so, check names it, and the compile ignores it (latexmk -norc)."""
+    canary = tmp_path / "canary"
+    assert run("overleaf", "push").exit_code == 0
+    git(coauthor.folder, "pull", "--quiet")
+    perl = f'system("touch {canary}");\n'
+    (coauthor.folder / "latexmkrc").write_text(perl)
+    (coauthor.folder / ".latexmkrc").write_text(perl)
+    (coauthor.folder / "Makefile").write_text(f"all:\n\ttouch {canary}\n")
+    git(coauthor.folder, "add", ".")
+    git(coauthor.folder, "commit", "--quiet", "-m", "Build settings")
+    git(coauthor.folder, "push", "--quiet", "origin", "HEAD:master")
+    result = run("overleaf", "pull")
+    assert result.exit_code == 0, result.output
+    for name, what in (
+        ("latexmkrc", "a latexmk configuration (Perl that latexmk runs)"),
+        (".latexmkrc", "a latexmk configuration (Perl that latexmk runs)"),
+        ("Makefile", "a Makefile (commands that make runs)"),
+    ):
+        assert (
+            f"latex/{name}: {what} came from Overleaf; vlabib never runs it (latexmk gets "
+            "-norc); delete it unless you trust whoever wrote it"
+        ) in result.stderr
+        assert f"Warning: latex/{name}: {what}: vlabib never runs it" in run("check").output
+    assert run("pdf").exit_code == 0
+    assert not canary.exists()

@@ -600,3 +600,29 @@ def test_deep_font_commands_in_a_title(survey: Path, run: Run) -> None:
             "refs/papers.bib:92: entry 2407.21118: field title: braces nest 300 deep"
             in result.stderr
         ), command
+
+
+@pytest.mark.parametrize("case", ["latin1", "folder", "fifo", "dev-zero", "outside"])
+def test_a_planted_discover_ignore_list_is_read_like_every_input(
+    survey: Path, run: Run, tmp_path: Path, case: str
+) -> None:
+    """refs/discover-ignore.txt is committed, so a pull request can plant anything there:
+    one clear error, never a hang, never a read outside the survey, nothing written."""
+    path = survey / "refs" / "discover-ignore.txt"
+    outside = tmp_path / "secret.txt"
+    outside.write_text("2601.00009\n")
+    plant = {
+        "latin1": lambda: path.write_bytes("# caf\xe9\n".encode("latin-1")),
+        "folder": lambda: path.mkdir(),
+        "fifo": lambda: os.mkfifo(path),
+        "dev-zero": lambda: path.symlink_to("/dev/zero"),
+        "outside": lambda: path.symlink_to(outside),
+    }
+    plant[case]()
+    before = (survey / "refs" / "papers.bib").read_bytes()
+    result = run("discover", "--dismiss", "2601.00003")
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("Error: refs/discover-ignore.txt"), result.stderr
+    assert "internal error" not in result.stderr
+    assert (survey / "refs" / "papers.bib").read_bytes() == before
+    assert outside.read_text() == "2601.00009\n"

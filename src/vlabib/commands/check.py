@@ -19,6 +19,7 @@ from vlabib.neardup import similar_pairs
 from vlabib.outputs.manuscript import SECTIONS
 from vlabib.taxonomy import Taxonomy, category_problems
 from vlabib.tex.read import Reference, latex_to_text, references
+from vlabib.tex.tools import runnable_files
 from vlabib.titles import norm_title
 
 
@@ -110,6 +111,16 @@ def check_project(project: Project) -> list[Problem]:
     problems += build.drift(project, rendered)
     problems += build.hand_edits(project, survey)
     problems += lint_manuscript(project, papers, taxonomy, {o.path for o in rendered})
+    problems += [
+        Problem(
+            project.rel(path),
+            0,
+            f"{what}: vlabib never runs it (latexmk gets -norc), but other tools may; delete it "
+            "unless you trust whoever wrote it",
+            warning=True,
+        )
+        for path, what in runnable_files(project.path("latex"))
+    ]
     for leaf in taxonomy.leaves:
         if not any(leaf.id in p.categories for p in papers):
             problems.append(

@@ -18,6 +18,7 @@ from vlabib.overleaf.session import (
     settle,
     write_here,
 )
+from vlabib.tex.tools import runnable
 
 
 def pull(
@@ -55,7 +56,13 @@ def pull(
         for path in plan.conflicts
     ]
     lines = (done or ["up to date with Overleaf"]) + (_manuscript_warnings(project) if done else [])
-    return Report(tuple(lines), errors=tuple(errors))
+    notes = [
+        f"{sync.shown(c.path)}: {what} came from Overleaf; vlabib never runs it (latexmk gets "
+        "-norc); delete it unless you trust whoever wrote it"
+        for c in plan.here
+        if (what := runnable(c.path))
+    ]
+    return Report(tuple(lines), notes=tuple(notes), errors=tuple(errors))
 
 
 def _manuscript_warnings(project: Project) -> list[str]:
