@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -296,3 +297,39 @@ def test_a_large_bib_is_read_once_and_remembered_safely(
     path.write_text(source.replace("{Palu:", "{\\input{x} Palu:"))
     with pytest.raises(BibError):  # a hostile text is never remembered as sound
         bib.read(path)
+
+
+@pytest.mark.parametrize("tamper", ["input", "javascript", "empty", "swapped"])
+def test_an_edited_cache_entry_is_never_trusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tamper: str
+) -> None:
+    """The attack of 2026-12-07: with the bib byte-identical, an edited remembered parse put
+    \\input into references.bib, a javascript: link into the README, or dropped every paper.
+    An entry without its MAC (made with a secret only the user can read) is discarded."""
+    from vlabib.bib import remembered as bibcache
+
+    monkeypatch.setattr(bibcache, "_REMEMBER_FROM", 0)
+    monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "cache"))
+    path = tmp_path / "papers.bib"
+    path.write_text((DATA / "survey" / "refs" / "papers.bib").read_text())
+    first = bib.read(path).papers
+    (entry,) = (tmp_path / "cache" / "parsed").glob("*.json")
+    mac, _, body = entry.read_bytes().partition(b"\n")
+    rows = json.loads(body)
+    if tamper == "input":
+        rows[0][2]["title"] = "\\input{/etc/passwd}"
+    elif tamper == "javascript":
+        rows[0][2]["url"] = "javascript:alert(1)"
+    elif tamper == "empty":
+        rows = []
+    forged = json.dumps(rows).encode()
+    if tamper == "swapped":  # a valid entry of another text, under this text's name
+        other = tmp_path / "other.bib"
+        other.write_text(path.read_text().replace("{ICLR 2025}", "{ICLR 2026}"))
+        bib.read(other)
+        (twin,) = set((tmp_path / "cache" / "parsed").glob("*.json")) - {entry}
+        entry.write_bytes(twin.read_bytes())
+    else:
+        entry.write_bytes(mac + b"\n" + forged)
+    assert bib.read(path).papers == first
+    assert (tmp_path / "cache" / "parsed" / "key").stat().st_mode & 0o077 == 0
