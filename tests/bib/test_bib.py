@@ -333,3 +333,25 @@ def test_an_edited_cache_entry_is_never_trusted(
         entry.write_bytes(mac + b"\n" + forged)
     assert bib.read(path).papers == first
     assert (tmp_path / "cache" / "parsed" / "key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "problem"),
+    [
+        (
+            "\\{}x{\\}",
+            "TeX would stop at a } that closes no { (\\{ and \\} are characters to TeX, not "
+            "braces); balance the value as TeX reads it",
+        ),
+        ("$\\left( x$", "TeX would stop at a \\left without its \\right; balance the value as TeX"),
+    ],
+)
+def test_values_bibtex_balances_but_tex_cannot_typeset(title: str, problem: str) -> None:
+    """BibTeX counts every brace; TeX reads \\{ as a character: check what TeX will see."""
+    text = (
+        "@misc{2509.09372,\n  title         = {" + title + "},\n  eprint        = {2509.09372},\n"
+        "  archiveprefix = {arXiv},\n  url           = {https://arxiv.org/abs/2509.09372},\n}\n"
+    )
+    with pytest.raises(BibError) as caught:
+        bib.parse_string(text, "refs/papers.bib")
+    assert f"refs/papers.bib:2: entry 2509.09372: field title: {problem}" in str(caught.value)

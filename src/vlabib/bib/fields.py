@@ -254,8 +254,13 @@ def field_problem(name: str, value: str) -> str | None:
     if not _TEX_MARKUP_RE.search(value):
         return None
     construct = unsafe_construct(value)
-    if construct is None:
-        return None
+    return None if construct is None else _construct_problem(construct)
+
+
+def _construct_problem(construct: str) -> str:
+    """What to say of LaTeX that may not reach TeX, and how to write it instead."""
+    if construct.startswith(("a } that", "a { that", "a \\left")):
+        return f"TeX would stop at {construct}; balance the value as TeX reads it"
     if construct.startswith("\\") and construct[1:].isalpha():
         hint = f"write it as text: \\textbackslash{{}}{construct[1:]}"
     elif construct.startswith("^^"):

@@ -108,7 +108,34 @@ def unsafe_construct(value: str) -> str | None:
         problem = _raw_problem(token, math) if m.group(1) is None else _command_problem(m, math)
         if problem:
             return problem
-    return "a $ that is never closed" if math else None
+    if math:
+        return "a $ that is never closed"
+    return _tex_structure(value)
+
+
+_TEX_BRACE_RE = re.compile(r"\\[{}]|[{}]|\\left\b|\\right\b|\\\\")
+
+
+def _tex_structure(value: str) -> str | None:
+    """What TeX would stop at although BibTeX's brace count balances: ``\\{`` and ``\\}``
+    are characters to TeX, not groups (``\\{}x{\\}`` closes a group never opened), and a
+    ``\\left`` needs its ``\\right``."""
+    depth = lefts = 0
+    for m in _TEX_BRACE_RE.finditer(value):
+        token = m.group()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth -= 1
+            if depth < 0:
+                return "a } that closes no { (\\{ and \\} are characters to TeX, not braces)"
+        elif token == "\\left":
+            lefts += 1
+        elif token == "\\right":
+            lefts -= 1
+    if depth:
+        return "a { that TeX never closes (\\{ and \\} are characters to TeX, not braces)"
+    return "a \\left without its \\right" if lefts else None
 
 
 def _raw_problem(token: str, math: bool) -> str:
