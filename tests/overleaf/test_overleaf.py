@@ -695,3 +695,21 @@ def test_a_coauthors_latexmkrc_is_named_and_never_run(
         assert f"Warning: latex/{name}: {what}: vlabib never runs it" in run("check").output
     assert run("pdf").exit_code == 0
     assert not canary.exists()
+
+
+def test_a_pull_takes_no_file_larger_than_overleaf_holds(
+    run: Run, survey: Path, remote: Path, coauthor: CoAuthor
+) -> None:
+    """A 51 MiB file planted in the project is refused before it is read into memory, and
+    nothing changes on either side."""
+    assert run("overleaf", "push").exit_code == 0
+    git(coauthor.folder, "pull", "--quiet")
+    with (coauthor.folder / "huge.bin").open("wb") as f:
+        f.truncate(51 * 1024 * 1024)
+    git(coauthor.folder, "add", ".")
+    git(coauthor.folder, "commit", "--quiet", "-m", "Huge")
+    git(coauthor.folder, "push", "--quiet", "origin", "HEAD:master")
+    result = run("overleaf", "pull")
+    assert result.exit_code == 1
+    assert "'huge.bin': 51 MiB, over Overleaf's 50 MiB a file" in result.stderr
+    assert not (survey / "latex" / "huge.bin").exists()

@@ -611,14 +611,14 @@ def test_a_planted_discover_ignore_list_is_read_like_every_input(
     path = survey / "refs" / "discover-ignore.txt"
     outside = tmp_path / "secret.txt"
     outside.write_text("2601.00009\n")
-    plant = {
-        "latin1": lambda: path.write_bytes("# caf\xe9\n".encode("latin-1")),
-        "folder": lambda: path.mkdir(),
-        "fifo": lambda: os.mkfifo(path),
-        "dev-zero": lambda: path.symlink_to("/dev/zero"),
-        "outside": lambda: path.symlink_to(outside),
-    }
-    plant[case]()
+    if case == "latin1":
+        path.write_bytes("# caf\xe9\n".encode("latin-1"))
+    elif case == "folder":
+        path.mkdir()
+    elif case == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero" if case == "dev-zero" else outside)
     before = (survey / "refs" / "papers.bib").read_bytes()
     result = run("discover", "--dismiss", "2601.00003")
     assert result.exit_code == 1, result.output

@@ -364,3 +364,15 @@ def test_overleaf_tree_leaving_latex_is_refused(
 )
 def test_overleaf_path_rules(path: str, mode: str, problem: str) -> None:
     assert path_problem(path, mode) == problem
+
+
+def test_titles_never_steer_the_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    """A title from arXiv (discover, suggest) with an escape sequence or a right-to-left
+    override prints as escapes: every command prints through show()."""
+    from vlabib.cli.app import show
+    from vlabib.model import Report
+
+    show(Report(("2501.00077  Robots\u202etxt.exe \x1b[2J",), ("note \x9b31m",)))
+    out, err = capsys.readouterr()
+    assert out == "2501.00077  Robots\\u202etxt.exe \\x1b[2J\n"
+    assert err == "note \\x9b31m\n"

@@ -87,9 +87,7 @@ def reader_version() -> str:
     layers a bib is read with (the core, ``tex/``, ``bib/``) and the package's version."""
     root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256(_version().encode())
-    for path in sorted(
-        [*root.glob("*.py"), *root.glob("tex/**/*.py"), *root.glob("bib/**/*.py")]
-    ):
+    for path in sorted([*root.glob("*.py"), *root.glob("tex/**/*.py"), *root.glob("bib/**/*.py")]):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -7,6 +7,7 @@ import contextlib
 import errno
 import gc
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -82,15 +83,30 @@ def _bug(exc: Exception) -> Exception:
     )
 
 
+# Characters that would steer the terminal rather than show: C0 and C1 controls (escape
+# sequences), and the bidirectional overrides that reorder what follows them.
+_STEERING_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def on_terminal(text: str) -> str:
+    """*text* as a terminal may print it: a title from arXiv or a list shows its control and
+    bidi characters as escapes (``\\u202e``), never obeys them.
+
+    >>> on_terminal("Robots\u202etxt.exe \x1b[2J")
+    'Robots\\\\u202etxt.exe \\\\x1b[2J'
+    """
+    return _STEERING_RE.sub(lambda m: m.group().encode("unicode_escape").decode(), text)
+
+
 def show(report: Report) -> None:
     """The one way a command prints its result: notes on stderr, lines on stdout, then any
     errors as ``Error:`` lines and exit 1 (what could be done was still done)."""
     for note in report.notes:
-        click.echo(note, err=True)
+        click.echo(on_terminal(note), err=True)
     for line in report.lines:
-        click.echo(line)
+        click.echo(on_terminal(line))
     if report.errors:
-        raise UserError(redact("\n".join(report.errors)))
+        raise UserError(on_terminal(redact("\n".join(report.errors))))
 
 
 @contextlib.contextmanager

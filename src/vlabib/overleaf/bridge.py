@@ -244,14 +244,14 @@ def tree(git: Git, commit: str | None) -> dict[str, bytes]:
     """The files of a commit; a path that could land outside ``latex/`` refuses them all."""
     if commit is None:
         return {}
-    listing = git.run("ls-tree", "-r", "-z", "--full-tree", commit)
+    listing = git.run("ls-tree", "-r", "-z", "-l", "--full-tree", commit)
     files = {}
     problems = []
     for item in filter(None, listing.split(b"\0")):
         meta, raw = item.split(b"\t", 1)
-        mode, _, sha = meta.decode().split()
+        mode, _, sha, size = meta.decode().split()
         path = raw.decode("utf-8", "replace")
-        problem = path_problem(path, mode)
+        problem = path_problem(path, mode) or _size_problem(size)
         if problem:
             problems.append(f"{path[:200]!r}: {problem}")
             continue
@@ -265,6 +265,13 @@ def tree(git: Git, commit: str | None) -> dict[str, bytes]:
 
 
 _PATH_CHAR_RE = re.compile(r"[\x00-\x1f\x7f\\]")
+
+
+def _size_problem(size: str) -> str:
+    """A pull takes no file larger than Overleaf itself holds (it would sit in memory)."""
+    if size.isdigit() and int(size) > MAX_FILE:
+        return f"{int(size) / 2**20:.0f} MiB, over Overleaf's 50 MiB a file"
+    return ""
 
 
 def path_problem(path: str, mode: str = "100644") -> str:

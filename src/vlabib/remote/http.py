@@ -59,8 +59,8 @@ class Http:
         self.delay = delay
         self.timeout = timeout
         # A server may trickle a byte at a time, each within *timeout*: a whole answer
-        # gets this long at most.
-        self.deadline = max(timeout * 4, 60.0)
+        # gets this long at most (arXiv's slowest full batch takes about 20 s).
+        self.deadline = timeout + 30.0
         self.attempts = attempts
         self.max_wait = max_wait
         self.sleep = sleep
