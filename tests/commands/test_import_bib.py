@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import runner
 from tests.helpers import DATA
+from tests.servers import FakeArxiv, entry_xml
 from vlabib import bib
 from vlabib.bib.fields import aliases
 from vlabib.tex.read import latex_to_text
@@ -269,3 +270,83 @@ def test_a_bib_into_a_survey_that_exists_goes_under_one_leaf(built: Path) -> Non
     assert papers["2406.09246"].categories == ("merging",)
     assert intro.read_text() == "As \\citet{2406.09246} shows.\n"
     assert (built / "refs" / "taxonomy.toml").read_bytes() == taxonomy
+
+
+ONLINE_BIB = r"""@article{chi2023diffusion,
+  title = {Diffusion Policy: Visuomotor Policy Learning via Action Diffusion},
+  author = {Chi, Cheng and Feng, Siyuan},
+  journal = {RSS},
+  year = {2023},
+}
+@inproceedings{lee2020same,
+  title = {A Title Two Groups Used},
+  author = {Lee, Ann},
+  booktitle = {ICRA},
+  year = {2020},
+}
+@article{nowhere2019,
+  title = {A Paper arXiv Never Had},
+  author = {Smith, Bo},
+  journal = {J},
+  year = {2019},
+}
+"""
+
+
+def test_online_entries_are_found_by_title_and_first_author(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --offline, an entry that states no arXiv ID is looked up by its title: taken
+    when arXiv's title is the same and its authors include the first author's family name;
+    the same title by other authors is named for review, never taken."""
+    root = tmp_path / "online"
+    (root / "latex").mkdir(parents=True)
+    (root / "latex" / "refs.bib").write_text(ONLINE_BIB)
+    (root / "latex" / "main.tex").write_text(
+        "\\documentclass{article}\\begin{document}\\section{A}"
+        "\\cite{chi2023diffusion,lee2020same,nowhere2019}\\end{document}\n"
+    )
+    with FakeArxiv({}) as server:
+        server.search_entries = [
+            entry_xml(
+                "2303.04137",
+                "Diffusion Policy: Visuomotor Policy Learning via Action Diffusion",
+                authors=("Cheng Chi", "Siyuan Feng", "Yilun Du"),
+            ),
+            entry_xml("2001.00001", "A title two groups used", authors=("Zed Quinn",)),
+        ]
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        done = runner(root)("import", "latex/refs.bib")
+        queries = [r.params["search_query"] for r in server.requests]
+    assert done.exit_code == 0, done.output
+    assert queries == [
+        'ti:"Diffusion Policy Visuomotor Policy Learning via Action Diffusion" OR '
+        'ti:"A Title Two Groups Used" OR ti:"A Paper arXiv Never Had"'
+    ]
+    papers = {p.key: p for p in bib.load(root / "latex" / "refs.bib")}
+    assert sorted(papers) == ["2303.04137", "lee2020same", "nowhere2019"]
+    assert papers["2303.04137"].get("ids") == "chi2023diffusion"
+    assert papers["2303.04137"].get("journal") == "RSS"  # the bib's own fields kept
+    assert (
+        "latex/refs.bib:7: lee2020same: arXiv has this title as 2001.00001, by Zed Quinn; not "
+        "taken (other authors): add eprint = {2001.00001} if it is the same paper"
+    ) in done.stderr
+    assert "\\cite{2303.04137,lee2020same,nowhere2019}" in (root / "latex" / "main.tex").read_text()
+
+
+def test_online_lookups_that_fail_are_named_and_the_rest_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = small(tmp_path)
+    monkeypatch.setenv("VLABIB_ARXIV_API", "http://127.0.0.1:9/no-server-here")
+    done = runner(root)("import", "latex/refs.bib")
+    assert done.exit_code == 1
+    assert "smith1999: cannot reach arXiv" in done.stderr
+    assert sorted(p.key for p in bib.load(root / "latex" / "refs.bib")) == [
+        "2406.09246",
+        "smith1999",
+    ]
+    strict = small(tmp_path / "strict")
+    before = tree(strict)
+    assert runner(strict)("import", "--strict", "latex/refs.bib").exit_code == 1
+    assert tree(strict) == before

@@ -133,6 +133,7 @@ def import_(
             title=title,
             dry_run=dry_run,
             strict=strict,
+            services=None if offline else services(refresh),
         )
         show(done.report(dry_run))
         return

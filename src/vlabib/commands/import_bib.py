@@ -19,17 +19,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vlabib import bib
-from vlabib.bib.adopt import Adoption, adopt
-from vlabib.bib.parse import read_foreign
+from vlabib.bib.adopt import Adoption, adopt, arxiv_of
+from vlabib.bib.parse import Foreign, read_foreign
+from vlabib.commands.add import failures
 from vlabib.commands.manuscript_outline import filed_by_sections, main_file
 from vlabib.config import Project
 from vlabib.errors import ConfigError, VlabibError
 from vlabib.files import read_source, write_all
 from vlabib.listimport.papers import merge
 from vlabib.model import Paper, Report
+from vlabib.names import split_names
 from vlabib.outputs.scaffold import readme
+from vlabib.remote.by_title import Wanted, find_by_title
 from vlabib.remote.entries import keywords_value
+from vlabib.remote.services import Services
 from vlabib.taxonomy import Taxonomy, node_id, to_toml
+from vlabib.tex.read import latex_to_text
 from vlabib.tex.read.cites import Cite, cites, rewritten
 
 SETTINGS_FILE = "vlabib.toml"
@@ -42,6 +47,7 @@ class ImportedBib:
     adoption: Adoption = field(default_factory=Adoption)
     rewritten: dict[str, list[Cite]] = field(default_factory=dict)  # file -> citations
     notes: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)  # old key -> why arXiv was not asked
     added: int = 0
     updated: int = 0
 
@@ -65,7 +71,7 @@ class ImportedBib:
         )
         lines.append(f"{'dry run: ' if dry_run else ''}added {self.added}, updated {self.updated}")
         notes = (*a.repeats, *a.conflicts, *self.notes)
-        return Report(tuple(lines), notes, tuple(a.problems))
+        return Report(tuple(lines), notes, (*a.problems, *failures(self.failed)))
 
 
 def import_bib(
@@ -79,14 +85,22 @@ def import_bib(
     title: str = "",
     dry_run: bool = False,
     strict: bool = False,
+    services: Services | None = None,
 ) -> ImportedBib:
     """Adopt the bib at *source* and rewrite the citations in the .tex files under *tex*
-    (default: the survey's latex folder); see the module."""
+    (default: the survey's latex folder); with *services*, entries that state no arXiv ID
+    are looked up on arXiv by title first. See the module."""
     display = project.rel(source)
     text = _read(project, source, display)
-    done = ImportedBib(adoption=adopt(read_foreign(text, display), display))
-    if done.adoption.problems and strict:
-        raise VlabibError("\n".join([*done.adoption.problems, "--strict: nothing written"]))
+    foreign = read_foreign(text, display)
+    notes: list[str] = []
+    failed: dict[str, str] = {}
+    if services is not None:
+        foreign, failed = _looked_up(foreign, services, display, notes)
+    done = ImportedBib(adoption=adopt(foreign, display), notes=notes, failed=failed)
+    if (done.adoption.problems or failed) and strict:
+        said = [*done.adoption.problems, *failures(failed)]
+        raise VlabibError("\n".join([*said, "--strict: nothing written"]))
     folder = tex or project.path("latex")
     writes, sources = _rewrites(project, folder, done)
     base = (
@@ -116,6 +130,43 @@ def import_bib(
     if not dry_run:
         write_all(writes, root=project.root)
     return done
+
+
+def _looked_up(
+    foreign: Foreign, services: Services, display: str, notes: list[str]
+) -> tuple[Foreign, dict[str, str]]:
+    """*foreign* with the arXiv ID of each entry that states none but whose title and first
+    author arXiv has; the entries to review named in *notes*; the entries not looked up."""
+    wanted = []
+    lines = {}
+    for key, _, fields, line in foreign.entries:
+        values = {name: value for name, value, _ in fields}
+        if arxiv_of(values)[0] or "eprint" in values or not values.get("title"):
+            continue
+        authors = split_names(values.get("author", ""))
+        first = latex_to_text(authors[0]) if authors else ""
+        wanted.append(Wanted(key, latex_to_text(values["title"]), first))
+        lines[key] = line
+    found = find_by_title(services.arxiv, wanted)
+    notes += [
+        f"{display}:{lines[key]}: {key}: arXiv has this title as {r.id}, by "
+        f"{', '.join(r.authors[:3])}; not taken (other authors): add eprint = {{{r.id}}} if it "
+        "is the same paper"
+        for key, r in found.review.items()
+    ]
+    entries = [
+        (key, etype, [*fields, *_arxiv_fields(found.taken[key].id, line)], line)
+        if key in found.taken
+        else (key, etype, fields, line)
+        for key, etype, fields, line in foreign.entries
+    ]
+    if found.taken:
+        notes.append(f"{len(found.taken)} entries found on arXiv by title and author")
+    return Foreign(entries, foreign.repeats), found.failed
+
+
+def _arxiv_fields(ident: str, line: int) -> list[tuple[str, str, int]]:
+    return [("eprint", ident, line), ("archiveprefix", "arXiv", line)]
 
 
 def _read(project: Project, path: Path, display: str) -> str:
