@@ -246,7 +246,7 @@ def _as_text(value: str) -> str:
         construct = unsafe_construct(value)
         if construct is None:
             return value
-        if construct.startswith("\\") and construct[1:].isalpha():
+        if construct.startswith("\\") and len(construct) > 1:  # \vasa, \¨: a command TeX lacks
             value = value.replace(construct, "\\textbackslash{}" + construct[1:], 1)
         elif construct.startswith("an unescaped "):
             char = construct.split()[2]

@@ -14,6 +14,7 @@ from vlabib.commands.old_keys import old_keys
 from vlabib.config import Project
 from vlabib.errors import VlabibError
 from vlabib.files import read_source
+from vlabib.ids import is_arxiv_id
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
 from vlabib.outputs.manuscript import SECTIONS
@@ -192,9 +193,8 @@ def _cited_key(argument: str, keys: set[str], renamed: dict[str, str]) -> tuple[
         return renamed[argument], (
             f"{argument} is {renamed[argument]} now; 'vlabib fmt --cites' rewrites it"
         )
-    return "", (
-        f"\\cite{{{argument}}}: {argument} is not in the bib; add it with 'vlabib add {argument}'"
-    )
+    how = f"add it with 'vlabib add {argument}'" if is_arxiv_id(argument) else "add its entry"
+    return "", f"\\cite{{{argument}}}: {argument} is not in the bib; {how}"
 
 
 def _follow_inputs(
