@@ -12,8 +12,8 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vlabib.errors import ConfigError
@@ -106,6 +106,25 @@ class Taxonomy:
         if node_id not in cache:
             cache[node_id] = [n.id for n in self.subtree(node_id) if n.is_leaf]
         return cache[node_id]
+
+    def without(self, leaf_ids: Collection[str]) -> Taxonomy:
+        """The taxonomy without those leaves, and without the inner nodes they leave empty
+        (the root always stays)."""
+        gone = set(leaf_ids)
+        for node in reversed(self.nodes):  # children before parents
+            if node.depth and not node.is_leaf and all(c in gone for c in node.children):
+                gone.add(node.id)
+        if not gone:
+            return self
+        root = self.root
+        specs = [
+            (n.id, n.title, n.parent if n.parent != root.id else None, n.blurb)
+            for n in self.nodes[1:]
+            if n.id not in gone
+        ]
+        built = Taxonomy.build(root.id, root.title, specs, self.source)
+        kept_root = replace(built.root, blurb=root.blurb)
+        return Taxonomy((kept_root, *built.nodes[1:]), self.source)
 
     def path(self, node_id: str) -> list[Node]:
         """Root-to-node chain, root excluded: ``[Efficient Inference, Token Pruning]``."""

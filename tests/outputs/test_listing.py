@@ -122,3 +122,15 @@ def test_other_links_are_listed_not_cited(imported: Path) -> None:
         assert "kvpress" not in path.read_text(), path
         assert "example.org" not in path.read_text(), path
     assert "2210.09461" in (generated / "cites.tex").read_text()
+
+
+def test_a_heading_of_links_only_is_no_part_of_the_manuscript(imported: Path) -> None:
+    """The list's "Tools" holds a repository and a blog post: the README and the site keep
+    it; the figure, the tables and the prose stubs of the manuscript leave it out."""
+    assert runner(imported)("build").exit_code == 0
+    assert "### Tools" in (imported / "README.md").read_text()
+    generated = imported / "latex" / "generated"
+    assert not (generated / "table-tools.tex").exists()
+    assert "Tools" not in (generated / "taxonomy.tex").read_text()
+    assert not (imported / "latex" / "sections" / "tools.tex").exists()
+    assert runner(imported)("check").exit_code == 0

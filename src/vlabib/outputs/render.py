@@ -55,9 +55,14 @@ def render(
     # The manuscript covers papers: a list's repositories, blog posts and videos stay in the
     # README and on the site.
     cited = [p for p in papers if not p.resource]
+    shown = taxonomy
     if len(cited) < len(papers):
-        secs = sections(cited, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
-    for f in manuscript.files(cited, taxonomy, settings, secs, template):
+        # A heading that holds only links (a list's "Tools") is no part of the manuscript.
+        held = {c for p in cited for c in p.categories}
+        only_links = {c for p in papers if p.resource for c in p.categories} - held
+        shown = taxonomy.without(only_links)
+        secs = sections(cited, shown, taken, order=settings.order, pin=settings.pin_recommended)
+    for f in manuscript.files(cited, shown, settings, secs, template):
         text = stamp(f.text, "%", sources) if f.owned else f.text
         outputs.append(Output(str(latex / f.path), text, owned=f.owned))
     if settings.site:
