@@ -20,6 +20,42 @@ def norm_title(title: str) -> str:
     return " ".join(_NON_WORD_RE.sub(" ", text).split())
 
 
+_NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w-]*")
+# Capitalised words every title in the field uses: no paper's name.
+_COMMON_CAPS = frozenset(
+    "AI LLM VLM VLA MLLM RL ML DL NLP CV RNN CNN GNN GAN LSTM MLP KV GPU CPU TPU SOTA API "
+    "IOT".split()
+)
+
+
+def _is_name(word: str) -> bool:
+    """A word written as a name: an inner capital or a digit, or four capitals; not a
+    hyphenated word with a lower-case part ("DETR-based", "Multi-State" counts as words)."""
+    parts = word.split("-")
+    if any(p[:1].islower() for p in parts[1:]) or len(word) < 3 or not word[0].isalpha():
+        return False
+    inner = any(any(c.isupper() for c in p[1:]) and any(c.islower() for c in p) for p in parts)
+    digit = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+    caps = word.replace("-", "").isupper() and len(word.replace("-", "")) >= 4
+    common = word.upper().rstrip("S") in _COMMON_CAPS or word.upper() in _COMMON_CAPS
+    return (inner or digit or caps) and not common
+
+
+def title_name(title: str) -> str:
+    """A method's name a title states: the name it opens with (:func:`title_shortname`),
+    else its first word written as a name (``SnapKV``, ``H2O``, ``GPT-4``; not a common
+    abbreviation such as ``LLM``, nor ``Post-Training``), else ``""``.
+
+    >>> title_name("Model Tells You What to Discard: Adaptive KV Cache Compression")
+    ''
+    >>> title_name("Efficient Streaming with SnapKV and Friends"), title_name("LLM Agents")
+    ('SnapKV', '')
+    """
+    return title_shortname(title) or next(
+        (w for w in _NAME_TOKEN_RE.findall(title) if _is_name(w)), ""
+    )
+
+
 def title_shortname(title: str) -> str:
     """The method name a title opens with, before its colon, or ``""`` when there is none.
 

@@ -96,6 +96,24 @@ def _first_error(log: Path, folder: str) -> str:
     return f"{folder}/{line}{hint} (see {folder}/{log.name})"
 
 
+# What latexmk says when it stops, and what that means for the user.
+_LATEXMK_CAUSES = (
+    (
+        "Maximum runs of pdflatex reached",
+        "the PDF did not settle: labels kept moving between pdflatex runs (a float or a "
+        "table break that flips each run)",
+    ),
+    ("gave an error in previous invocation", "an earlier run failed; run 'make clean' first"),
+    ("Bibtex.*errors", "BibTeX reported errors; see the .blg file"),
+)
+
+
 def _tail(output: bytes) -> str:
-    lines = output.decode("utf-8", "replace").strip().splitlines()
-    return "latexmk failed: " + (lines[-1] if lines else "no output")
+    """The cause latexmk names, rather than its last line ("to try to force complete
+    processing")."""
+    text = output.decode("utf-8", "replace")
+    for pattern, cause in _LATEXMK_CAUSES:
+        if re.search(pattern, text):
+            return f"latexmk failed: {cause}"
+    said = [ln.removeprefix("Latexmk: ") for ln in text.splitlines() if ln.startswith("Latexmk: ")]
+    return "latexmk failed: " + (said[-1] if said else "no output")

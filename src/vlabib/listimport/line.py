@@ -165,6 +165,8 @@ def _shortname(unit: Unit, title: str) -> str:
         named = "".join(p.text for p in unit.pieces if p.cell == 0)
     for name in (*lead, clean(named)):
         name = name.strip(" :")
+        if name[:1] + name[-1:] in ("[]", "()"):  # "[LLaRP]": the brackets are the list's
+            name = name[1:-1].strip()
         if name and name not in title[: len(name) + 2].strip() and len(name) <= 40:
             return name if len(name.split()) <= 4 else ""
         if name and title.startswith(name) and len(name) < len(title):

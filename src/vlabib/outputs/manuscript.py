@@ -120,9 +120,9 @@ def _table(
     for p in area.papers:
         cats = ", ".join(by_id[c].title_tex for c in p.categories if c in under)
         values = [p.extra.get(f, "") for f in fields]
-        rows.append(
-            [f"{p.label_tex} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats, *values]
-        )
+        # A row that opened with "[" would be read as the optional argument of the \\ before.
+        label = "{}" + p.label_tex if p.label_tex.startswith("[") else p.label_tex
+        rows.append([f"{label} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats, *values])
     return template(
         "table.tex", area=area, rows=rows, columns=columns, spec=spec, header=" & ".join(columns)
     )

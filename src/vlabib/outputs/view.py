@@ -19,6 +19,7 @@ from vlabib.names import display_name, family_name
 from vlabib.taxonomy import Node, Taxonomy
 from vlabib.tex.encode import text_to_latex
 from vlabib.tex.read import latex_to_text
+from vlabib.titles import title_name
 
 _VENUE_YEAR_RE = re.compile(r"^(.*?)[\s,]+((?:19|20)\d\d)$")
 
@@ -181,10 +182,12 @@ class PaperView:
 def paper_view(paper: Paper) -> PaperView:
     venue_tex, year = split_venue(paper.venue, paper.year) if paper.venue else ("", paper.year)
     authors = paper.authors
-    if paper.shortname:
-        label = paper.shortname
+    named = "" if paper.shortname else title_name(latex_to_text(paper.title))
+    if paper.shortname or named:
+        label = paper.shortname or text_to_latex(named)
     elif authors:
         label = family_name(authors[0]) + (r" et~al." if len(authors) > 1 else "")
+        label += f"~{paper.year}" if paper.year else ""
     else:  # no name and no author: the title's first words, never "Anonymous"
         words = latex_to_text(paper.title).split()
         label = text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
