@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from vlabib.outputs.view import Section
+from vlabib.outputs.view import PaperView, Section
 
 # Areas are told apart by colour (xcolor names every TeX Live has).
 PALETTE = (
@@ -176,10 +176,21 @@ def _brief(whole: Box) -> list[Figure]:
     def leaves(box: Box) -> list[Box]:
         return [box] if not box.children else [x for c in box.children for x in leaves(c)]
 
+    def named(papers: Sequence[PaperView], shown: int) -> str:
+        names = [f"{p.label_tex}~\\cite{{{p.key}}}" for p in papers[:shown]]
+        more = len(papers) - shown
+        return ", ".join(names) + (f", +{more}" if more > 0 else "")
+
     def listing(area: Box) -> tuple[str, ...]:
+        """Each leaf with its first papers' names (never a bare count)."""
         if not area.children:
-            return (f"{len(area.section.papers)} papers",)
-        return tuple(f"{x.section.title_tex} ({len(x.section.papers)})" for x in leaves(area))
+            return tuple(f"{p.label_tex}~\\cite{{{p.key}}}" for p in area.section.papers)
+        return tuple(
+            f"\\textit{{{x.section.title_tex}}}: {named(x.section.papers, 2)}"
+            if x.section.papers
+            else f"\\textit{{{x.section.title_tex}}}"
+            for x in leaves(area)
+        )
 
     areas = tuple(Box(a.section, 1, a.colour, (), "", listing(a)) for a in whole.children)
     root = Box(whole.section, 0, whole.colour, areas, "")
