@@ -222,3 +222,40 @@ def test_an_old_main_tex_that_boxes_the_figure_gets_a_fix(built: Path, run: Run)
         "outside any box or figure (a fresh skeleton: move main.tex away and run 'vlabib "
         "build') (see latex/main.log)\n"
     )
+
+
+@pytest.mark.tex
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "name",
+    [
+        "01-GT-RIPL-Awesome-LLM-Robotics.md",  # a name in brackets ([LLaRP]) opens table rows
+        "05-Thinklab-SJTU-Awesome-LLM4AD.md",  # 546 papers: its table's page break flipped
+        "10-DWCTOD-CVPR2024-Papers-with-Code-Demo.md",  # 34 leaves: a brief figure, CJK titles
+    ],
+)
+def test_a_real_list_becomes_a_manuscript_on_the_first_run(tmp_path: Path, name: str) -> None:
+    """'vlabib init --from LIST' then 'vlabib pdf' once: it converges (latexmk never reaches
+    its maximum runs), nothing is undefined or overfull, no font is Type 3, and every box of
+    every figure names papers (never "N papers")."""
+    root = tmp_path / "survey"
+    done = runner(tmp_path)(
+        "init",
+        str(root),
+        "--title",
+        "A Survey",
+        "--offline",
+        "--from",
+        str(DATA / "lists-wild" / name),
+    )
+    assert done.exit_code == 0, done.output
+    pdf = runner(root)("pdf")
+    assert pdf.exit_code == 0, pdf.output
+    log = (root / "latex" / "main.log").read_text(errors="replace")
+    assert re.search(r"(Citation|Reference) .* undefined", log) is None
+    assert overfull(log) == []
+    assert "Float too large" not in log
+    assert "Type 3" not in font_types(root / "latex" / "main.pdf")
+    figure = (root / "latex" / "generated" / "taxonomy.tex").read_text()
+    assert re.search(r"\{\d+ papers\}", figure) is None
+    assert "\\cite{" in figure
