@@ -193,7 +193,8 @@ def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
 
 def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]:
     """The manuscript's bib: vlabib's own fields out; a published paper an @inproceedings or
-    @article with its venue in booktitle or journal, dated by the venue's year alone; ASCII
+    @article with its venue in booktitle or journal, dated by the venue's year alone; a
+    preprint "arXiv preprint arXiv:ID" (howpublished), dated by its year; ASCII
     only (see :func:`~vlabib.tex.encode.for_pdflatex`; *ascii_only* False keeps UTF-8, for readers
     who copy an entry), compounds braced whole ({VLA-Adapter})."""
     out = []
@@ -206,6 +207,12 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
             changes["journal" if kind == "article" else "booktitle"] = name
             changes["year"] = str(year) if year else paper.get("year") or None
             changes["month"] = None
+        elif paper.type == "misc" and paper.arxiv_id and not paper.get("howpublished"):
+            # A preprint as ML surveys cite it: "arXiv preprint arXiv:2406.09246, 2024".
+            changes["howpublished"] = f"arXiv preprint arXiv:{paper.arxiv_id}"
+            changes["month"] = None
+            if paper.get("url") == f"https://arxiv.org/abs/{paper.arxiv_id}":
+                changes["url"] = None  # the ID says it
         if not paper.authors:
             # Styles sort by author; without one, by key (else the order, and the .bbl,
             # change with every run).
