@@ -119,8 +119,10 @@ def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.M
     assert "Robots are here: Emoji in titles" in flat  # sentence case; the emoji left out
     assert "Jürgen Müller and Łukasz Øster" in flat
     assert "Zoë Ünal" in flat
-    # pdftotext may space a subscript or a superscript off its neighbours
-    assert "Ψ0 and O(n2) policies for α-tuning" in flat.replace("Ψ 0", "Ψ0").replace("2 )", "2)")
+    # Sentence case that keeps the math; the line may break inside a word ("poli-cies").
+    assert squash("Ψ0 and O(n2) policies for α-tuning") in squash(
+        flat.replace("poli- cies", "policies")
+    )
 
 
 @pytest.mark.tex
