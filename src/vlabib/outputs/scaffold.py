@@ -7,6 +7,7 @@ README with the list's markers, a Makefile, a GitHub workflow and the linters' s
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 
@@ -45,8 +46,43 @@ def root_id(title: str) -> str:
     return slug if slug and slug[0].isalpha() else f"survey-{slug}".rstrip("-")[:MAX_ID]
 
 
+def install_requirement() -> str:
+    """What pip installs to get this very vlabib: see :func:`requirement`."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        dist = distribution("vlabib")
+    except PackageNotFoundError:  # pragma: no cover - running from a source tree
+        return "vlabib"
+    try:
+        origin = json.loads(dist.read_text("direct_url.json") or "{}")
+    except ValueError:
+        origin = {}
+    return requirement(origin, dist.version)
+
+
+def requirement(origin: dict[str, object], version: str) -> str:
+    """A pip requirement for the vlabib that PEP 610's *origin* (``direct_url.json``) and
+    *version* describe: the git URL and commit it came from, else the released version.
+
+    >>> requirement({"url": "https://github.com/o/vlabib", "vcs_info": {"vcs": "git",
+    ...     "commit_id": "0a1b2c"}}, "0.1.0")
+    'vlabib @ git+https://github.com/o/vlabib@0a1b2c'
+    >>> requirement({"url": "file:///home/me/vlabib", "dir_info": {}}, "0.1.0")
+    'vlabib==0.1.0'
+    """
+    vcs = origin.get("vcs_info")
+    url = str(origin.get("url", ""))
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and url.startswith("https://"):
+        commit = str(vcs.get("commit_id", ""))
+        if re.fullmatch(r"[0-9a-f]{6,64}", commit) and re.fullmatch(r"https://[\w./~-]+", url):
+            return f"vlabib @ git+{url}@{commit}"
+    return f"vlabib=={version}"
+
+
 def _values(title: str) -> dict[str, str]:
     return {
+        "install": install_requirement(),
         "title": md_text(title),
         "title_toml": toml_string(title),
         "root_id_toml": toml_string(root_id(title)),
