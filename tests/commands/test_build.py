@@ -213,6 +213,19 @@ def test_check_catches_a_stale_readme(built: Path, run: Run) -> None:
     assert "latex/generated/references.bib:1: stale" in result.stderr
 
 
+def test_a_stale_file_that_cannot_carry_a_stamp_is_stale_not_edited(built: Path, run: Run) -> None:
+    """site/papers.json (JSON holds no comment) after a bib change: stale, not "edited"."""
+    with (built / "vlabib.toml").open("a") as settings:
+        settings.write('site = "site"\n')
+    assert run("build").exit_code == 0
+    edit(
+        built / "refs" / "papers.bib", "venue         = {ICLR 2025}", "venue         = {ICLR 2026}"
+    )
+    result = run("check")
+    assert "Error: site/papers.json:1: stale; run 'vlabib build'" in result.stderr
+    assert "site/papers.json:1: edited by hand" not in result.stderr
+
+
 def test_check_catches_a_hand_edit_of_a_generated_file(built: Path, run: Run) -> None:
     edit(built / "latex" / "generated" / "taxonomy.tex", "SnapKV~", "SnapKV!~")
     result = run("check")

@@ -21,7 +21,7 @@ from vlabib.files import (
 from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
 from vlabib.outputs.render import Output, render
-from vlabib.outputs.stamp import is_generated, was_edited
+from vlabib.outputs.stamp import is_generated, is_stamped, was_edited
 from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
@@ -140,7 +140,7 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
         if out.region:
             problems.append(_readme_drift(out.path, have, out.text))
         else:
-            problems.append(_file_drift(out.path, have))
+            problems.append(_file_drift(out.path, have, out.text))
     for path in _stale_generated(project, {project.root / o.path for o in rendered}):
         problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
     for out in rendered:
@@ -197,7 +197,9 @@ def _readme_drift(name: str, have: str, want: str = "") -> Problem:
     return Problem(name, line, "the paper list is stale; run 'vlabib build'")
 
 
-def _file_drift(name: str, have: str) -> Problem:
-    if was_edited(have):
+def _file_drift(name: str, have: str, want: str) -> Problem:
+    """A generated file that differs: edited by hand when its stamp says so; a file that
+    cannot carry a stamp (papers.json) is only ever called stale."""
+    if is_stamped(want) and was_edited(have):
         return Problem(name, 1, "edited by hand; generated files are rewritten by 'vlabib build'")
     return Problem(name, 1, "stale; run 'vlabib build'")
