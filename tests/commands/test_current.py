@@ -4,6 +4,7 @@ against the loopback arXiv, with recorded search responses."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -70,6 +71,10 @@ def test_suggest_ranks_leaves_offline_with_reasons(vla107: Run) -> None:
         "lightweight-component",
     ]
     assert text.stdout.splitlines()[0].startswith("2506.01844  SmolVLA: A Vision-Language-Action")
+    # The reasons a person reads are names, not IDs.
+    assert " like " in text.stdout
+    reasons = [line.split(" like ", 1)[1] for line in text.stdout.splitlines()[1:]]
+    assert not any(re.search(r"\b\d{4}\.\d{4,5}\b", r) for r in reasons), reasons
 
 
 def test_suggest_fetches_a_paper_the_bib_lacks(

@@ -43,7 +43,7 @@ def suggest(
     for item in found:
         click.echo(f"{item.key}  {item.title}")
         for n, s in enumerate(item.ranked[:top], 1):
-            close = ", ".join(s.closest) or "-"
+            close = ", ".join(s.names) or "-"
             click.echo(f"  {n}. {s.leaf:<36} {s.score:.3f}  like {close}")
 
 
@@ -66,7 +66,7 @@ def leaf_picker(project: Project, yes: bool) -> Callable[[str, Record], str]:
             )
         click.echo(f"{ident}  {record.title}", err=True)
         for n, s in enumerate(ranked[:3], 1):
-            click.echo(f"  {n}. {s.leaf} ({s.score:.3f}, like {', '.join(s.closest)})", err=True)
+            click.echo(f"  {n}. {s.leaf} ({s.score:.3f}, like {', '.join(s.names)})", err=True)
         choices = {str(n): s.leaf for n, s in enumerate(ranked[:3], 1)}
         choices |= {s.leaf: s.leaf for s in ranked}
         picked = click.prompt("Leaf (1-3 or a leaf id)", default="1", err=True)

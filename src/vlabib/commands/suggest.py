@@ -26,6 +26,7 @@ from vlabib.ids import IdError, parse_arxiv_id
 from vlabib.remote.services import Services
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex.read import latex_to_text
+from vlabib.titles import title_name
 
 # Words that say nothing about where a paper belongs.
 _STOP = frozenset(
@@ -54,14 +55,22 @@ class Doc:
     abstract: str
     leaves: tuple[str, ...]
 
+    @property
+    def name(self) -> str:
+        """What a person knows the paper by: the name its title states, else its first words."""
+        words = self.title.split()
+        return title_name(self.title) or " ".join(words[:4]) + ("…" if len(words) > 4 else "")
+
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A leaf for a paper, its score, and the filed papers that make the case."""
+    """A leaf for a paper, its score, and the filed papers that make the case (keys, and
+    the names a person reads)."""
 
     leaf: str
     score: float
     closest: tuple[str, ...]
+    names: tuple[str, ...] = ()
 
 
 def stem(word: str) -> str:
@@ -152,8 +161,15 @@ class Ranker:
                 + TITLE_WORDS * (len(own & present) / len(own) if own else 0.0)
                 + PARENT * _cos(query, parent)
             )
-            closest = tuple(d.key for _, _, d in near if leaf in d.leaves)[:3]
-            out.append(Suggestion(leaf, round(score, 4), closest))
+            docs = [d for _, _, d in near if leaf in d.leaves][:3]
+            out.append(
+                Suggestion(
+                    leaf,
+                    round(score, 4),
+                    tuple(d.key for d in docs),
+                    tuple(d.name for d in docs),
+                )
+            )
         return sorted(out, key=lambda s: (-s.score, s.leaf))
 
 
