@@ -15,6 +15,7 @@ import tomllib
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from vlabib.errors import ConfigError
 from vlabib.files import read_source
@@ -52,6 +53,8 @@ class Node:
     depth: int
     children: tuple[str, ...] = ()
     blurb: str = ""
+    #: README anchors the node had before a rename (``vlabib rename --title``): kept working.
+    anchors: tuple[str, ...] = ()
 
     @property
     def is_leaf(self) -> bool:
@@ -218,7 +221,16 @@ def parse_taxonomy(text: str, display: str = "taxonomy.toml") -> Taxonomy:
                 f"may have at most {MAX_DEPTH} levels below its root",
             )
         specs.append(spec)
-    return Taxonomy.build(root_id, root_title, specs, display)
+    return _with_anchors(Taxonomy.build(root_id, root_title, specs, display), nodes)
+
+
+def _with_anchors(built: Taxonomy, nodes: list[dict[str, Any]]) -> Taxonomy:
+    """The nodes' old README anchors, from their tables."""
+    anchors = {str(n["id"]): tuple(n["anchors"]) for n in nodes if n.get("anchors")}
+    if not anchors:
+        return built
+    kept = tuple(replace(n, anchors=anchors.get(n.id, ())) for n in built.nodes)
+    return Taxonomy(kept, built.source)
 
 
 def _bad_id(what: str, value: object) -> str:
@@ -248,9 +260,14 @@ def _node_problems(node: dict[str, object], seen: Mapping[str, int]) -> Iterator
     if not is_node_id(nid):
         yield _bad_id("node id", nid)
         return
-    extra = sorted(set(node) - {"id", "title", "parent", "blurb"})
+    extra = sorted(set(node) - {"id", "title", "parent", "blurb", "anchors"})
     if extra:
-        yield f"node {nid}: unknown key {extra[0]!r} (known: id, title, parent, blurb)"
+        yield f"node {nid}: unknown key {extra[0]!r} (known: id, title, parent, blurb, anchors)"
+    anchors = node.get("anchors", [])
+    if not isinstance(anchors, list) or not all(
+        isinstance(a, str) and re.fullmatch(r"[\w-]{1,200}", a) for a in anchors
+    ):
+        yield f'node {nid}: anchors must be a list of README anchors, such as ["old-title"]'
     if nid in seen:
         yield f"node id {nid} is used twice"
     if not isinstance(title, str) or not title.strip():
@@ -292,6 +309,8 @@ def to_toml(taxonomy: Taxonomy, source: str = "the list's headings") -> str:
         ]
         if node.depth > 1:
             lines.append(f"parent = {q(node.parent or '')}")
+        if node.anchors:
+            lines.append(f"anchors = [{', '.join(q(a) for a in node.anchors)}]")
     return "\n".join(lines) + "\n"
 
 

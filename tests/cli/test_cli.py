@@ -77,6 +77,8 @@ ARGS = {
     "overleaf": ["status"],
     "show": ["2404.14469"],
     "remove": ["2404.14469"],
+    "move": ["2404.14469", "--to", "merging"],
+    "rename": ["merging", "token-merging"],
     "suggest": ["2404.14469"],
 }
 

@@ -270,8 +270,8 @@ def test_check_follows_the_inputs_and_names_file_and_line(built: Path, run: Run)
 
 
 def test_a_renamed_node_leaves_nothing_dangling(built: Path, run: Run) -> None:
-    """Rename a leaf: the body follows, a new prose stub appears, the old prose is kept and
-    flagged, nothing points at the old id."""
+    """Rename a leaf by hand: the body follows, a new prose stub appears, the old prose is
+    kept and is an error (someone's words no output shows), naming 'vlabib rename'."""
     tax = built / "refs" / "taxonomy.toml"
     tax.write_text(tax.read_text().replace('id = "merging"', 'id = "token-merging"'))
     bib_path = built / "refs" / "papers.bib"
@@ -285,10 +285,10 @@ def test_a_renamed_node_leaves_nothing_dangling(built: Path, run: Run) -> None:
     assert (built / "latex" / "sections" / "token-merging.tex").is_file()
     assert old.read_text().endswith("Our prose.\n")
     result = run("check")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == 1, result.stderr
     assert result.stderr == (
-        "Warning: latex/sections/merging.tex: not in the manuscript: its node is not in the "
-        "taxonomy (renamed or removed?); move the prose to the node's new file, or delete it\n"
+        "Error: latex/sections/merging.tex: not in the manuscript: its node is not in the "
+        "taxonomy; 'vlabib rename OLD NEW' moves a node with its prose, or delete the file\n"
         "Warning: refs/taxonomy.toml: leaf prompt-compression has no papers yet\n"
     )
 

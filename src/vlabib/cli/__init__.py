@@ -3,7 +3,7 @@ only place that imports click; each command imports the library modules it needs
 ``vlabib --help`` and the quick commands start fast.
 """
 
-from vlabib.cli import browse, changes, current, outputs, start, sync
+from vlabib.cli import browse, changes, current, outputs, reorganise, start, sync
 from vlabib.cli.app import UserError, main, project_of, run
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "main",
     "outputs",
     "project_of",
+    "reorganise",
     "run",
     "start",
     "sync",

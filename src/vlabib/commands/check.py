@@ -17,7 +17,7 @@ from vlabib.files import read_source
 from vlabib.ids import is_arxiv_id
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
-from vlabib.outputs.manuscript import SECTIONS
+from vlabib.outputs.manuscript import SECTIONS, is_untouched_stub
 from vlabib.taxonomy import Taxonomy, category_problems
 from vlabib.tex.read import Reference, latex_to_text, references
 from vlabib.tex.tools import runnable_files
@@ -310,13 +310,15 @@ def _unused_prose(project: Project, reached: set[Path], taxonomy: Taxonomy) -> l
         if path.resolve() in reached or path in reached:
             continue
         node = path.stem
-        why = (
-            (
-                "its node is not in the taxonomy (renamed or removed?); move the prose to "
-                "the node's new file, or delete it"
+        if node in taxonomy:
+            why, warning = "no \\input reads it; keep \\input{generated/body} in main.tex", True
+        else:
+            why = (
+                "its node is not in the taxonomy; 'vlabib rename OLD NEW' moves a node with "
+                "its prose, or delete the file"
             )
-            if node not in taxonomy
-            else "no \\input reads it; keep \\input{generated/body} in main.tex"
-        )
-        problems.append(Problem(project.rel(path), 0, f"not in the manuscript: {why}", True))
+            # Someone's words that no output shows are an error; an untouched stub is not.
+            text = read_source(path, project.rel(path), root=project.root)
+            warning = is_untouched_stub(text)
+        problems.append(Problem(project.rel(path), 0, f"not in the manuscript: {why}", warning))
     return problems

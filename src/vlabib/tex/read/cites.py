@@ -48,7 +48,7 @@ class Cite(NamedTuple):
 
 
 @functools.cache
-def _context() -> Any:
+def _context(extra: tuple[str, ...] = ()) -> Any:
     from pylatexenc.latexwalker import get_default_latex_context_db
     from pylatexenc.macrospec import EnvironmentSpec, MacroSpec
 
@@ -58,6 +58,7 @@ def _context() -> Any:
         "vlabib-cites",
         macros=[
             *(MacroSpec(n, "*[[{") for n in CITE_COMMANDS),
+            *(MacroSpec(n, "{") for n in extra),
             *(MacroSpec(n, "*[{") for n in _LEVELS),
             *(MacroSpec(n, "[{") for n in ("title",)),
             *(MacroSpec(n, "{") for n in ("input", "include")),
@@ -91,15 +92,17 @@ def _verbatim_body(name: str) -> Any:
     return Body("verbatim-environment")
 
 
-def cites(text: str) -> list[Cite]:
-    """Every key of every citation command in *text*, in order."""
+def cites(text: str, commands: tuple[str, ...] = CITE_COMMANDS) -> list[Cite]:
+    """Every key of every citation command in *text*, in order; or the arguments of other
+    one-argument *commands* (a survey's ``\\surveycite{NODE}``)."""
     import logging
 
     from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
 
     logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)  # tolerant: it logs and goes on
-    walker = LatexWalker(text, latex_context=_context(), tolerant_parsing=True)
-    names = frozenset(CITE_COMMANDS)
+    extra = tuple(sorted(set(commands) - set(CITE_COMMANDS)))
+    walker = LatexWalker(text, latex_context=_context(extra), tolerant_parsing=True)
+    names = frozenset(commands)
     out: list[Cite] = []
 
     def visit(nodes: Any) -> None:
@@ -134,10 +137,12 @@ def _keys(text: str, group: Any, line: int, command: str) -> Iterator[Cite]:
         offset += len(part) + 1
 
 
-def rewritten(text: str, mapping: Mapping[str, str]) -> tuple[str, list[Cite]]:
-    """*text* with every cited key in *mapping* replaced by its new key (nothing else
-    changed), and the citations that changed."""
-    changed = [c for c in cites(text) if c.key in mapping and mapping[c.key] != c.key]
+def rewritten(
+    text: str, mapping: Mapping[str, str], commands: tuple[str, ...] = CITE_COMMANDS
+) -> tuple[str, list[Cite]]:
+    """*text* with every key in *mapping* that the *commands* cite replaced by its new key
+    (nothing else changed), and the citations that changed."""
+    changed = [c for c in cites(text, commands) if c.key in mapping and mapping[c.key] != c.key]
     parts = []
     last = 0
     for c in changed:
