@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import Run
 from tests.helpers import git
+from tests.servers import FakeArxiv, entry_xml
 from vlabib import bib
 
 
@@ -92,3 +95,41 @@ def test_an_untouched_stub_of_a_removed_node_is_only_a_warning(built: Path, run:
     check = run("check")
     assert check.exit_code == 0, check.output
     assert "Warning: latex/sections/merging.tex: not in the manuscript" in check.output
+
+
+def test_a_contributors_readme_line_is_absorbed(
+    built: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pull request adds one line to the generated list: check names 'build --absorb',
+    which takes the paper in (arXiv's metadata, the leaf of its heading, the line's own
+    venue and code), and builds; check is then green."""
+    readme = built / "README.md"
+    line = (
+        "- **A New Way to Merge Tokens**. Ann Lee. <ins>ICLR, 2025</ins> "
+        "\\[[Paper](https://arxiv.org/abs/2501.00011)\\] \\[[Code](https://github.com/a/merge)\\]"
+    )
+    text = readme.read_text()
+    heading = "#### Merging\n\n"
+    assert heading in text
+    readme.write_text(text.replace(heading, heading + line + "\n", 1))
+    check = run("check")
+    assert "2501.00011 was added to the generated list by hand" in check.output
+    assert "'vlabib build --absorb' takes it in" in check.output
+    with FakeArxiv(
+        {
+            "2501.00011": entry_xml(
+                "2501.00011", "A New Way to Merge Tokens", authors=("Ann Lee", "Bo Li")
+            )
+        }
+    ) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        done = run("build", "--absorb")
+    assert done.exit_code == 0, done.output
+    paper = {p.key: p for p in bib.load(built / "refs" / "papers.bib")}["2501.00011"]
+    assert paper.categories == ("merging",)
+    assert paper.code == "https://github.com/a/merge"
+    assert paper.venue == "ICLR 2025"
+    assert paper.authors == ("Lee, Ann",)  # the line's words stand over arXiv's
+    assert "A New Way to Merge Tokens" in readme.read_text()
+    final = run("check")
+    assert final.exit_code == 0, final.output

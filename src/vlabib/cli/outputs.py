@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import click
 
 from vlabib.cli.app import UserError, main, project_of
@@ -45,19 +47,34 @@ def fmt(ctx: click.Context, check_only: bool, cites: bool) -> None:
 
 @main.command()
 @click.option("--force", is_flag=True, help="Drop papers typed into the generated list by hand.")
+@click.option(
+    "--absorb", is_flag=True, help="Take papers typed into the generated list into the bib."
+)
+@click.option("--offline", is_flag=True, help="With --absorb: use only the lines' own text.")
 @click.pass_context
-def build(ctx: click.Context, force: bool) -> None:
+def build(ctx: click.Context, force: bool, absorb: bool, offline: bool) -> None:
     """Write the README paper list and latex/generated/ from the bib and the taxonomy.
 
     Only files whose content changed are written; a second run changes nothing. A paper
-    typed into the README's generated list by hand stops it (with the 'vlabib add' command
-    that adds it properly), unless --force.
+    typed into the README's generated list by hand (a contributor's pull request) stops it,
+    unless --absorb takes it into the bib (arXiv's metadata, the leaf of its heading, the
+    line's own words kept) or --force drops it.
 
-    Example: vlabib build
+    Example: vlabib build --absorb
     """
     from vlabib.commands.build import build as build_outputs
 
-    changed = build_outputs(project_of(ctx), force=force)
+    project = project_of(ctx)
+    if absorb:
+        from vlabib.cli.app import progress, services, show
+        from vlabib.commands.absorb import absorb as absorb_papers
+
+        with progress("Fetching from arXiv") as update:
+            taken = absorb_papers(project, None if offline else services(False), progress=update)
+        show(replace(taken.report(), errors=()))
+        if taken.failed:
+            raise UserError("\n".join(taken.report().errors))
+    changed = build_outputs(project, force=force)
     for name in changed:
         click.echo(f"wrote {name}")
     click.echo(f"{len(changed)} file{'s' if len(changed) != 1 else ''} changed")

@@ -173,7 +173,8 @@ def hand_edits(project: Project, survey: Survey) -> list[Problem]:
             name,
             p.line,
             f"{p.key} was added to the generated list by hand; the list "
-            f"is made from {bib_name}: {readme.add_command(p, bib_name)}",
+            f"is made from {bib_name}: 'vlabib build --absorb' takes it in (or "
+            f"{readme.add_command(p, bib_name)})",
         )
         for p in readme.hand_added(survey.readme, keys, leaves)
     ]
