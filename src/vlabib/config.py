@@ -61,6 +61,8 @@ class Settings:
     citation: str = ""
     #: The manuscript's main file, in the latex folder: what check follows and pdf compiles.
     main: str = "main.tex"
+    #: A GitHub issue form for suggesting a paper, its category menu kept current by build.
+    issue_form: bool = False
     #: Write a main file and a prose file per taxonomy node when missing (a manuscript
     #: adopted with 'vlabib import REFS.bib' has its own: false).
     skeleton: bool = True
@@ -232,6 +234,7 @@ _RULES: dict[str, Rule] = {
     "readme_authors": _count,
     "readme_badges": _flag,
     "skeleton": _flag,
+    "issue_form": _flag,
     "main": _tex_name,
     "order": _choice("newest", "oldest", "title", "list"),
     "pin_recommended": _flag,

@@ -10,7 +10,7 @@ from vlabib.cli.app import StartedPath, main, progress, project_of, services, sh
 
 
 @main.command()
-@click.argument("papers", nargs=-1, required=True, metavar="ID_OR_URL...")
+@click.argument("papers", nargs=-1, metavar="ID_OR_URL...")
 @click.option(
     "-c",
     "--category",
@@ -27,6 +27,11 @@ from vlabib.cli.app import StartedPath, main, progress, project_of, services, sh
 @click.option("--refresh", is_flag=True, help="Ignore the response cache.")
 @click.option("--yes", is_flag=True, help="Without -c: file each paper under its best suggestion.")
 @click.option("--strict", is_flag=True, help="Write nothing if any paper cannot be fetched.")
+@click.option(
+    "--from-issue",
+    type=StartedPath(dir_okay=False, exists=True, path_type=Path),
+    help="The body of a 'Suggest a paper' issue: its paper, category and code, checked.",
+)
 @click.pass_context
 def add(
     ctx: click.Context,
@@ -38,6 +43,7 @@ def add(
     refresh: bool,
     yes: bool,
     strict: bool,
+    from_issue: Path | None,
 ) -> None:
     """Add papers by arXiv ID or URL, with metadata from the arXiv API.
 
@@ -53,6 +59,14 @@ def add(
     from vlabib.commands.add import add as add_papers
 
     project = project_of(ctx)
+    if from_issue is not None:
+        from vlabib.files import read_source
+        from vlabib.outputs.issue_form import suggested
+
+        asked = suggested(read_source(from_issue, str(from_issue)), project.taxonomy())
+        papers, categories, code = (asked.arxiv_id,), (asked.leaf,), asked.code or code
+    if not papers:
+        raise click.UsageError("give the papers' arXiv IDs or URLs (or --from-issue FILE)")
     choose = None if categories else leaf_picker(project, yes)
     with progress("Fetching from arXiv") as update:
         summary = add_papers(

@@ -11,7 +11,7 @@ from vlabib.cli.app import StartedPath, main, services, show
 
 @main.command()
 @click.argument("directory", required=False, type=StartedPath(file_okay=False, path_type=Path))
-@click.option("--title", required=True, help='The survey\'s title, e.g. "Efficient LLM Inference".')
+@click.option("--title", default="", help='The survey\'s title, e.g. "Efficient LLM Inference".')
 @click.option(
     "--from",
     "from_list",
@@ -19,6 +19,11 @@ from vlabib.cli.app import StartedPath, main, services, show
     help="A paper list to start from: its papers and headings come in at once.",
 )
 @click.option("--offline", is_flag=True, help="With --from: use only the list's text.")
+@click.option(
+    "--github",
+    is_flag=True,
+    help="In a survey that exists: add the 'Suggest a paper' issue form and its workflow.",
+)
 @click.pass_context
 def init(
     ctx: click.Context,
@@ -26,6 +31,7 @@ def init(
     title: str,
     from_list: Path | None,
     offline: bool,
+    github: bool,
 ) -> None:
     """Start a new survey in DIRECTORY (default: here).
 
@@ -33,7 +39,8 @@ def init(
     with the paper list's markers, the manuscript skeleton under latex/, a Makefile, a
     GitHub workflow (.github/workflows/vlabib.yml) and .pre-commit-config.yaml; then
     build, check and pdf work at once. Nothing that exists is overwritten. With --from,
-    the list is imported too: its headings take the example taxonomy's place.
+    the list is imported too: its headings take the example taxonomy's place. With
+    --github in a survey that exists: only the issue form and its workflow.
 
     Example: vlabib init --title "Efficient LLM Inference" --from awesome-list.md
     """
@@ -41,6 +48,13 @@ def init(
 
     start: Path = ctx.find_root().obj
     folder = directory if directory is None or directory.is_absolute() else start / directory
+    if github:
+        from vlabib.commands.init import add_github
+
+        show(add_github(folder or start))
+        return
+    if not title:
+        raise click.UsageError("give the survey's title: --title TEXT")
     show(
         scaffold(folder or start, title, from_list=from_list, offline=offline, services=services())
     )

@@ -7,6 +7,7 @@ overwrites: a folder that already holds any of these files is refused whole. Wit
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from vlabib.commands.build import build
 from vlabib.commands.import_list import import_list
 from vlabib.config import Project, nearest_project, parse_settings
 from vlabib.errors import ConfigError
-from vlabib.files import write_all
+from vlabib.files import atomic_write, write_all
 from vlabib.model import Report
 from vlabib.outputs.scaffold import FILES, texts
 from vlabib.remote.services import Services
@@ -81,3 +82,34 @@ def start(
     made = dict.fromkeys(n for n in [*written, *rebuilt] if not n.endswith(" (removed)"))
     lines = [f"wrote {n}" for n in made if n not in gone]
     return Report((*lines, *report.lines), report.notes, report.errors)
+
+
+def add_github(folder: Path) -> Report:
+    """``vlabib init --github``: the 'Suggest a paper' issue form (kept by build) and the
+    workflow that turns a labelled issue into a pull request, in a survey that exists."""
+    project = nearest_project(folder)
+    if project is None:
+        raise ConfigError(f"{folder} is in no survey; run 'vlabib init --title …' first")
+    workflow = project.root / ".github" / "workflows" / "add-paper.yml"
+    lines = []
+    if not workflow.exists():
+        atomic_write(
+            workflow,
+            texts(project.settings.title or "Survey")[".github/workflows/add-paper.yml"],
+            root=project.root,
+        )
+        lines.append("wrote .github/workflows/add-paper.yml")
+    settings = project.root / "vlabib.toml"
+    if not project.settings.issue_form:
+        text = settings.read_text(encoding="utf-8") if settings.is_file() else ""
+        if re.search(r"(?m)^\s*\[", text) or not settings.is_file():
+            raise ConfigError("set issue_form = true in the survey's settings, then run it again")
+        atomic_write(settings, text.rstrip("\n") + "\nissue_form = true\n", root=project.root)
+        lines.append("set issue_form = true in vlabib.toml")
+        project = nearest_project(folder)
+        assert project is not None
+    lines += [f"wrote {name}" for name in build(project)]
+    lines.append(
+        "next: create the label 'add-paper'; labelling a suggestion opens its pull request"
+    )
+    return Report(tuple(lines))

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 
 from vlabib.config import Settings
 from vlabib.model import Paper
-from vlabib.outputs import listing, manuscript, readme, site
+from vlabib.outputs import issue_form, listing, manuscript, readme, site
 from vlabib.outputs.stamp import stamp
 from vlabib.outputs.templating import template
 from vlabib.outputs.view import sections, unique_slugs
@@ -65,6 +65,8 @@ def render(
     for f in manuscript.files(cited, shown, settings, secs, template):
         text = stamp(f.text, "%", sources) if f.owned else f.text
         outputs.append(Output(str(latex / f.path), text, owned=f.owned))
+    if settings.issue_form:
+        outputs.append(Output(issue_form.FORM, stamp(issue_form.form(taxonomy), "#", sources)))
     if settings.site:
         for name, text in site.files(papers, taxonomy, settings, secs, citation).items():
             marked = {".html": "<!--", ".bib": "%"}.get(PurePosixPath(name).suffix)

@@ -22,6 +22,7 @@ FILES = {
     "README.md": "README.md",
     "Makefile": "Makefile",
     ".github/workflows/vlabib.yml": "workflow.yml",
+    ".github/workflows/add-paper.yml": "add-paper.yml",
     ".pre-commit-config.yaml": "pre-commit-config.yaml",
     ".gitignore": "gitignore",
     ".markdownlint-cli2.jsonc": "markdownlint-cli2.jsonc",
