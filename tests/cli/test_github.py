@@ -45,7 +45,7 @@ def workflows(initialised: Path) -> list[Path]:
 @pytest.mark.slow
 def test_every_workflow_passes_the_schemas_and_both_linters(initialised: Path) -> None:
     files = [str(p) for p in workflows(initialised)]
-    assert len(files) == 4  # pages, test; vlabib, add-paper
+    assert len(files) == 5  # pages, release, test; vlabib, add-paper
     schema = [str(BIN / "check-jsonschema"), "--builtin-schema"]
     done = subprocess.run(
         [*schema, "vendor.github-workflows", *files], capture_output=True, text=True
