@@ -40,7 +40,9 @@ def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> Non
     files = sorted(
         str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file() and ".git/" not in str(p)
     )
-    assert files[:9] == [
+    assert files[:11] == [
+        ".github/ISSUE_TEMPLATE/add-paper.yml",
+        ".github/workflows/add-paper.yml",
         ".github/workflows/vlabib.yml",
         ".gitignore",
         ".markdownlint-cli2.jsonc",

@@ -91,10 +91,14 @@ def _figures(secs: Sequence[Section], hide_empty: bool) -> list[_FigureView]:
     return views
 
 
-def _column_spec(extra: int) -> str:
+def _column_spec(extra: int, category: bool = True) -> str:
     """Ragged-right columns that share the width left by the year and the gaps: method,
-    venue and category wide, each extra field an equal part (percentages of that width)."""
-    shares = [40, 22, 38] if not extra else [30, 16, 20, *[34 // extra] * extra]
+    venue and (when shown) category wide, each extra field an equal part (percentages of
+    that width)."""
+    if category:
+        shares = [40, 22, 38] if not extra else [30, 16, 20, *[34 // extra] * extra]
+    else:
+        shares = [60, 40] if not extra else [36, 20, *[44 // extra] * extra]
     gaps = 2 * len(shares)  # a \tabcolsep each side of every gap between columns
     width = rf"\dimexpr(\linewidth-{gaps}\tabcolsep-2em)*{{}}/100\relax"
     # \hspace{0pt}: TeX may hyphenate a cell's first word too (a long header, say).
@@ -113,16 +117,19 @@ def _table(
 ) -> str:
     """An area's methods, a row each: name and cite, venue, year, categories, chosen fields."""
     under = set(taxonomy.leaves_under(area.node.id))
+    # An area that is one leaf would repeat the caption's name on every row: no column.
+    category = len(under) > 1
     extra = [f.replace("_", " ").replace("-", " ").capitalize() for f in fields]
-    columns = ["Method", "Venue", "Year", "Category", *extra]
-    spec = _column_spec(len(fields))
+    columns = ["Method", "Venue", "Year", *(["Category"] if category else []), *extra]
+    spec = _column_spec(len(fields), category)
     rows = []
     for p in area.papers:
-        cats = ", ".join(by_id[c].title_tex for c in p.categories if c in under)
+        cats = [", ".join(by_id[c].title_tex for c in p.categories if c in under)]
         values = [p.extra.get(f, "") for f in fields]
         # A row that opened with "[" would be read as the optional argument of the \\ before.
         label = "{}" + p.label_tex if p.label_tex.startswith("[") else p.label_tex
-        rows.append([f"{label} \\cite{{{p.key}}}", p.venue_tex, str(p.year or ""), cats, *values])
+        cells = [f"{label} \\cite{{{p.key}}}", p.venue_tex, str(p.year or "")]
+        rows.append([*cells, *(cats if category else []), *values])
     return template(
         "table.tex", area=area, rows=rows, columns=columns, spec=spec, header=" & ".join(columns)
     )
