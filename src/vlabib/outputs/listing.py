@@ -96,8 +96,10 @@ def bullet(paper: PaperView, settings: Settings) -> str:
     parts.append(badge(paper) if settings.readme_badges else "")
     notes = paper.note.split(" | ") if paper.note else []
     parts.append(f"— {md_text(notes[0])}" if len(notes) == 1 else "")
-    # Several notes (a task, the datasets, a summary) go under the paper, as lists keep them.
-    below = "".join(f"\n  - {md_text(n)}" for n in notes if len(notes) > 1)
+    # Several notes (a task, the datasets, a summary) each on a line of their own under the
+    # paper's, inside its item (one source line: the paper and what is said of it travel
+    # together through diffs and greps).
+    below = "".join(f"<br>— {md_text(n)}" for n in notes if len(notes) > 1)
     return " ".join(p for p in parts if p) + below
 
 
