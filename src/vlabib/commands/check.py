@@ -84,7 +84,7 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
                 )
             )
         by_eprint.setdefault(eprint, paper) if eprint else None
-    # Near-identical titles among those opening with the same two words (vlabib.neardup).
+    # Titles at most two edits apart and nearly identical (vlabib.neardup).
     titles = [norm_title(latex_to_text(p.title)) for p in papers]
     for i, j in similar_pairs(titles):
         a, b = papers[i], papers[j]
