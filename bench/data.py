@@ -5,6 +5,10 @@ lists under tests/data/ (their first words, so the common openings — "Towards"
 of", "Learning to", "VLA:" — are as common as in real lists, joined to another title's tail),
 and 1 in 200 is a near-duplicate of an earlier one, planted on purpose (check must find them).
 Abstracts have 120–250 words, authors have accents, papers sit in 1–3 leaves.
+
+The adversarial variant (``vocabulary="small"``): titles of 10 words drawn from 20, as in a
+narrow field whose titles share most of their words, so that every title shares most of
+its trigrams with every other; near-duplicates planted the same way.
 """
 
 from __future__ import annotations
@@ -161,18 +165,31 @@ def real_titles() -> list[str]:
     return list(titles)
 
 
-def titles(n: int, rng: random.Random) -> tuple[list[str], int]:
-    """*n* distinct titles and how many are planted near-duplicates."""
-    pool = real_titles()
+# A narrow field's words: every small-vocabulary title is 10 of these.
+SMALL_VOCABULARY = (
+    "efficient vision language action model models for with token pruning robot learning "
+    "via large policy diffusion quantization inference fast a"
+).split()
+
+
+def titles(
+    n: int, rng: random.Random, vocabulary: str = "real"
+) -> tuple[list[str], list[tuple[int, int]]]:
+    """*n* distinct titles and the planted near-duplicates (index of the original, index of
+    the copy)."""
+    pool = real_titles() if vocabulary == "real" else []
     seen: set[str] = set()
     out: list[str] = []
-    planted = 0
+    planted = []
     while len(out) < n:
         if out and rng.random() < 0.005:
-            title = _near_duplicate(rng.choice(out), rng)
-            planted += 1
-        else:
+            source = rng.randrange(len(out))
+            title = _near_duplicate(out[source], rng)
+            planted.append((source, len(out)))
+        elif pool:
             title = _recombined(pool, rng)
+        else:
+            title = " ".join(rng.choice(SMALL_VOCABULARY) for _ in range(10)).capitalize()
         if title in seen:
             title += f" ({len(out)})"
         seen.add(title)
@@ -223,10 +240,10 @@ class Survey:
     bib: str
     markdown: str  # the same papers as a Markdown list (for import)
     ids: list[str]
-    planted: int
+    planted: list[tuple[str, str]]  # the keys of each planted near-duplicate pair
 
 
-def survey(n: int, seed: int = 20251125) -> Survey:
+def survey(n: int, seed: int = 20251125, vocabulary: str = "real") -> Survey:
     from vlabib import bib
     from vlabib.model import Paper
     from vlabib.names import bibtex_name
@@ -236,8 +253,8 @@ def survey(n: int, seed: int = 20251125) -> Survey:
     rng = random.Random(seed)
     taxonomy = load_taxonomy(TAXONOMY, "taxonomy")
     leaves = [leaf.id for leaf in taxonomy.leaves]
-    names, planted = titles(n, rng)
-    vocabulary = [w.lower().strip(":,.") for t in names[:2000] for w in t.split()]
+    names, planted = titles(n, rng, vocabulary)
+    words = [w.lower().strip(":,.") for t in names[:2000] for w in t.split()]
     papers, ids = [], []
     for i, title in enumerate(names):
         key = f"{rng.randint(18, 25):02d}{rng.randint(1, 12):02d}.{i:05d}"
@@ -250,7 +267,7 @@ def survey(n: int, seed: int = 20251125) -> Survey:
             "eprint": key,
             "archiveprefix": "arXiv",
             "url": f"https://arxiv.org/abs/{key}",
-            "abstract": text_to_latex(abstract(rng, vocabulary)),
+            "abstract": text_to_latex(abstract(rng, words)),
             "keywords": ", ".join(sorted(set(rng.sample(leaves, rng.randint(1, 3))))),
         }
         if rng.random() < 0.4:
@@ -259,7 +276,10 @@ def survey(n: int, seed: int = 20251125) -> Survey:
             fields["code"] = f"https://github.com/lab{i}/repo{i}"
         papers.append(Paper(key, "misc", fields))
     return Survey(
-        bib.write_string(papers), "".join(_markdown(taxonomy, papers, names)), ids, planted
+        bib.write_string(papers),
+        "".join(_markdown(taxonomy, papers, names)),
+        ids,
+        [(ids[a], ids[b]) for a, b in planted],
     )
 
 

@@ -15,6 +15,7 @@ import argparse
 import itertools
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -123,18 +124,32 @@ def project(work: Path, bib_text: str) -> None:
     (work / "vlabib.toml").write_text('bib = "refs/papers.bib"\n')
 
 
+# Planted near-duplicates found, per data set and size: (found, planted).
+RECALL: dict[str, tuple[int, int]] = {}
+
+
+def recall(work: Path, survey: data.Survey, name: str) -> None:
+    """Run check once and count the planted near-duplicate pairs it names."""
+    check = subprocess.run([VLABIB, "check"], cwd=work, capture_output=True, text=True)
+    reported = {
+        frozenset(m.groups())
+        for m in re.finditer(r"entry (\S+) has nearly the same title as (\S+);", check.stderr)
+    }
+    found = sum(frozenset(pair) in reported for pair in survey.planted)
+    RECALL[name] = (found, len(survey.planted))
+    print(
+        f"# {name}: {len(survey.bib) / 2**20:.1f} MiB bib; {len(survey.planted)} near-duplicate "
+        f"titles planted, check names {found} of them (and {len(reported) - found} other pairs)",
+        flush=True,
+    )
+
+
 def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | None]:
     survey = data.survey(n)
     work = tmp / f"n{n}"
     project(work, survey.bib)
     subprocess.run([VLABIB, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
-    check = subprocess.run([VLABIB, "check"], cwd=work, capture_output=True, text=True)
-    found = check.stderr.count("nearly the same title")
-    print(
-        f"# {n:,} papers: {len(survey.bib) / 2**20:.1f} MiB bib; {survey.planted} near-duplicate "
-        f"titles planted, check reports {found}",
-        flush=True,
-    )
+    recall(work, survey, f"{n:,} papers")
     rows: dict[str, tuple[float, float] | None] = {}
     for command in ("fmt", "build", "check", "list"):
         # check exits 1: it finds the planted duplicates, as it must. "cold": nothing
@@ -164,6 +179,51 @@ def bench_size(n: int, runs: int, tmp: Path) -> dict[str, tuple[float, float] | 
     )
     shutil.rmtree(work)
     return rows
+
+
+SMALL_SIZES = (2000, 4000, 8000, 10000)
+
+
+def bench_small_vocabulary(tmp: Path, runs: int) -> dict[int, dict[str, float]]:
+    """check against bibtexparser on titles of 10 words from a 20-word vocabulary, where a
+    near-duplicate search that compares titles by their shared trigrams goes quadratic."""
+    table = {}
+    for n in SMALL_SIZES:
+        survey = data.survey(n, vocabulary="small")
+        work = tmp / f"small{n}"
+        project(work, survey.bib)
+        subprocess.run([VLABIB, "build"], cwd=work, check=True, stdout=subprocess.DEVNULL)
+        recall(work, survey, f"{n:,} papers, small vocabulary")
+        row = {"check": measure([VLABIB, "check"], work, runs, ok=(0, 1), cold=True)}
+        src = work / "refs" / "papers.bib"
+        for name in ("bibtexparser", "bibtexparser (in place)"):
+            (work / f"peer_{name}.py").write_text(PEERS[name])
+            row[name] = measure(
+                [sys.executable, f"peer_{name}.py", str(src), "out.bib"], work, runs, timeout=600
+            )
+        table[n] = {k: v[0] for k, v in row.items() if v}
+        shutil.rmtree(work)
+    return table
+
+
+def doublings(table: dict[int, dict[str, float]]) -> dict[int, float]:
+    """check's growth from n/2 to n, for each n whose half was measured too."""
+    return {n: table[n]["check"] / table[n // 2]["check"] for n in table if n // 2 in table}
+
+
+def print_small_vocabulary(table: dict[int, dict[str, float]]) -> None:
+    growth = doublings(table)
+    print()
+    print("check (cold) on titles of 10 words from a 20-word vocabulary:")
+    print()
+    print("| papers | check | per doubling | bibtexparser | in place | check / bibtexparser |")
+    print("|-------:|------:|-------------:|-------------:|---------:|---------------------:|")
+    for n, row in table.items():
+        grew = f"{growth[n]:.2f}x" if n in growth else "—"
+        print(
+            f"| {n:,} | {row['check']:.2f} s | {grew} | {row['bibtexparser']:.2f} s | "
+            f"{row['bibtexparser (in place)']:.2f} s | {row['check'] / row['bibtexparser']:.2f} |"
+        )
 
 
 def bench_import(tmp: Path, runs: int) -> tuple[float, float] | None:
@@ -235,6 +295,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         table = {n: bench_size(n, runs.get(n, 1), tmp) for n in sizes}
+        small = bench_small_vocabulary(tmp, 3)
         imported = bench_import(tmp, 3)
         added = bench_add(tmp, args.delay)
         (tmp / "help").mkdir()
@@ -253,6 +314,7 @@ def main() -> None:
         cells = [table[n][name] for n in sizes]
         growth = [f"{b[0] / a[0]:.1f}x" for a, b in itertools.pairwise(cells) if a and b]
         print(fmt_row(name, cells) + f" {', '.join(growth):>14} |")
+    print_small_vocabulary(small)
     print()
     print(f"import --offline, 5,000-paper list: {imported[0]:.2f} s, {imported[1]:.0f} MB")  # type: ignore[index]
     print(
@@ -269,8 +331,28 @@ def main() -> None:
     print()
     suggest.report(placed)
     targets(
-        table, sizes, help_time[0], added, args.delay, (*placed["vlabib suggest"], suggest_time[0])
+        table,
+        sizes,
+        help_time[0],
+        added,
+        args.delay,
+        (*placed["vlabib suggest"], suggest_time[0]),
+        small,
     )
+
+
+def small_vocabulary_targets(small: dict[int, dict[str, float]]) -> list[tuple[str, float, float]]:
+    """check grows at most 2.2x per doubling and stays at or below bibtexparser at 8k, 10k."""
+    checks = [
+        (f"small vocabulary: check {n // 2:,} -> {n:,}", grew, 2.2)
+        for n, grew in doublings(small).items()
+    ]
+    checks += [
+        (f"small vocabulary {n:,}: check / bibtexparser", row["check"] / row["bibtexparser"], 1.0)
+        for n, row in small.items()
+        if n >= 8000
+    ]
+    return checks
 
 
 def targets(
@@ -280,8 +362,9 @@ def targets(
     added: tuple[float, float, int, float],
     delay: float,
     placed: tuple[float, float, float],
+    small: dict[int, dict[str, float]],
 ) -> None:
-    checks: list[tuple[str, float, float]] = []
+    checks = small_vocabulary_targets(small)
     if 10000 in table:
         t = {k: v[0] for k, v in table[10000].items() if v}
         checks += [
@@ -336,6 +419,11 @@ def targets(
     rows += [
         ("suggest: right leaf first (LOO)", placed[0], ">= 0.60", placed[0] >= 0.60),
         ("suggest: right leaf in top three (LOO)", placed[1], ">= 0.85", placed[1] >= 0.85),
+    ]
+    rows += [
+        (f"near-duplicates found: {name}", found / planted, ">= 1", found == planted)
+        for name, (found, planted) in RECALL.items()
+        if planted
     ]
     for name, value, limit_text, met in rows:
         failed |= not met

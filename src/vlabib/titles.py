@@ -21,6 +21,7 @@ def norm_title(title: str) -> str:
 
 
 _NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w-]*")
+_DIGIT_RE = re.compile(r"\d")
 # Capitalised words every title in the field uses: no paper's name.
 _COMMON_CAPS = frozenset(
     "AI LLM VLM VLA MLLM RL ML DL NLP CV RNN CNN GNN GAN LSTM MLP KV GPU CPU TPU SOTA API "
@@ -31,8 +32,12 @@ _COMMON_CAPS = frozenset(
 def _is_name(word: str) -> bool:
     """A word written as a name: an inner capital or a digit, or four capitals; not a
     hyphenated word with a lower-case part ("DETR-based", "Multi-State" counts as words)."""
+    if len(word) < 3 or not word[0].isalpha():
+        return False
+    if word[1:].islower() and not _DIGIT_RE.search(word):
+        return False  # most words: no capital after the first letter, no digit
     parts = word.split("-")
-    if any(p[:1].islower() for p in parts[1:]) or len(word) < 3 or not word[0].isalpha():
+    if any(p[:1].islower() for p in parts[1:]):
         return False
     inner = any(any(c.isupper() for c in p[1:]) and any(c.islower() for c in p) for p in parts)
     digit = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
