@@ -63,9 +63,15 @@ class Settings:
     main: str = "main.tex"
     #: A GitHub issue form for suggesting a paper, its category menu kept current by build.
     issue_form: bool = False
+    #: The manuscript's document class, for the main file a new survey gets: "article",
+    #: "acmart" (ACM's journals, such as CSUR) or "ieeetran" (IEEE's, such as TPAMI).
+    document_class: str = "article"
     #: Write a main file and a prose file per taxonomy node when missing (a manuscript
     #: adopted with 'vlabib import REFS.bib' has its own: false).
     skeleton: bool = True
+
+
+DOCUMENT_CLASSES = ("article", "acmart", "ieeetran")
 
 
 @dataclass(frozen=True)
@@ -239,6 +245,7 @@ _RULES: dict[str, Rule] = {
     "order": _choice("newest", "oldest", "title", "list"),
     "pin_recommended": _flag,
     "empty_leaves": _choice("show", "hide"),
+    "document_class": _choice(*DOCUMENT_CLASSES),
     "cite_prefix": _cite_prefix,
     "skip_headings": _strings(),
     "table_fields": _strings(r"[a-z][a-z0-9_-]*", "a bib field name"),

@@ -69,6 +69,29 @@ def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> Non
     assert run("pdf").exit_code == 0
 
 
+@pytest.mark.tex
+@pytest.mark.parametrize(
+    ("cls", "line"), [("acmart", "[acmsmall,nonacm]{acmart}"), ("ieeetran", "[journal]{IEEEtran}")]
+)
+def test_init_in_a_publishers_class(tmp_path: Path, cls: str, line: str) -> None:
+    """--class: the setting, a main file in that class, a PDF at once."""
+    folder = tmp_path / "survey"
+    folder.mkdir()
+    done = init(folder, "--title", TITLE, "--class", cls)
+    assert done.returncode == 0, done.stderr
+    settings = tomllib.loads((folder / "vlabib.toml").read_text())
+    assert settings["document_class"] == cls
+    assert f"\\documentclass{line}" in (folder / "latex" / "main.tex").read_text()
+    assert runner(folder)("pdf").exit_code == 0
+
+
+def test_init_refuses_a_class_it_does_not_know(tmp_path: Path) -> None:
+    done = init(tmp_path, "--title", TITLE, "--class", "neurips")
+    assert done.returncode == 2
+    assert "'neurips' is not one of 'article', 'acmart', 'ieeetran'" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 EXAMPLE_STUBS = ["benchmarks", "first-family", "methods", "second-family", "surveys"]
 KV_LIST = DATA / "lists-wild" / "02-October2001-Awesome-KV-Cache-Compression.md"
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from vlabib.cli.app import StartedPath, main, services, show
+from vlabib.config import DOCUMENT_CLASSES
 
 
 @main.command()
@@ -20,6 +21,15 @@ from vlabib.cli.app import StartedPath, main, services, show
 )
 @click.option("--offline", is_flag=True, help="With --from: use only the list's text.")
 @click.option(
+    "--class",
+    "document_class",
+    type=click.Choice(DOCUMENT_CLASSES),
+    default="article",
+    show_default=True,
+    help="The manuscript's document class: acmart for ACM's journals (CSUR), ieeetran for "
+    "IEEE's (TPAMI).",
+)
+@click.option(
     "--github",
     is_flag=True,
     help="In a survey that exists: add the 'Suggest a paper' issue form and its workflow.",
@@ -31,6 +41,7 @@ def init(
     title: str,
     from_list: Path | None,
     offline: bool,
+    document_class: str,
     github: bool,
 ) -> None:
     """Start a new survey in DIRECTORY (default: here).
@@ -56,5 +67,12 @@ def init(
     if not title:
         raise click.UsageError("give the survey's title: --title TEXT")
     show(
-        scaffold(folder or start, title, from_list=from_list, offline=offline, services=services())
+        scaffold(
+            folder or start,
+            title,
+            from_list=from_list,
+            offline=offline,
+            services=services(),
+            document_class=document_class,
+        )
     )

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vlabib.commands.build import build
 from vlabib.commands.import_list import import_list
-from vlabib.config import Project, nearest_project, parse_settings
+from vlabib.config import DOCUMENT_CLASSES, Project, nearest_project, parse_settings
 from vlabib.errors import ConfigError
 from vlabib.files import atomic_write, write_all
 from vlabib.model import Report
@@ -22,8 +22,9 @@ from vlabib.remote.services import Services
 from vlabib.taxonomy import parse_taxonomy
 
 
-def init(folder: Path, title: str) -> list[str]:
-    """Write a new survey into *folder*; the files written, relative to it."""
+def init(folder: Path, title: str, document_class: str = "article") -> list[str]:
+    """Write a new survey into *folder*, its manuscript in *document_class*; the files
+    written, relative to it."""
     title = " ".join(title.split())
     if not title or len(title) > 200 or not title.isprintable():
         raise ConfigError("--title must be the survey's title: 1 to 200 printable characters")
@@ -40,7 +41,11 @@ def init(folder: Path, title: str) -> list[str]:
             f"{folder} is inside the survey at {outer.root}; one survey per tree "
             "(nothing was written)"
         )
-    files = texts(title)
+    if document_class not in DOCUMENT_CLASSES:
+        raise ConfigError(
+            f"--class must be one of {', '.join(DOCUMENT_CLASSES)}, not {document_class!r}"
+        )
+    files = texts(title, document_class)
     # What is written must read back: checked before anything is written.
     settings = parse_settings(tomllib.loads(files["vlabib.toml"]), "vlabib.toml")
     taxonomy = next(name for name in files if name.endswith("taxonomy.toml"))
@@ -57,10 +62,11 @@ def start(
     from_list: Path | None = None,
     offline: bool = False,
     services: Services | None = None,
+    document_class: str = "article",
 ) -> Report:
     """``vlabib init``: a new survey in *folder*; with *from_list*, that list imported into
     it (its headings replace the example taxonomy) and everything built again."""
-    written = init(folder, title)
+    written = init(folder, title, document_class)
     project = nearest_project(folder)
     assert project is not None
     if from_list is None:

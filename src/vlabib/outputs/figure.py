@@ -25,8 +25,11 @@ PALETTE = (
     "magenta!70!black",
     "olive!85!black",
 )
-# Widths are fractions of \linewidth, so the figure fits any text width. Calibrated on a
-# 10 pt article (469 pt wide, 550 pt high) with Times at \footnotesize.
+# Widths are fractions of \linewidth, so the figure fits any text width; the root, the gaps
+# and the margin are fixed lengths, taken from the methods' box (acmart's one column is
+# 100 pt narrower than article's two). Calibrated on a 10 pt article (469 pt wide, 550 pt
+# high) with Times at \footnotesize.
+WIDTH_PT = 469.0
 CHARS = 118  # characters a full line holds
 ROOT = 0.056  # the rotated root and the fork beside it
 GAP = 0.031  # a level's l sep, inner seps and rules
@@ -63,6 +66,11 @@ class Figure:
         """What is left of the line for the methods of a leaf at *depth*."""
         used = ROOT + sum(self.widths[:depth]) + GAP * (depth + 1) + SAFETY
         return round(1 - used, 3)
+
+    def methods_width_tex(self, depth: int) -> str:
+        """The same as a length: the rest of the line less the fixed lengths."""
+        fixed = (ROOT + GAP * (depth + 1) + SAFETY) * WIDTH_PT
+        return f"{round(1 - sum(self.widths[:depth]), 3)}\\linewidth-{fixed:.1f}pt"
 
 
 def _methods(section: Section) -> str:
@@ -250,7 +258,7 @@ def forest(fig: Figure) -> str:
             width = fig.methods_width(box.depth)
             lines.append(
                 f"{pad}  [{{{shown_methods(box, width)}}}, vlapapers={box.colour}, "
-                f"text width={width}\\linewidth]"
+                f"text width={{{fig.methods_width_tex(box.depth)}}}]"
             )
         for child in box.children:
             visit(child)

@@ -152,7 +152,9 @@ def files(
             "taxonomy.tex", figures=_figures(secs, settings.empty_leaves == "hide")
         ),
         "cites.tex": template("cites.tex", sections=secs, cite_lists=_cite_lists(papers, secs)),
-        "references.bib": bib.write_string(exported(papers)),
+        "references.bib": bib.write_string(
+            exported(papers, eprint_style=settings.document_class == "acmart")
+        ),
         "body.tex": template("body.tex", sections=secs, heading=heading),
         # plainnat, able to tell apart more than 26 references with one author-year label
         "vlabibnat.bst": (files_of("vlabib.outputs") / "templates" / "vlabibnat.bst").read_text(
@@ -167,7 +169,7 @@ def files(
     if not settings.skeleton:
         return out
     title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
-    main = template("main.tex", root=secs[0], title=title)
+    main = template("main.tex", root=secs[0], title=title, cls=settings.document_class)
     out.append(File(settings.main, for_pdflatex(main), owned=False))
     for s in secs[1:]:
         stub = for_pdflatex(template("section.tex", s=s))
@@ -198,12 +200,15 @@ def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
     return short, " ".join(names), str(paper.year or ""), paper.key
 
 
-def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]:
+def exported(
+    papers: Sequence[Paper], *, ascii_only: bool = True, eprint_style: bool = False
+) -> list[Paper]:
     """The manuscript's bib: vlabib's own fields out; a published paper an @inproceedings or
     @article with its venue in booktitle or journal, dated by the venue's year alone; a
     preprint "arXiv preprint arXiv:ID" (howpublished), dated by its year; ASCII
     only (see :func:`~vlabib.tex.encode.for_pdflatex`; *ascii_only* False keeps UTF-8, for readers
-    who copy an entry), compounds braced whole ({VLA-Adapter})."""
+    who copy an entry), compounds braced whole ({VLA-Adapter}). An *eprint_style* (ACM's)
+    prints the arXiv ID from ``eprint`` itself: no howpublished then, or it says it twice."""
     out = []
     for paper in papers:
         changes: dict[str, str | None] = {name: None for name in PRIVATE_FIELDS}
@@ -214,7 +219,12 @@ def exported(papers: Sequence[Paper], *, ascii_only: bool = True) -> list[Paper]
             changes["journal" if kind == "article" else "booktitle"] = name
             changes["year"] = str(year) if year else paper.get("year") or None
             changes["month"] = None
-        elif paper.type == "misc" and paper.arxiv_id and not paper.get("howpublished"):
+        elif (
+            paper.type == "misc"
+            and paper.arxiv_id
+            and not paper.get("howpublished")
+            and not eprint_style
+        ):
             # A preprint as ML surveys cite it: "arXiv preprint arXiv:2406.09246, 2024".
             changes["howpublished"] = f"arXiv preprint arXiv:{paper.arxiv_id}"
             changes["month"] = None

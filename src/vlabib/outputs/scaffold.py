@@ -81,8 +81,9 @@ def requirement(origin: dict[str, object], version: str) -> str:
     return f"vlabib=={version}"
 
 
-def _values(title: str) -> dict[str, str]:
+def _values(title: str, document_class: str = "article") -> dict[str, str]:
     return {
+        "document_class": document_class,
         "install": install_requirement(),
         "title": md_text(title),
         "title_toml": toml_string(title),
@@ -100,10 +101,10 @@ def readme(title: str) -> str:
     return latex_environment().get_template("init/README.md").render(**_values(title))
 
 
-def texts(title: str) -> dict[str, str]:
+def texts(title: str, document_class: str = "article") -> dict[str, str]:
     """Every file init writes, by its path in the survey."""
     env = latex_environment()
-    values = _values(title)
+    values = _values(title, document_class)
     return {
         name: env.get_template(f"init/{source}").render(**values) if source else ""
         for name, source in FILES.items()
