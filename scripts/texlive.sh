@@ -11,7 +11,7 @@ set -euo pipefail
 packages=(texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures
   texlive-fonts-recommended lmodern cm-super-minimal latex-cjk-chinese
   latex-cjk-chinese-arphic-gbsn00lp latexmk)
-files=(forest.sty array.sty booktabs.sty supertabular.sty natbib.sty hyperref.sty xcolor.sty
+files=(forest.sty array.sty booktabs.sty supertabular.sty needspace.sty natbib.sty hyperref.sty xcolor.sty
   mathptmx.sty lmodern.sty CJKutf8.sty c70gbsn.fd plainnat.bst)
 if [ "${1:-}" = "--tests" ]; then
   packages+=(texlive-bibtex-extra poppler-utils)
