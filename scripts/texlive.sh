@@ -7,12 +7,14 @@
 set -euo pipefail
 
 # lmodern and cm-super-minimal: Type 1 fonts, so no PDF holds a bitmap (Type 3) font;
-# latex-cjk-*: CJKutf8 and a Type 1 Chinese font, for CJK titles and names.
+# latex-cjk-*, texlive-lang-korean: CJKutf8 and Type 1 fonts for CJK titles and names:
+# Arphic's GB Song (Chinese), Wadalab's Mincho (Japanese), Nanum Myeongjo (Korean).
 packages=(texlive-latex-base texlive-latex-recommended texlive-latex-extra texlive-pictures
   texlive-fonts-recommended lmodern cm-super-minimal latex-cjk-chinese
-  latex-cjk-chinese-arphic-gbsn00lp latexmk)
+  latex-cjk-chinese-arphic-gbsn00lp latex-cjk-japanese latex-cjk-japanese-wadalab
+  texlive-lang-korean latexmk)
 files=(forest.sty array.sty booktabs.sty supertabular.sty needspace.sty natbib.sty hyperref.sty xcolor.sty
-  mathptmx.sty lmodern.sty CJKutf8.sty c70gbsn.fd plainnat.bst)
+  mathptmx.sty lmodern.sty CJKutf8.sty c70gbsn.fd c70min.fd c70nanummj.fd plainnat.bst)
 if [ "${1:-}" = "--tests" ]; then
   packages+=(texlive-bibtex-extra poppler-utils)
   files+=(biblatex.sty)

@@ -125,6 +125,46 @@ def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.M
     )
 
 
+EVERY_SCRIPT = {
+    "2501.00011": ("視覚言語モデルの効率化に関する調査", "山田 太郎 and 佐藤 花子"),
+    "2501.00012": ("시각 언어 행동 모델의 효율화", "김민준 and Lee Ji-woo"),
+    "2501.00013": ("韓國語와 漢字: 視覚 Models", "Park Seo-yeon"),
+    "2501.00014": ("A Rare 𠀋 Character", "Wei Li"),
+}
+
+
+@pytest.mark.tex
+def test_japanese_and_korean_print_and_what_cannot_is_named(
+    run: Run, survey: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kanji and kana in a Japanese font, Hangul in a Korean one, Hanja and Japanese-only
+    kanji where a font has them; a character no font has is named by add and by check, with
+    the paper's key, and left out of the PDF, never a missing-character gap."""
+    entries = {
+        k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in EVERY_SCRIPT.items()
+    }
+    with FakeArxiv(entries) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        added = run("add", *EVERY_SCRIPT, "-c", "evaluation")
+    assert added.exit_code == 0, added.output
+    left_out = "shown in the README, left out of the PDF"
+    assert added.stderr == f"2501.00014: title: 𠀋 {left_out} (pdflatex has no font for it)\n"
+    assert run("build").exit_code == 0
+    rare = next(p for p in bib.load(survey / "refs" / "papers.bib") if p.key == "2501.00014")
+    check = run("check")
+    assert [line for line in check.stderr.splitlines() if left_out in line] == [
+        f"Warning: refs/papers.bib:{rare.line}: entry 2501.00014: title: 𠀋 (U+2000B) "
+        f"{left_out} (no font pdflatex has prints it)"
+    ]
+    log, _blg, text = compile_pdf(survey / "latex")
+    assert "Missing character" not in log
+    assert "Type 3" not in font_types(survey / "latex" / "main.pdf")
+    flat = "".join(text.split())
+    for title, authors in EVERY_SCRIPT.values():
+        for part in (title.replace("𠀋", ""), *authors.split(" and ")):
+            assert "".join(part.split()).lower() in flat.lower(), part
+
+
 @pytest.mark.tex
 def test_tables_show_the_fields_the_survey_names(survey: Path, run: Run) -> None:
     """A survey compares methods by its own attributes: name bib fields, get columns."""

@@ -19,6 +19,7 @@ from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
 from vlabib.outputs.manuscript import SECTIONS, is_untouched_stub
 from vlabib.taxonomy import Taxonomy, category_problems
+from vlabib.tex.encode import pdf_missing
 from vlabib.tex.read import Reference, latex_to_text, references
 from vlabib.tex.tools import runnable_files
 from vlabib.titles import norm_title
@@ -47,6 +48,7 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no year", warning=True)
             )
+        problems += _unprintable(paper, path)
         if not paper.get("url") and "ids" not in paper.fields:  # adopted: as its bib had it
             problems.append(
                 Problem(path, paper.line, f"entry {paper.key} has no url; add url = {{https://…}}")
@@ -56,6 +58,26 @@ def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> l
     if line:
         problems.append(Problem(path, line, "not in canonical format; run 'vlabib fmt'"))
     return sorted(problems)
+
+
+def _unprintable(paper: Paper, path: str) -> list[Problem]:
+    """A warning for each field whose characters no font of the PDF has."""
+    return [
+        Problem(
+            path,
+            paper.line,
+            f"entry {paper.key}: {name}: {_named(missing)} shown in the README, left out of "
+            "the PDF (no font pdflatex has prints it)",
+            warning=True,
+        )
+        for name in ("title", "author")
+        if (missing := pdf_missing(paper.get(name)))
+    ]
+
+
+def _named(chars: list[str]) -> str:
+    """Characters as a reader can find them: each with its code point."""
+    return ", ".join(f"{ch} (U+{ord(ch):04X})" for ch in dict.fromkeys(chars))
 
 
 def _unfilled(papers: list[Paper]) -> str:

@@ -157,18 +157,79 @@ def _other(ch: str) -> tuple[Kind, str]:
     return "raw", ch
 
 
-# Scripts the manuscript prints through CJKutf8 and its Arphic GB font.
+# Scripts the manuscript prints through CJKutf8: Han, kana, bopomofo, Hangul, punctuation.
 _CJK_RANGES = (
-    (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x312F), (0x31F0, 0x31FF),
-    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE30, 0xFE4F), (0xFF00, 0xFFEF),
-    (0x20000, 0x2FA1F),
+    (0x1100, 0x11FF), (0x2E80, 0x2FDF), (0x3000, 0x303F), (0x3040, 0x30FF), (0x3100, 0x318F),
+    (0x31F0, 0x31FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xAC00, 0xD7AF), (0xF900, 0xFAFF),
+    (0xFE30, 0xFE4F), (0xFF00, 0xFFEF), (0x20000, 0x2FA1F),
 )  # fmt: skip
+_KANA = ((0x3040, 0x30FF), (0x31F0, 0x31FF))
+_HANGUL = ((0x1100, 0x11FF), (0x3130, 0x318F), (0xAC00, 0xD7AF))
+# The CJK fonts the manuscript prints with (CJKutf8, Type 1, from Debian's TeX packages), by
+# what each has: the Unicode pages of its subfont files (a character on a page with no file
+# stops pdflatex), and within them the character set its glyphs cover (Python's codec for
+# that set says whether a character is in it). Arphic's GB Song: GB 2312; DNP (Wadalab)
+# Mincho: JIS X 0208; Nanum Myeongjo: every Hangul syllable and KS X 1001's other Korean.
+_PAGES = {
+    "zh": {0x00, 0x01, 0x02, 0x03, 0x04, 0x20, 0x21, 0x22, 0x23, 0x24, 0x25, 0x26, 0x30, 0x31,
+           0x32, *range(0x4E, 0x9D), 0x9E, 0x9F, 0xFE, 0xFF},
+    "ja": set(range(0x100)),  # its subfonts are by JIS row, not Unicode page: the set decides
+    "ko": {0x00, 0x01, 0x02, 0x03, 0x04, *range(0x20, 0x28), 0x30, 0x31, 0x32, 0x33,
+           *range(0xAC, 0xD8), 0xFF},
+}  # fmt: skip
+_CHARSET = {"zh": "gb2312", "ja": "euc_jp", "ko": "euc_kr"}
 
 
 def is_cjk(ch: str) -> bool:
-    """Han characters, kana, bopomofo and CJK punctuation."""
+    """Han characters, kana, bopomofo, Hangul and CJK punctuation."""
     cp = ord(ch)
     return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+
+
+def _in(ch: str, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(lo <= ord(ch) <= hi for lo, hi in ranges)
+
+
+def _covers(font: str, ch: str) -> bool:
+    cp = ord(ch)
+    if cp > 0xFFFF or cp >> 8 not in _PAGES[font]:
+        return False
+    if font == "ko" and 0xAC00 <= cp <= 0xD7A3:
+        return True
+    try:
+        ch.encode(_CHARSET[font])
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _preferred(run: str) -> str:
+    if any(_in(ch, _HANGUL) for ch in run):
+        return "ko"
+    if any(_in(ch, _KANA) or (not _covers("zh", ch) and _covers("ja", ch)) for ch in run):
+        return "ja"
+    return "zh"
+
+
+def cjk_fonts(run: str) -> list[tuple[str, str]]:
+    """A run of CJK text in the pieces each font prints: the run's own font (Korean for
+    Hangul, Japanese for kana or a kanji only the Japanese font has, else Chinese), another
+    for a character it lacks; ``""`` for a character no font has.
+
+    >>> cjk_fonts("中文"), cjk_fonts("視覚言語モデル"), cjk_fonts("시각")
+    ([('zh', '中文')], [('ja', '視覚言語モデル')], [('ko', '시각')])
+    >>> cjk_fonts("한국語𠀋")
+    [('ko', '한국'), ('ja', '語'), ('', '𠀋')]
+    """
+    own = _preferred(run)
+    pieces: list[tuple[str, str]] = []
+    for ch in run:
+        font = next((f for f in (own, "zh", "ja", "ko") if _covers(f, ch)), "")
+        if pieces and pieces[-1][0] == font:
+            pieces[-1] = (font, pieces[-1][1] + ch)
+        else:
+            pieces.append((font, ch))
+    return pieces
 
 
 def _inverse() -> dict[str, str]:

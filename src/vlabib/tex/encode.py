@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vlabib.tex.allow import is_safe_math
-from vlabib.tex.chars import MATH, char_latex, is_cjk
+from vlabib.tex.chars import MATH, char_latex, cjk_fonts, is_cjk
 
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 _MATH_RE = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
@@ -76,8 +77,7 @@ def encode(
     if dropped:
         latex = " ".join(latex.split())
     shown = tuple(c for c in dropped if unicodedata.category(c) not in ("Mn", "Me", "Cf", "Cc"))
-    missing = tuple(c for c in latex if not c.isascii() and not _printable(c))
-    return Latex(latex, shown, literal, missing)
+    return Latex(latex, shown, literal, tuple(pdf_missing(latex)))
 
 
 def text_to_latex(
@@ -216,9 +216,44 @@ def encode_non_ascii(latex: str) -> str:
     return "".join(out)
 
 
-def _printable(ch: str) -> bool:
-    """Whether the manuscript prints *ch*: spelled in LaTeX, or CJK through CJKutf8."""
-    return is_cjk(ch) or char_latex(ch)[0] in ("text", "math")
+def _runs(text: str) -> Iterator[tuple[bool, str]]:
+    """The text in runs: (True, a run of CJK characters) or (False, one other character)."""
+    run = ""
+    for ch in text:
+        if is_cjk(ch):
+            run += ch
+            continue
+        if run:
+            yield True, run
+            run = ""
+        yield False, ch
+    if run:
+        yield True, run
+
+
+def _cjk_latex(font: str, text: str, bibtex: bool) -> str:
+    """CJK text in its font's macro (\\vlacjk for Chinese, \\vlacjkja, \\vlacjkko); for
+    BibTeX in TeX's ``^^`` byte notation, braced, so BibTeX passes it through as it is."""
+    macro = r"\vlacjk" + ("" if font == "zh" else font)
+    if not bibtex:
+        return macro + "{" + text + "}"
+    return "{" + macro + "{" + "".join(f"^^{b:02x}" for b in text.encode("utf-8")) + "}}"
+
+
+def pdf_missing(text: str) -> list[str]:
+    """The characters of *text* the PDF leaves out: no pdflatex font has them (emoji, other
+    scripts, a CJK character none of the CJK fonts has).
+
+    >>> pdf_missing("Müller: 中文 視覚モデル 시각 🤖 𠀋𠀋")
+    ['🤖', '𠀋', '𠀋']
+    """
+    missing = []
+    for cjk, run in _runs(text):
+        if cjk:
+            missing += [ch for font, text in cjk_fonts(run) if not font for ch in text]
+        elif not run.isascii() and char_latex(run)[0] not in ("text", "math"):
+            missing.append(run)
+    return missing
 
 
 def for_pdflatex(latex: str, *, bibtex: bool = False) -> str:
@@ -231,32 +266,23 @@ def for_pdflatex(latex: str, *, bibtex: bool = False) -> str:
     M{\"u}ller: \vlacjk{中文} robots
     >>> print(for_pdflatex("中文", bibtex=True))
     {\vlacjk{^^e4^^b8^^ad^^e6^^96^^87}}
+    >>> print(for_pdflatex("視覚モデル and 시각"))
+    \vlacjkja{視覚モデル} and \vlacjkko{시각}
     """
     if latex.isascii():
         return latex
     out: list[str] = []
-    run: list[str] = []
-
-    def flush() -> None:
-        if run:
-            text = "".join(run)
-            if bibtex:
-                text = "".join(f"^^{b:02x}" for b in text.encode("utf-8"))
-                out.append(r"{\vlacjk{" + text + "}}")
-            else:
-                out.append(r"\vlacjk{" + text + "}")
-            run.clear()
-
     left_out = False
-    for ch in encode_non_ascii(latex):
-        if ch.isascii():
-            flush()
-            if not (left_out and ch == " " and out and out[-1].endswith(" ")):
-                out.append(ch)
+    for cjk, run in _runs(encode_non_ascii(latex)):
+        if cjk:
+            for font, text in cjk_fonts(run):
+                if font:
+                    out.append(_cjk_latex(font, text, bibtex))
             left_out = False
-        elif is_cjk(ch):
-            run.append(ch)
+        elif run.isascii():
+            if not (left_out and run == " " and out and out[-1].endswith(" ")):
+                out.append(run)
+            left_out = False
         else:
             left_out = True
-    flush()
     return "".join(out)
