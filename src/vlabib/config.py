@@ -49,6 +49,10 @@ class Settings:
     skip_headings: tuple[str, ...] = ()
     #: Bib fields the manuscript's tables show beside method, venue, year and category.
     table_fields: tuple[str, ...] = ()
+    #: Which papers a crowded leaf of the taxonomy figure names first (the rest: "and N
+    #: more"): "order" (the list's), "recommended" (⭐ first), "venue" (published first),
+    #: "oldest" or "newest". A paper's own ``figure = {yes}`` puts it first, ``{no}`` never.
+    figure_pick: str = "order"
     #: Empty leaves in the taxonomy figure: "show" (dashed) or "hide".
     empty_leaves: str = "show"
     #: The manuscript's macros: \\PREFIXcite{NODE} and \\PREFIXcount{NODE}.
@@ -245,6 +249,7 @@ _RULES: dict[str, Rule] = {
     "order": _choice("newest", "oldest", "title", "list"),
     "pin_recommended": _flag,
     "empty_leaves": _choice("show", "hide"),
+    "figure_pick": _choice("order", "recommended", "venue", "oldest", "newest"),
     "document_class": _choice(*DOCUMENT_CLASSES),
     "cite_prefix": _cite_prefix,
     "skip_headings": _strings(),

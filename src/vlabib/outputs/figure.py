@@ -120,14 +120,46 @@ def _items(box: Box) -> Iterator[tuple[str, int]]:
     box shows a few lines of a leaf that may hold thousands of papers)."""
     if box.listing:
         return ((name, len(name) + 2) for name in box.listing)
-    return ((f"{p.label_tex}~\\cite{{{p.key}}}", len(p.label_tex) + 7) for p in box.section.papers)
+    return (
+        (f"{p.label_tex}~\\cite{{{p.key}}}", len(p.label_tex) + 7)
+        for p in box.section.papers
+        if in_figure(p)
+    )
+
+
+def in_figure(paper: PaperView) -> bool:
+    """Whether the figure may name *paper*: not when its entry says ``figure = {no}``."""
+    return paper.paper.get("figure").strip().lower() not in ("no", "false")
+
+
+
+def figure_order(papers: Sequence[PaperView], pick: str) -> list[PaperView]:
+    """The papers in the order a crowded leaf names them: those whose entry says
+    ``figure = {yes}`` first, then by *pick* (see the ``figure_pick`` setting), then as
+    listed; ``figure = {no}`` last (never named, counted in "and N more")."""
+
+    def rank(n: int) -> tuple[int, int, int]:
+        p = papers[n]
+        said = p.paper.get("figure").strip().lower()
+        first = 0 if said in ("yes", "true") else 2 if not in_figure(p) else 1
+        year = p.year or 0
+        by = {
+            "order": 0,
+            "recommended": 0 if p.recommended else 1,
+            "venue": 0 if p.venue_name else 1,
+            "oldest": year or 9999,
+            "newest": -year,
+        }[pick]
+        return first, by, n
+
+    return [papers[n] for n in sorted(range(len(papers)), key=rank)]
 
 
 def _chars(box: Box) -> int:
     """The characters a list box's items take in print, all of them."""
     if box.listing:
         return sum(len(name) + 2 for name in box.listing)
-    return sum(len(p.label_tex) + 7 for p in box.section.papers)
+    return sum(len(p.label_tex) + 7 for p in box.section.papers if in_figure(p))
 
 
 def shown_methods(box: Box, width: float) -> str:
@@ -139,10 +171,11 @@ def shown_methods(box: Box, width: float) -> str:
     total = len(box.listing) if box.listing else len(box.section.papers)
     for text, cost in _items(box):
         if used + cost > budget and shown:
-            return ", ".join(shown) + f", and {total - len(shown)} more"
+            break
         shown.append(text)
         used += cost
-    return ", ".join(shown)
+    rest = total - len(shown)
+    return ", ".join(shown) + (f", and {rest} more" if rest and shown else "")
 
 
 def _tree(sections: dict[str, Section], node_id: str, depth: int, colour: str) -> Box:
@@ -185,14 +218,16 @@ def _brief(whole: Box) -> list[Figure]:
         return [box] if not box.children else [x for c in box.children for x in leaves(c)]
 
     def named(papers: Sequence[PaperView], shown: int) -> str:
-        names = [f"{p.label_tex}~\\cite{{{p.key}}}" for p in papers[:shown]]
-        more = len(papers) - shown
+        names = [f"{p.label_tex}~\\cite{{{p.key}}}" for p in papers if in_figure(p)][:shown]
+        more = len(papers) - len(names)
         return ", ".join(names) + (f", +{more}" if more > 0 else "")
 
     def listing(area: Box) -> tuple[str, ...]:
         """Each leaf with its first papers' names (never a bare count)."""
         if not area.children:
-            return tuple(f"{p.label_tex}~\\cite{{{p.key}}}" for p in area.section.papers)
+            return tuple(
+                f"{p.label_tex}~\\cite{{{p.key}}}" for p in area.section.papers if in_figure(p)
+            )
         return tuple(
             f"\\textit{{{x.section.title_tex}}}: {named(x.section.papers, 2)}"
             if x.section.papers

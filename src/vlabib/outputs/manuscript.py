@@ -5,6 +5,7 @@ written only when missing, the skeleton ``main.tex`` and one prose file per node
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Callable, Sequence
@@ -16,7 +17,7 @@ from vlabib import bib
 from vlabib.config import Settings
 from vlabib.model import Paper
 from vlabib.names import family_name
-from vlabib.outputs.figure import figures, forest
+from vlabib.outputs.figure import figure_order, figures, forest
 from vlabib.outputs.view import Section, split_venue
 from vlabib.taxonomy import Taxonomy
 from vlabib.tex.encode import for_pdflatex, protect_compounds, text_to_latex
@@ -66,10 +67,15 @@ class _FigureView(NamedTuple):
     labels: str
 
 
-def _figures(secs: Sequence[Section], hide_empty: bool) -> list[_FigureView]:
+def _figures(secs: Sequence[Section], hide_empty: bool, pick: str) -> list[_FigureView]:
     """The figure floats: captions name the area when the tree is split; the first one is
-    always ``fig:taxonomy``. *hide_empty* leaves out the nodes with no papers."""
-    shown = [s for s in secs if not (hide_empty and s.node.depth and not s.papers)]
+    always ``fig:taxonomy``. *hide_empty* leaves out the nodes with no papers; *pick* is
+    the order in which a crowded leaf names its papers (:func:`figure_order`)."""
+    shown = [
+        dataclasses.replace(s, papers=figure_order(s.papers, pick))
+        for s in secs
+        if not (hide_empty and s.node.depth and not s.papers)
+    ]
     root = secs[0].title_tex
     views = []
     for n, fig in enumerate(figures(shown)):
@@ -149,7 +155,8 @@ def files(
 
     own = {
         "taxonomy.tex": template(
-            "taxonomy.tex", figures=_figures(secs, settings.empty_leaves == "hide")
+            "taxonomy.tex",
+            figures=_figures(secs, settings.empty_leaves == "hide", settings.figure_pick),
         ),
         "cites.tex": template("cites.tex", sections=secs, cite_lists=_cite_lists(papers, secs)),
         "references.bib": bib.write_string(
