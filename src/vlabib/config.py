@@ -53,6 +53,9 @@ class Settings:
     #: more"): "order" (the list's), "recommended" (⭐ first), "venue" (published first),
     #: "oldest" or "newest". A paper's own ``figure = {yes}`` puts it first, ``{no}`` never.
     figure_pick: str = "order"
+    #: Where each area's table of methods goes: "sections" (after the area's prose) or
+    #: "appendix" (all of them after the references, in generated/appendix.tex).
+    tables: str = "sections"
     #: Empty leaves in the taxonomy figure: "show" (dashed) or "hide".
     empty_leaves: str = "show"
     #: The manuscript's macros: \\PREFIXcite{NODE} and \\PREFIXcount{NODE}.
@@ -249,6 +252,7 @@ _RULES: dict[str, Rule] = {
     "order": _choice("newest", "oldest", "title", "list"),
     "pin_recommended": _flag,
     "empty_leaves": _choice("show", "hide"),
+    "tables": _choice("sections", "appendix"),
     "figure_pick": _choice("order", "recommended", "venue", "oldest", "newest"),
     "document_class": _choice(*DOCUMENT_CLASSES),
     "cite_prefix": _cite_prefix,

@@ -30,7 +30,7 @@ def test_an_unbuilt_survey_says_build(survey: Path, run: Run) -> None:
     assert lines[0] == (
         "Error: README.md:5: the paper list has not been generated yet; run 'vlabib build'"
     )
-    assert lines[1] == "Error: latex/generated/body.tex: missing; run 'vlabib build'"
+    assert lines[1] == "Error: latex/generated/appendix.tex: missing; run 'vlabib build'"
 
 
 PALU = "@misc{2407.21118,"

@@ -343,3 +343,33 @@ def test_the_survey_compiles_in_a_publishers_class(tmp_path: Path, cls: str, pag
     assert [p.key for p in papers if not contains(flat, latex_to_text(p.title))] == []
     taxonomy = (root / "latex" / "generated" / "taxonomy.tex").read_text()
     assert not re.search(r"\d+ papers", taxonomy)
+
+
+@pytest.mark.tex
+def test_tables_can_go_to_an_appendix(tmp_path: Path) -> None:
+    """tables = "appendix": each area's section points to its table, and every table comes
+    after the references; a main file that never inputs the appendix is an error."""
+    root = tmp_path / "vla107"
+    shutil.copytree(DATA / "vla107", root)
+    with (root / "vlabib.toml").open("a") as settings:
+        settings.write('tables = "appendix"\n')
+    log, _blg, text = compile_survey(root)
+    assert overfull(log) == []
+    assert "undefined" not in log.lower()
+    body = (root / "latex" / "generated" / "body.tex").read_text()
+    assert "\\input{generated/table-" not in body
+    assert "Table~\\ref{tab:efficient-training} in the appendix lists the methods" in body
+    flat = " ".join(text.split())
+    references = flat.index("References")
+    assert flat.index("A The methods of each area") > references
+    assert flat.index("Table 1: Efficient Model Design: the methods") > references
+    assert "Table 2 in the appendix lists the methods of this area" in flat[:references]
+    main = root / "latex" / "main.tex"
+    main.write_text(main.read_text().replace("\\input{generated/appendix}\n", ""))
+    check = runner(root)("check")
+    assert check.exit_code == 1
+    assert (
+        'Error: latex/main.tex: tables = "appendix", but nothing inputs '
+        "latex/generated/appendix.tex: add \\input{generated/appendix} after \\bibliography"
+        in check.stderr.splitlines()
+    )

@@ -59,9 +59,17 @@ def test_first_push_to_an_empty_project(run: Run, survey: Path, remote: Path) ->
     result = run("overleaf", "push")
     assert result.exit_code == 0, result.output
     assert "pushed latex/main.tex" in result.output
-    assert remote_log(remote) == ["vlabib: first sync, 17 files"]
+    assert remote_log(remote) == ["vlabib: first sync, 18 files"]
     files = git(remote, "ls-tree", "-r", "--name-only", "master").split()
-    generated = ["body", "cites", "table-evaluation", "table-methods", "table-surveys", "taxonomy"]
+    generated = [
+        "appendix",
+        "body",
+        "cites",
+        "table-evaluation",
+        "table-methods",
+        "table-surveys",
+        "taxonomy",
+    ]
     prose = [
         "evaluation",
         "low-rank",
@@ -290,7 +298,7 @@ def test_first_push_replaces_overleafs_untouched_template(
     assert result.exit_code == 0, result.stderr
     assert "replaced Overleaf's new-project template: main.tex" in result.output
     assert remote_log(remote)[0] == (
-        "vlabib: first sync, 17 files (replacing Overleaf's new-project template)"
+        "vlabib: first sync, 18 files (replacing Overleaf's new-project template)"
     )
     assert remote_file(remote, "main.tex") == (survey / "latex" / "main.tex").read_text()
     assert run("overleaf", "status").output == "in sync with Overleaf\n"
@@ -500,7 +508,7 @@ def test_a_rejected_push_says_so_and_leaves_the_sync_state(
     hook.unlink()
     again = run("overleaf", "push")
     assert again.exit_code == 0, again.stderr
-    assert remote_log(remote) == ["vlabib: first sync, 17 files"]
+    assert remote_log(remote) == ["vlabib: first sync, 18 files"]
 
 
 def test_symlinks_are_sent_as_contents_and_limits_are_checked(
@@ -601,7 +609,7 @@ def test_token_over_http_works_and_is_never_written_or_shown(
     assert result.exit_code == 0, result.output
     assert "vlabib: first sync" in result.output
     served = tmp_path / "served" / "p.git"
-    assert git(served, "log", "--format=%s", "master").strip() == "vlabib: first sync, 17 files"
+    assert git(served, "log", "--format=%s", "master").strip() == "vlabib: first sync, 18 files"
     assert run("overleaf", "status").output == "in sync with Overleaf\n"
 
     outputs = result.output + result.stderr + denied.output + wrong.output

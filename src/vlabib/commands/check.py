@@ -6,7 +6,7 @@ import difflib
 import functools
 import re
 from collections import defaultdict
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from vlabib import bib
 from vlabib.commands import build
@@ -163,6 +163,7 @@ def lint_manuscript(
     if not main.is_file():
         return []
     refs, seen, problems = _follow_inputs(project, main, will_write)
+    problems += _appendix_unreached(project, main, seen)
     cited, unknown = _cited(refs, papers, taxonomy, project.settings.cite_prefix)
     problems += unknown
     problems += _unused_prose(project, seen, taxonomy)
@@ -177,6 +178,23 @@ def lint_manuscript(
                 )
             )
     return problems
+
+
+def _appendix_unreached(project: Project, main: Path, seen: set[Path]) -> list[Problem]:
+    """With the tables in the appendix, a main file that never inputs it (one made before
+    the setting) would print no table at all."""
+    appendix = project.path("generated") / "appendix.tex"
+    if project.settings.tables != "appendix" or not appendix.is_file() or appendix in seen:
+        return []
+    name = PurePosixPath(project.settings.generated).relative_to(project.settings.latex)
+    return [
+        Problem(
+            project.rel(main),
+            0,
+            f'tables = "appendix", but nothing inputs {project.rel(appendix)}: add '
+            f"\\input{{{name}/appendix}} after \\bibliography",
+        )
+    ]
 
 
 def _cited(

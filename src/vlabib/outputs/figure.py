@@ -132,7 +132,6 @@ def in_figure(paper: PaperView) -> bool:
     return paper.paper.get("figure").strip().lower() not in ("no", "false")
 
 
-
 def figure_order(papers: Sequence[PaperView], pick: str) -> list[PaperView]:
     """The papers in the order a crowded leaf names them: those whose entry says
     ``figure = {yes}`` first, then by *pick* (see the ``figure_pick`` setting), then as

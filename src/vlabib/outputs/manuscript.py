@@ -162,7 +162,12 @@ def files(
         "references.bib": bib.write_string(
             exported(papers, eprint_style=settings.document_class == "acmart")
         ),
-        "body.tex": template("body.tex", sections=secs, heading=heading),
+        "body.tex": template(
+            "body.tex", sections=secs, heading=heading, appendix=settings.tables == "appendix"
+        ),
+        "appendix.tex": template(
+            "appendix.tex", sections=secs, appendix=settings.tables == "appendix"
+        ),
         # plainnat, able to tell apart more than 26 references with one author-year label
         "vlabibnat.bst": (files_of("vlabib.outputs") / "templates" / "vlabibnat.bst").read_text(
             "utf-8"
