@@ -137,6 +137,9 @@ def figure_order(papers: Sequence[PaperView], pick: str) -> list[PaperView]:
     ``figure = {yes}`` first, then by *pick* (see the ``figure_pick`` setting), then as
     listed; ``figure = {no}`` last (never named, counted in "and N more")."""
 
+    if pick == "order" and not any(p.paper.get("figure") for p in papers):
+        return list(papers)
+
     def rank(n: int) -> tuple[int, int, int]:
         p = papers[n]
         said = p.paper.get("figure").strip().lower()

@@ -12,6 +12,7 @@ dropped.
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from typing import Literal
 
@@ -180,10 +181,12 @@ _PAGES = {
 _CHARSET = {"zh": "gb2312", "ja": "euc_jp", "ko": "euc_kr"}
 
 
+CJK_RUN_RE = re.compile("[" + "".join(f"\\U{lo:08x}-\\U{hi:08x}" for lo, hi in _CJK_RANGES) + "]+")
+
+
 def is_cjk(ch: str) -> bool:
     """Han characters, kana, bopomofo, Hangul and CJK punctuation."""
-    cp = ord(ch)
-    return any(lo <= cp <= hi for lo, hi in _CJK_RANGES)
+    return CJK_RUN_RE.fullmatch(ch) is not None
 
 
 def _in(ch: str, ranges: tuple[tuple[int, int], ...]) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vlabib.tex.allow import is_safe_math
-from vlabib.tex.chars import MATH, char_latex, cjk_fonts, is_cjk
+from vlabib.tex.chars import CJK_RUN_RE, MATH, char_latex, cjk_fonts
 
 _SPECIAL_RE = re.compile(r"[\\{}&%$#_~^]")
 _MATH_RE = re.compile(r"(?<!\\)\$([^$]+)(?<!\\)\$")
@@ -216,19 +216,17 @@ def encode_non_ascii(latex: str) -> str:
     return "".join(out)
 
 
+_NON_ASCII_RE = re.compile(r"[^\x00-\x7f]+")
+
+
 def _runs(text: str) -> Iterator[tuple[bool, str]]:
     """The text in runs: (True, a run of CJK characters) or (False, one other character)."""
-    run = ""
-    for ch in text:
-        if is_cjk(ch):
-            run += ch
-            continue
-        if run:
-            yield True, run
-            run = ""
-        yield False, ch
-    if run:
-        yield True, run
+    pos = 0
+    for m in CJK_RUN_RE.finditer(text):
+        yield from ((False, ch) for ch in text[pos : m.start()])
+        yield True, m.group()
+        pos = m.end()
+    yield from ((False, ch) for ch in text[pos:])
 
 
 def _cjk_latex(font: str, text: str, bibtex: bool) -> str:
@@ -248,11 +246,12 @@ def pdf_missing(text: str) -> list[str]:
     ['🤖', '𠀋', '𠀋']
     """
     missing = []
-    for cjk, run in _runs(text):
-        if cjk:
-            missing += [ch for font, text in cjk_fonts(run) if not font for ch in text]
-        elif not run.isascii() and char_latex(run)[0] not in ("text", "math"):
-            missing.append(run)
+    for span in _NON_ASCII_RE.findall(text):  # most text is ASCII: only the rest is looked at
+        for cjk, run in _runs(span):
+            if cjk:
+                missing += [ch for font, part in cjk_fonts(run) if not font for ch in part]
+            elif char_latex(run)[0] not in ("text", "math"):
+                missing.append(run)
     return missing
 
 
