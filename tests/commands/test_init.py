@@ -49,9 +49,9 @@ def test_init_makes_a_survey_that_builds_checks_and_compiles(fresh: Path) -> Non
         ".pre-commit-config.yaml",
         "Makefile",
         "README.md",
+        "latex/generated/appendix.tex",
         "latex/generated/body.tex",
         "latex/generated/cites.tex",
-        "latex/generated/references.bib",
     ]
     run = runner(fresh)
     assert run("build").output == "0 files changed\n"

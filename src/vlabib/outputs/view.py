@@ -188,9 +188,8 @@ def paper_view(paper: Paper) -> PaperView:
     elif authors:
         label = family_name(authors[0]) + (r" et~al." if len(authors) > 1 else "")
         label += f"~{paper.year}" if paper.year else ""
-    else:  # no name and no author: the title's first words, never "Anonymous"
-        words = latex_to_text(paper.title).split()
-        label = text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
+    else:  # no name and no author: the title's own short title, else its first words
+        label = _short_title(latex_to_text(paper.title))
     url = paper.get("url") or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     return PaperView(
         paper=paper,
@@ -201,6 +200,23 @@ def paper_view(paper: Paper) -> PaperView:
         year=year,
         label_tex=label,
     )
+
+
+def _short_title(title: str) -> str:
+    r"""What a reader calls a paper with no method name and no author: the phrase before
+    its colon when that is short ("Look Twice Before You Answer"), else its first three
+    words and an ellipsis; never "Anonymous".
+
+    >>> _short_title("Look Twice Before You Answer: Memory-Space Visual Retracing")
+    'Look Twice Before You Answer'
+    >>> print(_short_title("Interpreting and Editing Vision-Language Representations"))
+    Interpreting and Editing\ldots{}
+    """
+    head, colon, _ = title.partition(":")
+    if colon and 1 < len(head.split()) <= 6 and len(head) <= 40:
+        return text_to_latex(head.strip())
+    words = title.split()
+    return text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
 
 
 def newest_first(papers: list[Paper]) -> list[Paper]:
