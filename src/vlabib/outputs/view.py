@@ -204,19 +204,18 @@ def paper_view(paper: Paper) -> PaperView:
 
 def _short_title(title: str) -> str:
     r"""What a reader calls a paper with no method name and no author: the phrase before
-    its colon when that is short ("Look Twice Before You Answer"), else its first three
-    words and an ellipsis; never "Anonymous".
+    its colon when that is short ("Look Twice Before You Answer"), else the whole title
+    (it wraps in its box); never a cut title, never "Anonymous".
 
     >>> _short_title("Look Twice Before You Answer: Memory-Space Visual Retracing")
     'Look Twice Before You Answer'
-    >>> print(_short_title("Interpreting and Editing Vision-Language Representations"))
-    Interpreting and Editing\ldots{}
+    >>> _short_title("Interpreting and Editing Vision-Language Representations")
+    'Interpreting and Editing Vision-Language Representations'
     """
     head, colon, _ = title.partition(":")
     if colon and 1 < len(head.split()) <= 6 and len(head) <= 40:
         return text_to_latex(head.strip())
-    words = title.split()
-    return text_to_latex(" ".join(words[:3])) + (r"\ldots{}" if len(words) > 3 else "")
+    return text_to_latex(title)
 
 
 def newest_first(papers: list[Paper]) -> list[Paper]:
