@@ -208,9 +208,16 @@ def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
     """What the README template needs: the layout, and a function per line or row."""
     shown = [p for s in secs if s.node.is_leaf for p in s.papers]
     names = columns(shown, settings)
+    made: dict[str, str] = {}  # a paper under two headings is one line, made once
+
+    def line(paper: PaperView) -> str:
+        if paper.key not in made:
+            made[paper.key] = bullet(paper, settings)
+        return made[paper.key]
+
     return {
         "layout": settings.readme_layout,
-        "bullet": lambda p: bullet(p, settings),
+        "bullet": line,
         "table": lambda papers: table(papers, names, settings),
         "lint_off": " ".join(LINT_OFF[settings.readme_layout]),
     }
