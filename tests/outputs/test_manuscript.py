@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from tests.conftest import Run, runner
 from tests.helpers import DATA
@@ -78,6 +79,16 @@ def test_the_big_tree_is_split_one_figure_per_area(tmp_path: Path) -> None:
     assert "\\label{fig:taxonomy}" in taxonomy  # the first figure answers \ref{fig:taxonomy}
 
 
+def add_from_arxiv(
+    run: Run, monkeypatch: pytest.MonkeyPatch, papers: dict[str, tuple[str, str]]
+) -> Result:
+    """'vlabib add' of papers {ID: (title, "A and B")} that a loopback arXiv serves."""
+    entries = {k: entry_xml(k, t, authors=a.split(" and ")) for k, (t, a) in papers.items()}
+    with FakeArxiv(entries) as server:
+        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
+        return run("add", *papers, "-c", "evaluation")
+
+
 ANY_TITLE = {
     "2501.00001": ("机器人操作的视觉语言动作模型 Survey", "Wei Li and 张伟"),
     "2501.00002": ("Robots 🤖 Are Here: Emoji in Titles", "Ana García"),
@@ -91,12 +102,7 @@ def test_any_title_and_name_prints(run: Run, survey: Path, monkeypatch: pytest.M
     """CJK, emoji, Greek, math and accents: added from arXiv, exact in the README, printed
     by pdflatex (CJK through CJKutf8, emoji left out), never non-ASCII in the BibTeX input,
     compounds keep their capitals."""
-    entries = {
-        k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in ANY_TITLE.items()
-    }
-    with FakeArxiv(entries) as server:
-        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
-        added = run("add", *ANY_TITLE, "-c", "evaluation")
+    added = add_from_arxiv(run, monkeypatch, ANY_TITLE)
     assert added.exit_code == 0, added.output
     assert added.stderr == (
         "2501.00002: title: 🤖 shown in the README, left out of the PDF "
@@ -140,12 +146,7 @@ def test_japanese_and_korean_print_and_what_cannot_is_named(
     """Kanji and kana in a Japanese font, Hangul in a Korean one, Hanja and Japanese-only
     kanji where a font has them; a character no font has is named by add and by check, with
     the paper's key, and left out of the PDF, never a missing-character gap."""
-    entries = {
-        k: entry_xml(k, title, authors=a.split(" and ")) for k, (title, a) in EVERY_SCRIPT.items()
-    }
-    with FakeArxiv(entries) as server:
-        monkeypatch.setenv("VLABIB_ARXIV_API", server.api)
-        added = run("add", *EVERY_SCRIPT, "-c", "evaluation")
+    added = add_from_arxiv(run, monkeypatch, EVERY_SCRIPT)
     assert added.exit_code == 0, added.output
     left_out = "shown in the README, left out of the PDF"
     assert added.stderr == f"2501.00014: title: 𠀋 {left_out} (pdflatex has no font for it)\n"
