@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -105,4 +106,37 @@ def test_check_reports_near_identical_titles_and_shared_arxiv_id(built: Path, ru
         "2407.21118; merge them",
         f"Error: refs/papers.bib:{line}: entry doi:10_1000/x has nearly the same title as "
         "2407.21118; a duplicate?",
+    ]
+
+
+def test_titles_without_latin_letters_are_compared_as_written(built: Path, run: Run) -> None:
+    """Two Chinese titles are not duplicates because neither has a Latin letter; the same
+    title twice is."""
+    bib = built / "refs" / "papers.bib"
+    text = bib.read_text()
+    start = text.index(PALU)
+    block = text[start : text.index("}\n", start) + 2]
+    title = re.search(r"  title +=  ?\{.*\},\n", block)
+    assert title is not None
+
+    def entry(key: str, chinese: str) -> str:
+        return (
+            block.replace(PALU, f"@misc{{{key},")
+            .replace(title.group(), f"  title         = {{{chinese}}},\n")
+            .replace("2407.21118", key)
+        )
+
+    bib.write_text(
+        text
+        + "\n"
+        + entry("2501.00021", "机器人操作的视觉语言动作模型")
+        + "\n"
+        + entry("2501.00022", "视觉语言模型的高效推理")
+    )
+    warned = [ln for ln in run("check").stderr.splitlines() if "nearly the same title" in ln]
+    assert warned == []
+    bib.write_text(bib.read_text() + "\n" + entry("2501.00023", "视觉语言模型的高效推理"))
+    warned = [ln for ln in run("check").stderr.splitlines() if "nearly the same title" in ln]
+    assert [ln.split(": ", 2)[2] for ln in warned] == [
+        "entry 2501.00023 has nearly the same title as 2501.00022; a duplicate?"
     ]

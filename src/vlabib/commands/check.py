@@ -107,9 +107,13 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
             )
         by_eprint.setdefault(eprint, paper) if eprint else None
     # Titles at most two edits apart and nearly identical (vlabib.neardup).
-    titles = [norm_title(latex_to_text(p.title)) for p in papers]
-    for i, j in similar_pairs(titles):
-        a, b = papers[i], papers[j]
+    texts = [latex_to_text(p.title) for p in papers]
+    # A title in a script without Latin letters (Chinese, Japanese) normalises to nothing:
+    # compared as it is written, or every such title would be every other's duplicate.
+    titles = [norm_title(t) or " ".join(t.lower().split()) for t in texts]
+    kept = [n for n, title in enumerate(titles) if title]
+    for x, y in similar_pairs([titles[n] for n in kept]):
+        a, b = papers[kept[x]], papers[kept[y]]
         # Two entries a manuscript's own bib kept apart (a paper and its journal version)
         # are the authors' choice: said, not an error.
         kept_apart = "ids" in a.fields and "ids" in b.fields
