@@ -9,15 +9,28 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_NON_WORD_RE = re.compile(r"[^a-z0-9]+")
+_NON_WORD_RE = re.compile(r"[^a-z0-9\x80-\U0010ffff]+")  # what is left of ASCII: letters, digits
 _SHORT_RE = re.compile(r"^([^:]{1,40}):\s")
 
 
 def norm_title(title: str) -> str:
-    """Lower-case ASCII words: accents folded, punctuation and markup dropped."""
+    """Lower-case words: accents folded, punctuation and markup dropped; letters of other
+    scripts (Chinese, Japanese, Korean, Greek) kept as they are, or every title written in
+    them would be the empty string, and each the same as every other.
+
+    >>> norm_title("视觉语言模型：综述"), norm_title("Łukasz’s α-Tuning")
+    ('视觉语言模型 综述', 'ukasz s α tuning')
+    """
     text = unicodedata.normalize("NFKD", title)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    if not text.isascii():
+        text = "".join(c if c.isascii() or _other_script(c) else " " for c in text)
     return " ".join(_NON_WORD_RE.sub(" ", text).split())
+
+
+def _other_script(ch: str) -> bool:
+    """A letter or digit of a script other than Latin (whose letters fold to ASCII or go)."""
+    return ch.isalnum() and not unicodedata.name(ch, "LATIN").startswith("LATIN")
 
 
 _NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9][\w-]*")
