@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import Run
+from tests.conftest import Run, runner
+from tests.helpers import DATA
 from vlabib import bib
 from vlabib.commands import pdf
 from vlabib.model import Paper
@@ -167,3 +168,27 @@ def test_a_bib_holding_executable_latex_is_refused(run: Run, survey: Path, value
     assert result.exit_code == 1
     assert "is not allowed in a bibliography field" in result.stderr
     assert result.stderr.startswith("Error: refs/papers.bib:92: entry 2407.21118: field title: ")
+
+
+@pytest.mark.tex
+def test_a_cjk_font_without_the_characters_is_named(tmp_path: Path) -> None:
+    """Prose that asks a CJK font for characters it has no file for (Hanja in the Korean
+    font) stops pdflatex: the error says which font, which characters, and the way out."""
+    root = tmp_path / "survey"
+    shutil.copytree(DATA / "vla32", root)
+    run = runner(root)
+    assert run("build").exit_code == 0
+    prose = root / "latex" / "sections" / "applications.tex"
+    line = len(prose.read_text().splitlines()) + 1
+    with prose.open("a") as f:
+        f.write("\\begin{CJK}{UTF8}{nanummj}漢字\\end{CJK}\n")
+    done = run("pdf")
+    assert done.exit_code == 1
+    assert done.stderr == (
+        f"Error: latex/sections/applications.tex:{line}: Font C70/nanummj/m/n/10/6f=nanummjm6f "
+        "at 10.0pt not loadable: Metric (TFM) file not found. The CJK font nanummj cannot print "
+        "the characters U+6F00–U+6FFF (it has none of them, or it is not installed); vlabib's "
+        "\\vlacjk{…} (Chinese), \\vlacjkja{…} (Japanese) and \\vlacjkko{…} (Korean) pick the "
+        "font that has them; the fonts: apt-get install latex-cjk-chinese-arphic-gbsn00lp "
+        "latex-cjk-japanese-wadalab texlive-lang-korean (see latex/main.log)\n"
+    )

@@ -98,7 +98,21 @@ def _first_error(log: Path, folder: str) -> str:
             "its own line, outside any box or figure (a fresh skeleton: move main.tex "
             "away and run 'vlabib build')"
         )
+    if m := _CJK_FONT_RE.search(line):
+        family, page = m.group(1), int(m.group(2), 16)
+        hint = (
+            f" The CJK font {family} cannot print the characters U+{page:02X}00–U+{page:02X}FF "
+            "(it has none of them, or it is not installed); vlabib's \\vlacjk{…} (Chinese), "
+            "\\vlacjkja{…} (Japanese) and \\vlacjkko{…} (Korean) pick the font that has them; "
+            "the fonts: apt-get install latex-cjk-chinese-arphic-gbsn00lp "
+            "latex-cjk-japanese-wadalab texlive-lang-korean"
+        )
     return f"{folder}/{line}{hint} (see {folder}/{log.name})"
+
+
+# pdflatex stops at a CJK character whose font has no file for its Unicode page:
+# "Font C70/nanummj/m/n/10/6f=nanummjm6f at 10.0pt not loadable: Metric (TFM) file not found".
+_CJK_FONT_RE = re.compile(r"Font C70/([A-Za-z]+)(?:/[^/ ]*){3}/([0-9a-f]{2})=\S+ .*not loadable")
 
 
 # What latexmk says when it stops, and what that means for the user.
