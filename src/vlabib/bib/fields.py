@@ -228,28 +228,38 @@ def delimited(raw: str) -> str | None:
     return None
 
 
+def _ids_ok(value: str) -> bool:
+    keys = aliases(value)
+    return bool(keys) and all(OWN_KEY_RE.match(k) for k in keys) and ", ".join(keys) == value
+
+
+_DATE_RE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
+_POSITION_RE = re.compile(r"[a-z0-9][a-z0-9-]*: \d{1,6}(?:, [a-z0-9][a-z0-9-]*: \d{1,6})*")
+# Fields with a strict pattern of their own: the test, and what a value must be.
+_STRICT: dict[str, tuple[Callable[[str], object], str]] = {
+    "doi": (is_doi, "a DOI (10.NNNN/…)"),
+    "primaryclass": (is_category, "an arXiv category"),
+    "eprint": (is_eprint, "an e-print identifier"),
+    "date": (_DATE_RE.fullmatch, "a date: YYYY-MM or YYYY-MM-DD"),
+    "recommended": ("yes".__eq__, "yes (or leave the field out)"),
+    "ids": (_ids_ok, "a list of keys: key1, key2"),
+    "resource": (RESOURCES.__contains__, "one of " + ", ".join(RESOURCES)),
+    "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
+}
+
+
 def field_problem(name: str, value: str) -> str | None:
     """Why *value* may not stand in field *name*, or None.
 
     Identifiers must match their strict patterns; every other field reaches TeX through
     BibTeX and must hold only allow-listed LaTeX (see :mod:`vlabib.tex.allow`).
     """
-    checks: dict[str, tuple[Callable[[str], object], str]] = {
-        "doi": (is_doi, "a DOI (10.NNNN/…)"),
-        "primaryclass": (is_category, "an arXiv category"),
-        "eprint": (is_eprint, "an e-print identifier"),
-        "date": (_DATE_RE.fullmatch, "a date: YYYY-MM or YYYY-MM-DD"),
-        "recommended": ("yes".__eq__, "yes (or leave the field out)"),
-        "ids": (_ids_ok, "a list of keys: key1, key2"),
-        "resource": (RESOURCES.__contains__, "one of " + ", ".join(RESOURCES)),
-        "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
-    }
     if name in URL_FIELDS:
         return None if is_url(value) else f"{value[:80]} is not an http(s) URL"
     if name == "links":
         return _links_problem(value)
-    if name in checks:
-        ok, what = checks[name]
+    if name in _STRICT:
+        ok, what = _STRICT[name]
         return None if ok(value) else f"{value[:80]} is not {what}"
     if not _TEX_MARKUP_RE.search(value):
         return None
@@ -273,13 +283,6 @@ def _construct_problem(construct: str) -> str:
     )
 
 
-def _ids_ok(value: str) -> bool:
-    keys = aliases(value)
-    return bool(keys) and all(OWN_KEY_RE.match(k) for k in keys) and ", ".join(keys) == value
-
-
-_DATE_RE = re.compile(r"(?:19|20)\d\d-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?")
-_POSITION_RE = re.compile(r"[a-z0-9][a-z0-9-]*: \d{1,6}(?:, [a-z0-9][a-z0-9-]*: \d{1,6})*")
 _LINK_RE = re.compile(r"([^;:{}]+): (\S+)")
 
 
