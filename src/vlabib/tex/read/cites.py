@@ -92,35 +92,43 @@ def _verbatim_body(name: str) -> Any:
     return Body("verbatim-environment")
 
 
-def cites(text: str, commands: tuple[str, ...] = CITE_COMMANDS) -> list[Cite]:
-    """Every key of every citation command in *text*, in order; or the arguments of other
-    one-argument *commands* (a survey's ``\\surveycite{NODE}``)."""
+def _macros(text: str, extra: tuple[str, ...] = ()) -> Iterator[tuple[str, Any, int]]:
+    """Every macro of *text* that takes a braced last argument, in document order: its name,
+    that argument's group node and its line (pylatexenc, tolerant: it logs and goes on)."""
     import logging
 
     from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
 
-    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)  # tolerant: it logs and goes on
-    extra = tuple(sorted(set(commands) - set(CITE_COMMANDS)))
+    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
     walker = LatexWalker(text, latex_context=_context(extra), tolerant_parsing=True)
-    names = frozenset(commands)
-    out: list[Cite] = []
 
-    def visit(nodes: Any) -> None:
+    def visit(nodes: Any) -> Iterator[tuple[str, Any, int]]:
         for node in nodes or ():
             if node is None:
                 continue
             macro = isinstance(node, LatexMacroNode)
             args = node.nodeargd.argnlist if macro and node.nodeargd else []
-            if macro and node.macroname in names and args and isinstance(args[-1], LatexGroupNode):
-                line = walker.pos_to_lineno_colno(node.pos)[0]
-                out.extend(_keys(text, args[-1], line, node.macroname))
+            if macro and args and isinstance(args[-1], LatexGroupNode):
+                yield node.macroname, args[-1], walker.pos_to_lineno_colno(node.pos)[0]
             for arg in args:
-                visit(getattr(arg, "nodelist", None))
+                yield from visit(getattr(arg, "nodelist", None))
             if not macro:
-                visit(getattr(node, "nodelist", None))
+                yield from visit(getattr(node, "nodelist", None))
 
-    visit(walker.get_latex_nodes()[0])
-    return out
+    yield from visit(walker.get_latex_nodes()[0])
+
+
+def cites(text: str, commands: tuple[str, ...] = CITE_COMMANDS) -> list[Cite]:
+    """Every key of every citation command in *text*, in order; or the arguments of other
+    one-argument *commands* (a survey's ``\\surveycite{NODE}``)."""
+    extra = tuple(sorted(set(commands) - set(CITE_COMMANDS)))
+    names = frozenset(commands)
+    return [
+        cite
+        for name, group, line in _macros(text, extra)
+        if name in names
+        for cite in _keys(text, group, line, name)
+    ]
 
 
 def _keys(text: str, group: Any, line: int, command: str) -> Iterator[Cite]:
@@ -174,36 +182,17 @@ _LEVELS = {
 def outline(text: str) -> list[Mark]:
     """The headings, citations and inputs of one .tex file, in order (the document's
     ``\\title`` as a heading of level -1)."""
-    import logging
-
     from pylatexenc.latex2text import LatexNodes2Text
-    from pylatexenc.latexwalker import LatexGroupNode, LatexMacroNode, LatexWalker
 
-    logging.getLogger("pylatexenc").setLevel(logging.CRITICAL)
-    walker = LatexWalker(text, latex_context=_context(), tolerant_parsing=True)
     plain = LatexNodes2Text(math_mode="verbatim")
     out: list[Mark] = []
     cite_names = frozenset(CITE_COMMANDS)
-
-    def visit(nodes: Any) -> None:
-        for node in nodes or ():
-            if node is None:
-                continue
-            macro = isinstance(node, LatexMacroNode)
-            args = node.nodeargd.argnlist if macro and node.nodeargd else []
-            group = args[-1] if args and isinstance(args[-1], LatexGroupNode) else None
-            line = walker.pos_to_lineno_colno(node.pos)[0] if macro else 0
-            if macro and group is not None and node.macroname in cite_names:
-                out.extend(Mark("cite", c.key, 0, c.line) for c in _keys(text, group, line, ""))
-            elif macro and group is not None and node.macroname in (*_LEVELS, "title"):
-                title = " ".join(plain.nodelist_to_text(group.nodelist).split())
-                out.append(Mark("section", title, _LEVELS.get(node.macroname, -1), line))
-            elif macro and group is not None and node.macroname in ("input", "include"):
-                out.append(Mark("input", group.latex_verbatim()[1:-1].strip(), 0, line))
-            for arg in args:
-                visit(getattr(arg, "nodelist", None))
-            if not macro:
-                visit(getattr(node, "nodelist", None))
-
-    visit(walker.get_latex_nodes()[0])
+    for name, group, line in _macros(text):
+        if name in cite_names:
+            out.extend(Mark("cite", c.key, 0, c.line) for c in _keys(text, group, line, ""))
+        elif name in (*_LEVELS, "title"):
+            title = " ".join(plain.nodelist_to_text(group.nodelist).split())
+            out.append(Mark("section", title, _LEVELS.get(name, -1), line))
+        elif name in ("input", "include"):
+            out.append(Mark("input", group.latex_verbatim()[1:-1].strip(), 0, line))
     return out
