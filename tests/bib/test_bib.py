@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-import json
+import marshal
 from pathlib import Path
 
 import pytest
@@ -288,9 +288,9 @@ def test_a_large_bib_is_read_once_and_remembered_safely(
     source = (DATA / "survey" / "refs" / "papers.bib").read_text()
     path.write_text(source)
     first = bib.read(path).papers
-    (remembered,) = (tmp_path / "cache" / "parsed").glob("*.json")
+    (remembered,) = (tmp_path / "cache" / "parsed").glob("*.bin")
     assert bib.read(path).papers == first
-    remembered.write_text("[[1, 2]]")  # damaged: read as a miss, parsed again
+    remembered.write_bytes(remembered.read_bytes()[:-7])  # torn: read as a miss, parsed again
     assert bib.read(path).papers == first
     path.write_text(source.replace("{ICLR 2025}", "{ICLR 2026}"))
     assert [p.venue for p in bib.read(path).papers if p.key == "2407.21118"] == ["ICLR 2026"]
@@ -313,21 +313,21 @@ def test_an_edited_cache_entry_is_never_trusted(
     path = tmp_path / "papers.bib"
     path.write_text((DATA / "survey" / "refs" / "papers.bib").read_text())
     first = bib.read(path).papers
-    (entry,) = (tmp_path / "cache" / "parsed").glob("*.json")
+    (entry,) = (tmp_path / "cache" / "parsed").glob("*.bin")
     mac, _, body = entry.read_bytes().partition(b"\n")
-    rows = json.loads(body)
+    rows = marshal.loads(body)
     if tamper == "input":
         rows[0][2]["title"] = "\\input{/etc/passwd}"
     elif tamper == "javascript":
         rows[0][2]["url"] = "javascript:alert(1)"
     elif tamper == "empty":
         rows = []
-    forged = json.dumps(rows).encode()
+    forged = marshal.dumps(rows)
     if tamper == "swapped":  # a valid entry of another text, under this text's name
         other = tmp_path / "other.bib"
         other.write_text(path.read_text().replace("{ICLR 2025}", "{ICLR 2026}"))
         bib.read(other)
-        (twin,) = set((tmp_path / "cache" / "parsed").glob("*.json")) - {entry}
+        (twin,) = set((tmp_path / "cache" / "parsed").glob("*.bin")) - {entry}
         entry.write_bytes(twin.read_bytes())
     else:
         entry.write_bytes(mac + b"\n" + forged)

@@ -53,7 +53,7 @@ def test_a_changed_normalisation_is_never_served_an_old_parse(tmp_path: Path) ->
     old = tmp_path / "old" / "vlabib"
     shutil.copytree(SRC, old, ignore=shutil.ignore_patterns("__pycache__"))
     assert title_read_by(old.parent, bib, cache) == "M{\\\"u}ller's method number 1 for long titles"
-    assert len(list((cache / "parsed").glob("*.json"))) == 1
+    assert len(list((cache / "parsed").glob("*.bin"))) == 1
     assert title_read_by(old.parent, bib, cache) == (
         "M{\\\"u}ller's method number 1 for long titles"  # served from the cache
     )
@@ -69,7 +69,7 @@ def test_a_changed_normalisation_is_never_served_an_old_parse(tmp_path: Path) ->
         )
     )
     assert title_read_by(new.parent, bib, cache) == "M{\\\"U}ller's method number 1 for long titles"
-    assert len(list((cache / "parsed").glob("*.json"))) == 2
+    assert len(list((cache / "parsed").glob("*.bin"))) == 2
 
 
 def test_the_reader_version_covers_every_module_the_reader_imports() -> None:

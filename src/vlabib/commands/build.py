@@ -4,10 +4,11 @@ what changed (or, for ``check``, compare with what is on disk and say why it dif
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vlabib import bib
+from vlabib import bib, memo
 from vlabib.config import Project
 from vlabib.errors import BibError, ReadmeError
 from vlabib.files import (
@@ -97,6 +98,11 @@ def build(project: Project, *, force: bool = False) -> list[str]:
             "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
             + "\nnothing was written; fix the categories and run 'vlabib build' again"
         )
+    made = remembered_outputs(project, survey)
+    if made is not None:
+        # Made from these very inputs by this very code, and every output still holds what
+        # was written: nothing to render (what a build killed midway left, aside).
+        return _tidy(project, made, [])
     typed = [] if force else hand_edits(project, survey)
     if typed:
         raise ReadmeError(
@@ -115,13 +121,74 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     writes += [
         (root / o.path, o.text) for o in rendered if not o.owned and not (root / o.path).exists()
     ]
-    stale = _stale_generated(project, {root / o.path for o in rendered})
-    for out in rendered:  # what a build killed midway left beside an output
-        remove_stale_leftovers(root / out.path)
+    changed = _tidy(project, [o.path for o in rendered], writes)
+    remember_outputs(project, survey, rendered)
+    return changed
+
+
+def _tidy(project: Project, paths: list[str], writes: list[tuple[Path, str]]) -> list[str]:
+    """Write *writes* (all or none), then remove what no output is any longer and what a
+    build killed midway left beside an output; what changed, relative to the project."""
+    root = project.root
+    stale = _stale_generated(project, {root / p for p in paths})
+    for path in paths:
+        remove_stale_leftovers(root / path)
     write_all(writes, root=root)  # every output staged before the first is replaced
-    for path in stale:
-        path.unlink()
+    for gone in stale:
+        gone.unlink()
     return [project.rel(p) for p, _ in writes] + [f"{project.rel(p)} (removed)" for p in stale]
+
+
+_OUTPUTS = "outputs"
+
+
+def _outputs_key(project: Project, survey: Survey) -> bytes:
+    """Everything the outputs are made from: the code that renders them, the bib, the
+    taxonomy, the settings, the README around the list and the survey's own citation."""
+    code = memo.code_version("**/*.py", "outputs/templates/**/*")
+    return memo.digest(
+        code,
+        memo.text_digest(survey.bib.text),
+        repr(survey.taxonomy),
+        repr(project.settings),
+        survey.readme,
+        survey.citation,
+    )
+
+
+def _hash(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
+
+
+def remember_outputs(project: Project, survey: Survey, rendered: list[Output]) -> None:
+    """Remember what *rendered* holds, keyed by its inputs as they stand once it is on disk
+    (the README then holds its own list)."""
+    after = next((o.text for o in rendered if o.region), survey.readme)
+    memo.remember(
+        _OUTPUTS,
+        _outputs_key(project, replace(survey, readme=after)),
+        [(o.path, _hash(o.text), o.owned) for o in rendered],
+    )
+
+
+def remembered_outputs(project: Project, survey: Survey) -> list[str] | None:
+    """The outputs' paths when a build (or a clean check) made them from these very inputs
+    and each still holds what was made (the skeleton: still exists); else None."""
+    record = memo.recall(_OUTPUTS, _outputs_key(project, survey))
+    if not isinstance(record, list):
+        return None
+    for path, digest, owned in record:
+        target = project.root / path
+        if not owned:
+            if not target.exists():
+                return None
+            continue
+        try:
+            if _hash(read_text(target)) != digest:
+                return None
+        except (OSError, UnicodeDecodeError):
+            return None
+    return [path for path, _, _ in record]
 
 
 def drift(project: Project, rendered: list[Output]) -> list[Problem]:
@@ -141,18 +208,25 @@ def drift(project: Project, rendered: list[Output]) -> list[Problem]:
             problems.append(_readme_drift(out.path, have, out.text))
         else:
             problems.append(_file_drift(out.path, have, out.text))
-    for path in _stale_generated(project, {project.root / o.path for o in rendered}):
-        problems.append(Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'"))
-    for out in rendered:
+    return problems + strays(project, [o.path for o in rendered])
+
+
+def strays(project: Project, paths: list[str]) -> list[Problem]:
+    """Generated files no output is any longer, and what an interrupted write of an
+    output (at *paths*) left beside it."""
+    problems = [
+        Problem(project.rel(path), 0, "no longer generated; run 'vlabib build'")
+        for path in _stale_generated(project, {project.root / p for p in paths})
+    ]
+    for path in paths:
         problems += [
             Problem(
                 project.rel(left),
                 0,
-                f"a temporary file an interrupted write of {out.path} left; 'vlabib build' "
-                "removes it",
+                f"a temporary file an interrupted write of {path} left; 'vlabib build' removes it",
                 warning=True,
             )
-            for left in leftovers(project.root / out.path)
+            for left in leftovers(project.root / path)
         ]
     return problems
 

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from pathlib import Path, PurePosixPath
 
-from vlabib import bib
+from vlabib import bib, memo
 from vlabib.commands import build
 from vlabib.commands.old_keys import old_keys
 from vlabib.config import Project
@@ -23,6 +23,17 @@ from vlabib.tex.encode import pdf_missing
 from vlabib.tex.read import Reference, latex_to_text, references
 from vlabib.tex.tools import runnable_files
 from vlabib.titles import norm_title
+
+
+def remembered_lint(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+    """:func:`lint_bib`, remembered by the bib's text, the taxonomy and the code."""
+    key = memo.digest(memo.code_version("**/*.py"), memo.text_digest(text), repr(taxonomy), path)
+    rows = memo.recall("lint", key)
+    if isinstance(rows, list):
+        return [Problem(*row) for row in rows]
+    problems = lint_bib(text, papers, taxonomy, path)
+    memo.remember("lint", key, [(p.path, p.line, p.message, p.warning) for p in problems])
+    return problems
 
 
 def lint_bib(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
@@ -133,11 +144,19 @@ def check_project(project: Project) -> list[Problem]:
     display = project.settings.bib
     survey = build.load(project)
     papers, taxonomy = survey.papers, survey.taxonomy
-    problems = lint_bib(survey.bib.text, papers, taxonomy, display)
-    rendered = build.outputs(project, survey)
-    problems += build.drift(project, rendered)
+    problems = remembered_lint(survey.bib.text, papers, taxonomy, display)
+    made = build.remembered_outputs(project, survey)
+    if made is None:  # render, and say how the files differ
+        rendered = build.outputs(project, survey)
+        found = build.drift(project, rendered)
+        if not found:
+            build.remember_outputs(project, survey, rendered)
+        problems += found
+        made = [o.path for o in rendered]
+    else:  # the files hold what these inputs make: only strays to report
+        problems += build.strays(project, made)
     problems += build.hand_edits(project, survey)
-    problems += lint_manuscript(project, papers, taxonomy, {o.path for o in rendered})
+    problems += lint_manuscript(project, papers, taxonomy, set(made))
     problems += [
         Problem(
             project.rel(path),
