@@ -234,3 +234,38 @@ def test_fast_decoder_reads_accented_names_and_specials(text: str) -> None:
     from vlabib.tex.read import _fast_decode
 
     assert _fast_decode(text_to_latex(text, protect=True)) is not None
+
+
+_PIECES = [
+    "a", "Z", " ", "\n", "{", "}", "\\'", "\\\"", "\\~", "\\c c", "\\u g", "\\o", "\\L", "\\ss",
+    "\\i", "\\textbf", "\\emph{", "\\input", "\\def", "\\", "\\\\", "\\{", "\\}", "$", "^", "^^",
+    "_", "#", "%", "&", "\\&", "\\%", "\\left(", "\\right)", "\\url{https://a.org}", "\x01",
+    "\\csname", "\\ ", "\\-", "\\@", "é",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=14).map("".join))
+def test_the_fast_path_accepts_only_what_the_token_reader_accepts(value: str) -> None:
+    """Names and titles of plain text and accents skip the token-by-token reading; it must
+    never let through what that reading refuses (an allow-list, not a guess)."""
+    from vlabib.tex import allow
+
+    if allow._plain_text(value):
+        assert allow._first_unsafe(value) is None
+
+
+@pytest.mark.parametrize(
+    "value", ["Garc{\\'i}a, S{\\o}ren", "Nguy{\\~{\\^e}}n", "{\\L}ukasz Fran{\\c c}oise", "{VLA}"]
+)
+def test_common_names_take_the_fast_path(value: str) -> None:
+    from vlabib.tex import allow
+
+    assert allow._plain_text(value)
+
+
+def test_deep_braces_fall_back_to_the_linear_reader() -> None:
+    from vlabib.tex import allow
+
+    deep = "{" * 50_000 + "}" * 50_000
+    assert not allow._plain_text(deep)
+    assert unsafe_construct(deep) is None

@@ -109,8 +109,9 @@ def _height(box: Box, fig: Figure) -> float:
     if box.children:
         return max(own, sum(_height(c, fig) + 2.5 for c in box.children))
     if box.methods or box.listing:
-        chars = _chars(box)
-        lines = min(MAX_LINES, _lines(chars, fig.methods_width(box.depth)))
+        width = fig.methods_width(box.depth)
+        chars = _chars(box, MAX_LINES * max(1.0, width * CHARS))
+        lines = min(MAX_LINES, _lines(chars, width))
         own = max(own, lines * LINE_PT + 6)
     return own
 
@@ -157,11 +158,15 @@ def figure_order(papers: Sequence[PaperView], pick: str) -> list[PaperView]:
     return [papers[n] for n in sorted(range(len(papers)), key=rank)]
 
 
-def _chars(box: Box) -> int:
-    """The characters a list box's items take in print, all of them."""
-    if box.listing:
-        return sum(len(name) + 2 for name in box.listing)
-    return sum(len(p.label_tex) + 7 for p in box.section.papers if in_figure(p))
+def _chars(box: Box, enough: float) -> int:
+    """The characters a list box's items take in print, counted until *enough* (a box of
+    MAX_LINES lines is full: a leaf of a thousand papers need not be counted through)."""
+    total = 0
+    for _, cost in _items(box):
+        total += cost
+        if total > enough:
+            break
+    return total
 
 
 def shown_methods(box: Box, width: float) -> str:

@@ -93,6 +93,38 @@ def unsafe_construct(value: str) -> str | None:
     Text and math (``$…$``) modes each have their own allow-list; ``$$``, an unclosed
     ``$`` and ``\\\\`` (a line break) are refused too.
     """
+    if _plain_text(value):
+        return None
+    return _first_unsafe(value)
+
+
+# What only the token-by-token reading below can judge: math, a character TeX reads as
+# markup (unescaped), \{ \} \\ \left \right \url (each changes what a brace or a token means).
+_NOT_PLAIN_RE = re.compile(
+    r"(?<!\\)[$#%&_^]|[\x00-\x08\x0b-\x1f\x7f]|\\(?:[{}\\]|left|right|url)"
+)
+_COMMAND_NAMES = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL).findall
+_PLAIN_COMMANDS = frozenset(n for n in TEXT_COMMANDS if n.isalpha()) | TEXT_SYMBOL_CHARS
+_INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
+
+
+def _plain_text(value: str) -> bool:
+    """Text that is certainly allowed: no math or markup character, only allow-listed
+    commands, braces that TeX groups as BibTeX does (a fast path for the common names and
+    titles; whatever it does not accept, :func:`_first_unsafe` reads token by token)."""
+    if _NOT_PLAIN_RE.search(value) or not _PLAIN_COMMANDS.issuperset(_COMMAND_NAMES(value)):
+        return False
+    for _ in range(8):  # names and titles nest a few deep; anything deeper: token by token
+        if "{" not in value:
+            return "}" not in value
+        value, groups = _INNERMOST_GROUP.subn("", value)
+        if not groups:
+            return False
+    return False
+
+
+def _first_unsafe(value: str) -> str | None:
+    """:func:`unsafe_construct`, read token by token."""
     if "^^" in value:
         return "^^ (TeX character-code notation)"
     if "\\url{" in value:  # \url{https://…} of plain URL characters: the url package's
