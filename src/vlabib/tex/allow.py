@@ -100,9 +100,7 @@ def unsafe_construct(value: str) -> str | None:
 
 # What only the token-by-token reading below can judge: math, a character TeX reads as
 # markup (unescaped), \{ \} \\ \left \right \url (each changes what a brace or a token means).
-_NOT_PLAIN_RE = re.compile(
-    r"(?<!\\)[$#%&_^]|[\x00-\x08\x0b-\x1f\x7f]|\\(?:[{}\\]|left|right|url)"
-)
+_NOT_PLAIN_RE = re.compile(r"(?<!\\)[$#%&_^]|[\x00-\x08\x0b-\x1f\x7f]|\\(?:[{}\\]|left|right|url)")
 _COMMAND_NAMES = re.compile(r"\\([A-Za-z]+|.?)", re.DOTALL).findall
 _PLAIN_COMMANDS = frozenset(n for n in TEXT_COMMANDS if n.isalpha()) | TEXT_SYMBOL_CHARS
 _INNERMOST_GROUP = re.compile(r"\{[^{}]*\}")
