@@ -46,7 +46,8 @@ VARIABLES = (
     Variable(
         "VLABIB_CACHE_DIR",
         "$XDG_CACHE_HOME/vlabib or ~/.cache/vlabib",
-        "HTTP response cache and remembered parses; `--refresh` bypasses the cache",
+        "HTTP response cache, remembered parses and what build and check made from which "
+        "inputs; `--refresh` bypasses the HTTP cache",
     ),
     Variable("VLABIB_OVERLEAF_URL", "[tool.vlabib] overleaf", "git URL of the Overleaf project"),
     Variable(

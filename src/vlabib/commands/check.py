@@ -18,6 +18,7 @@ from vlabib.ids import is_arxiv_id
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
 from vlabib.outputs.manuscript import SECTIONS, is_untouched_stub
+from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy, category_problems
 from vlabib.tex.encode import pdf_missing
 from vlabib.tex.read import Reference, latex_to_text, references
@@ -139,21 +140,28 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     return problems
 
 
+_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
+
+
 def check_project(project: Project) -> list[Problem]:
     """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
     display = project.settings.bib
     survey = build.load(project)
     papers, taxonomy = survey.papers, survey.taxonomy
-    problems = remembered_lint(survey.bib.text, papers, taxonomy, display)
     made = build.remembered_outputs(project, survey)
-    if made is None:  # render, and say how the files differ
-        rendered = build.outputs(project, survey)
+    if made is None:  # render (beside the lint, for a large survey), say how files differ
+        rendered, problems = both(
+            lambda: build.outputs(project, survey),
+            lambda: remembered_lint(survey.bib.text, papers, taxonomy, display),
+            fork=len(papers) >= _FORK_FROM,
+        )
         found = build.drift(project, rendered)
         if not found:
             build.remember_outputs(project, survey, rendered)
         problems += found
         made = [o.path for o in rendered]
     else:  # the files hold what these inputs make: only strays to report
+        problems = remembered_lint(survey.bib.text, papers, taxonomy, display)
         problems += build.strays(project, made)
     problems += build.hand_edits(project, survey)
     problems += lint_manuscript(project, papers, taxonomy, set(made))

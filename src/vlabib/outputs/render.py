@@ -13,7 +13,8 @@ from vlabib.model import Paper
 from vlabib.outputs import issue_form, listing, manuscript, readme, site
 from vlabib.outputs.stamp import stamp
 from vlabib.outputs.templating import template
-from vlabib.outputs.view import sections, unique_slugs
+from vlabib.outputs.view import Section, sections, unique_slugs
+from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy
 
 # The README's own anchors that the generated list must not take.
@@ -47,10 +48,34 @@ def render(
     sources = f"{settings.bib} and {settings.taxonomy}"
     taken = unique_slugs([*readme.headings_outside(readme_text), *_RESERVED])
     secs = sections(papers, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
-    body = template("readme-papers.md", sections=secs, **listing.context(secs, settings))
-    outputs = [
-        Output(settings.readme, readme.splice(readme_text, stamp(body, "md", sources)), region=True)
-    ]
+
+    def readme_output() -> list[Output]:
+        body = template("readme-papers.md", sections=secs, **listing.context(secs, settings))
+        text = readme.splice(readme_text, stamp(body, "md", sources))
+        return [Output(settings.readme, text, region=True)]
+
+    def the_rest() -> list[Output]:
+        return _manuscript_and_site(papers, taxonomy, settings, secs, taken, citation)
+
+    # The README's list and the manuscript are independent: on two cores for a large survey.
+    first, rest = both(readme_output, the_rest, fork=len(papers) >= _FORK_FROM)
+    return first + rest
+
+
+_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
+
+
+def _manuscript_and_site(
+    papers: Sequence[Paper],
+    taxonomy: Taxonomy,
+    settings: Settings,
+    secs: list[Section],
+    taken: list[str],
+    citation: str,
+) -> list[Output]:
+    """latex/generated/ and the skeleton, the issue form, the website."""
+    sources = f"{settings.bib} and {settings.taxonomy}"
+    outputs = []
     latex = PurePosixPath(settings.latex)
     # The manuscript covers papers: a list's repositories, blog posts and videos stay in the
     # README and on the site.

@@ -1,0 +1,62 @@
+"""Two pieces of pure work on two cores: one here, one in a forked child whose result comes
+back through a pipe. Only for large work (a fork costs milliseconds), only on Linux (where
+fork is sound in a process without threads), and never at the cost of an answer: if the
+child fails in any way, its work is done again here, so its error is raised as it would
+have been.
+
+>>> both(lambda: 1, lambda: 2)
+(1, 2)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import pickle
+import signal
+import sys
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+A = TypeVar("A")
+B = TypeVar("B")
+
+
+def both(here: Callable[[], A], there: Callable[[], B], *, fork: bool = True) -> tuple[A, B]:
+    """``(here(), there())``, the two computed at once when *fork* and the platform allow.
+
+    *there* must not print, and what it changes in memory is lost with the child (files it
+    writes, a cache entry say, stay).
+    """
+    if not (fork and _can_fork()):
+        return here(), there()
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running any exit handler
+        code = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    try:
+        with os.fdopen(read_end, "rb") as pipe:
+            first = here()
+            sent = pipe.read()
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    _, status = os.waitpid(pid, 0)
+    if status == 0:
+        return first, pickle.loads(sent)  # our own child's bytes, never outside data
+    return first, there()
+
+
+def _can_fork() -> bool:
+    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1

@@ -1,0 +1,126 @@
+"""Work on two cores gives the answers one core gives: results, errors and all."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import runner
+from tests.helpers import DATA
+from vlabib.parallel import both
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork as a lone vlabib process does: a request thread an earlier test's loopback
+    server left (a daemon) would make both() run serially, as it must with threads."""
+    from vlabib import parallel
+
+    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+
+
+def test_with_another_thread_alive_both_run_here() -> None:
+    done = threading.Event()
+    waiting = threading.Thread(target=done.wait)
+    waiting.start()
+    try:
+        assert both(os.getpid, os.getpid) == (os.getpid(), os.getpid())
+    finally:
+        done.set()
+        waiting.join()
+
+
+@pytest.mark.usefixtures("forking")
+def test_the_second_runs_in_a_child_and_comes_back() -> None:
+    here, there = both(os.getpid, lambda: (os.getpid(), "x" * 3_000_000))
+    assert here == os.getpid()
+    assert there[0] != os.getpid()  # a child computed it
+    assert there[1] == "x" * 3_000_000  # more than a pipe holds at once
+
+
+def test_without_fork_the_two_run_here() -> None:
+    assert both(os.getpid, os.getpid, fork=False) == (os.getpid(), os.getpid())
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_child_that_fails_is_done_again_here_and_its_error_raised() -> None:
+    calls: list[int] = []
+
+    def fails() -> None:
+        calls.append(os.getpid())
+        raise ValueError("the child's own error")
+
+    with pytest.raises(ValueError, match="the child's own error"):
+        both(lambda: 1, fails)
+    assert calls == [os.getpid()]  # the child's call is lost with it; this one raised
+
+
+@pytest.mark.usefixtures("forking")
+def test_an_error_here_leaves_no_child_behind() -> None:
+    def slow() -> int:
+        import time
+
+        time.sleep(30)
+        return 1
+
+    with pytest.raises(KeyError):
+        both(lambda: {}["missing"], slow)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(-1, os.WNOHANG)  # killed and reaped: no child is left
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_bib_read_on_two_cores_reads_as_on_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from vlabib.bib import parse
+    from vlabib.errors import BibError
+
+    text = (DATA / "vla107" / "refs" / "papers.bib").read_text()
+    halves = text.find("\n@", len(text) // 2)
+    assert halves > 0
+    monkeypatch.setattr(parse, "_FORK_FROM", 1 << 60)
+    one = parse.parse_string(text)
+    monkeypatch.setattr(parse, "_FORK_FROM", 0)
+    two = parse.parse_string(text)
+    assert two == one
+    assert [p.line for p in two] == [p.line for p in one]
+    # A key in both halves: the careful reader names both lines, as on one core.
+    first = text[: text.index("\n\n") + 2]
+    with pytest.raises(BibError) as on_two:
+        parse.parse_string(text + "\n" + first)
+    monkeypatch.setattr(parse, "_FORK_FROM", 1 << 60)
+    with pytest.raises(BibError) as on_one:
+        parse.parse_string(text + "\n" + first)
+    assert str(on_two.value) == str(on_one.value)
+    assert "duplicate key" in str(on_one.value)
+
+
+@pytest.mark.usefixtures("forking")
+def test_outputs_made_on_two_cores_are_the_ones_made_on_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vlabib.commands import check
+    from vlabib.outputs import render
+
+    made = {}
+    for fork_from in (0, 1 << 60):
+        root = tmp_path / str(fork_from)
+        shutil.copytree(DATA / "vla107", root)
+        with (root / "vlabib.toml").open("a") as settings:
+            settings.write("issue_form = true\n")  # the site is on already
+        monkeypatch.setattr(render, "_FORK_FROM", fork_from)
+        monkeypatch.setattr(check, "_FORK_FROM", fork_from)
+        monkeypatch.setenv("VLABIB_CACHE_DIR", str(root / ".cache"))
+        assert runner(root)("build").exit_code == 0
+        shutil.rmtree(root / ".cache")  # check renders too: nothing remembered
+        said = runner(root)("check")
+        shutil.rmtree(root / ".cache")
+        made[fork_from] = (
+            {p.relative_to(root): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()},
+            said.exit_code,
+            said.stderr,
+        )
+    assert made[0] == made[1 << 60]
