@@ -11,6 +11,7 @@ have been.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 import signal
@@ -32,6 +33,7 @@ def both(here: Callable[[], A], there: Callable[[], B], *, fork: bool = True) ->
     if not (fork and _can_fork()):
         return here(), there()
     read_end, write_end = os.pipe()
+    gc.freeze()  # until the child is done, the collector leaves the shared objects alone
     pid = os.fork()
     if pid == 0:  # the child: compute, send, and leave without running any exit handler
         code = 1
@@ -52,6 +54,8 @@ def both(here: Callable[[], A], there: Callable[[], B], *, fork: bool = True) ->
             os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         raise
+    finally:
+        gc.unfreeze()
     _, status = os.waitpid(pid, 0)
     if status == 0:
         return first, pickle.loads(sent)  # our own child's bytes, never outside data

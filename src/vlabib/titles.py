@@ -21,6 +21,8 @@ def norm_title(title: str) -> str:
     >>> norm_title("视觉语言模型：综述"), norm_title("Łukasz’s α-Tuning")
     ('视觉语言模型 综述', 'ukasz s α tuning')
     """
+    if title.isascii():  # nothing to fold
+        return " ".join(_NON_WORD_RE.sub(" ", title.lower()).split())
     text = unicodedata.normalize("NFKD", title)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     if not text.isascii():

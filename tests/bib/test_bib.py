@@ -4,7 +4,7 @@ import marshal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from tests.helpers import DATA
@@ -355,3 +355,25 @@ def test_values_bibtex_balances_but_tex_cannot_typeset(title: str, problem: str)
     with pytest.raises(BibError) as caught:
         bib.parse_string(text, "refs/papers.bib")
     assert f"refs/papers.bib:2: entry 2509.09372: field title: {problem}" in str(caught.value)
+
+
+_VALUE_PIECES = [
+    "a", "Z", "1", " ", "  ", "{", "}", "{x}", "\\'e", "\\input", "$x$", "_", "#", "%", "&",
+    "ü", "\t", "\x01", "https://a.org", "-", ":", ";", "yes", "2025", "2025-01", "sep",
+]  # fmt: skip
+
+
+@given(
+    st.sampled_from(["title", "abstract", "author", "year", "url", "links", "month", "keywords",
+                     "doi", "eprint", "date", "note", "venue", "custom"]),
+    st.lists(st.sampled_from(_VALUE_PIECES), max_size=10).map("".join),
+)  # fmt: skip
+def test_the_free_text_fast_path_agrees_with_every_rule(name: str, value: str) -> None:
+    """A free-text value the fast path takes as it is, every rule takes as it is too."""
+    from vlabib.bib import fields
+
+    assume(fields.delimited("{" + value + "}") is not None)  # the fast reader's: balanced
+    fast = fields._field_value(name, value, balanced=True)
+    if fast == (value, ""):
+        loose = "  " in value or value[:1] == " " or value[-1:] == " "
+        assert fields._checked_value(name, value, not loose) == (value, "")

@@ -125,9 +125,23 @@ def _name_problem(name: str, raw_name: str, fields: dict[str, str]) -> str:
 
 def _field_value(name: str, value: str, balanced: bool) -> tuple[str, str]:
     """The canonical value of one field, or what is wrong with it."""
-    plain = balanced and not (
-        _UNUSUAL_CHAR_RE.search(value) or "  " in value or value[:1] == " " or value[-1:] == " "
-    )
+    loose = "  " in value or value[:1] == " " or value[-1:] == " "
+    if (
+        balanced
+        and not loose
+        and name not in _RULED
+        and not _MARKUP_OR_UNUSUAL_RE.search(value)
+        and value.count("{") <= MAX_DEPTH
+    ):
+        # Free text in printable ASCII, single-spaced, its braces balanced, with no
+        # character TeX reads as markup (most abstracts, many titles): canonical, and sound.
+        return value, ""
+    return _checked_value(name, value, balanced and not loose)
+
+
+def _checked_value(name: str, value: str, balanced: bool) -> tuple[str, str]:
+    """:func:`_field_value`, every rule applied (*balanced*: and single-spaced)."""
+    plain = balanced and not _UNUSUAL_CHAR_RE.search(value)
     if plain:
         # Printable, single-spaced ASCII with balanced braces: only the field's own rule can
         # change it, and for most fields there is none.
@@ -246,6 +260,12 @@ _STRICT: dict[str, tuple[Callable[[str], object], str]] = {
     "resource": (RESOURCES.__contains__, "one of " + ", ".join(RESOURCES)),
     "position": (_POSITION_RE.fullmatch, "leaf positions: LEAF: N, LEAF: N"),
 }
+
+
+# Fields with a rule of their own: everything else is free text.
+_RULED = frozenset([*URL_FIELDS, "links", "keywords", "month", *_STRICT])
+# A character outside printable ASCII, or one TeX reads as markup.
+_MARKUP_OR_UNUSUAL_RE = re.compile(r"[\x00-\x1f\x7f-\U0010ffff\\$^#%&_]")
 
 
 def field_problem(name: str, value: str) -> str | None:

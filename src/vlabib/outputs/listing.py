@@ -206,8 +206,13 @@ LINT_OFF = {
 
 def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
     """What the README template needs: the layout, and a function per line or row."""
-    shown = [p for s in secs if s.node.is_leaf for p in s.papers]
-    names = columns(shown, settings)
+    chosen: list[list[str]] = []  # the table's columns: chosen from every paper, once
+
+    def rows(papers: Sequence[PaperView]) -> str:
+        if not chosen:
+            chosen.append(columns([p for s in secs if s.node.is_leaf for p in s.papers], settings))
+        return table(papers, chosen[0], settings)
+
     made: dict[str, str] = {}  # a paper under two headings is one line, made once
 
     def line(paper: PaperView) -> str:
@@ -218,6 +223,6 @@ def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
     return {
         "layout": settings.readme_layout,
         "bullet": line,
-        "table": lambda papers: table(papers, names, settings),
+        "table": rows,
         "lint_off": " ".join(LINT_OFF[settings.readme_layout]),
     }

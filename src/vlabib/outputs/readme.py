@@ -21,6 +21,7 @@ _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
 @functools.lru_cache(maxsize=4)  # build and check ask about the same README several times
+@functools.lru_cache(maxsize=8)  # one README is read for its bounds several times a build
 def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
     """Start and end offsets of the region's content, and its 1-based begin line. A marker
     counts only on a line of its own, outside code (as GitHub shows an HTML comment)."""

@@ -12,11 +12,11 @@ import jinja2
 
 from vlabib.tex.encode import text_to_latex
 
-# Inline syntax, entities, and ':' before '//' or '.' after 'www' (GitHub's autolinks);
+# Inline syntax, entities, and ':' before '//' or '.' after 'www' (GitHub's autolinks; the
+# '.' tested before looking behind it);
 # at the start, what would open a nested list ("- x", "1. x" after the bullet's "- ").
 _MD_SPECIAL_RE = re.compile(
-    r"([\\`*_\[\]<>|#~]|&(?=#?\w+;)|:(?=//)|(?<=\bwww)\.|^[-+](?=\s|$))",
-    re.IGNORECASE,
+    r"([\\`*_\[\]<>|#~]|&(?=#?\w+;)|:(?=//)|\.(?<=\b[wW][wW][wW]\.)|^[-+](?=\s|$))"
 )
 # "1. x" at the start would open an ordered list.
 _MD_ORDINAL_RE = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")

@@ -128,7 +128,7 @@ class PaperView:
     @functools.cached_property
     def authors(self) -> tuple[str, ...]:
         """Display names, ``First Last``."""
-        return tuple(display_name(latex_to_text(a)) for a in self.paper.authors)
+        return tuple(map(_shown_name, self.paper.authors))
 
     @functools.cached_property
     def abstract(self) -> str:
@@ -179,21 +179,27 @@ class PaperView:
         }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a survey's authors recur from paper to paper
+def _shown_name(bibtex: str) -> str:
+    """``M{\\"u}ller, Hans`` -> ``Hans Müller``."""
+    return display_name(latex_to_text(bibtex))
+
+
 def paper_view(paper: Paper) -> PaperView:
     venue_tex, year = split_venue(paper.venue, paper.year) if paper.venue else ("", paper.year)
-    authors = paper.authors
-    named = "" if paper.shortname else title_name(latex_to_text(paper.title))
+    title = latex_to_text(paper.title)
+    named = "" if paper.shortname else title_name(title)
     if paper.shortname or named:
         label = paper.shortname or text_to_latex(named)
-    elif authors:
+    elif authors := paper.authors:
         label = family_name(authors[0]) + (r" et~al." if len(authors) > 1 else "")
         label += f"~{paper.year}" if paper.year else ""
     else:  # no name and no author: the title's own short title, else its first words
-        label = _short_title(latex_to_text(paper.title))
+        label = _short_title(title)
     url = paper.get("url") or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     return PaperView(
         paper=paper,
-        title=latex_to_text(paper.title),
+        title=title,
         url=url,
         venue_name=latex_to_text(venue_tex),
         venue_tex=venue_tex or "arXiv",
