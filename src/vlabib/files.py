@@ -140,7 +140,8 @@ def read_source(
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise error(f"{display}:{line}: not UTF-8 text; save the file as UTF-8") from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff")
+    return text.replace("\r\n", "\n") if "\r" in text else text
 
 
 def _read_regular(path: Path, display: str, error: type[VlabibError], root: Path | None) -> bytes:

@@ -101,19 +101,11 @@ def _secret(folder: Path) -> bytes:
 
 @functools.cache
 def code_version(*patterns: str) -> str:
-    """A digest of the package's version and of its files matching *patterns* (relative to
-    the package, ``"tex/**/*.py"``): it changes whenever that code changes, installed or not."""
+    """A digest of the package's files matching *patterns* (relative to the package,
+    ``"tex/**/*.py"``): it changes whenever that code changes, installed or not (what the
+    code makes depends on what it says, not on the version number it carries)."""
     root = Path(__file__).resolve().parent
-    h = hashlib.sha256(_version().encode())
+    h = hashlib.sha256()
     for path in sorted({p for pattern in patterns for p in root.glob(pattern) if p.is_file()}):
         h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("vlabib")
-    except PackageNotFoundError:  # pragma: no cover - running from a source tree
-        return "0"

@@ -32,5 +32,5 @@ def remembered_parse(text: str, name: str, parse: Callable[[str, str], list[Pape
 
 def reader_version() -> str:
     """Changes whenever any code that can shape a parsed paper changes: every module of the
-    layers a bib is read with (the core, ``tex/``, ``bib/``) and the package's version."""
+    layers a bib is read with (the core, ``tex/``, ``bib/``)."""
     return memo.code_version("*.py", "tex/**/*.py", "bib/**/*.py")

@@ -3,6 +3,7 @@ survey found once per run."""
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import gc
@@ -184,7 +185,23 @@ def main(ctx: click.Context, directory: Path | None) -> None:
 def run() -> None:
     """The ``vlabib`` program. A command's data (every paper, every output) lives until it
     exits and holds no reference cycles worth collecting: the cyclic collector's repeated
-    walks over 100,000 papers cost more than the parse. The process is the program's own to
-    tune; the library (and a caller that invokes ``main``) leaves the collector alone."""
+    walks over 100,000 papers cost more than the parse. Nor is it taken apart object by
+    object at the end (a tenth of a second at 10,000 papers): once the command is done and
+    its files written, the exit handlers run, the output is flushed and the process ends.
+    The process is the program's own to tune; the library (and a caller that invokes
+    ``main``) leaves the collector and the interpreter's exit alone."""
     gc.set_threshold(100_000, 50, 100)
-    main(prog_name="vlabib")
+    try:
+        main(prog_name="vlabib")
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()  # logging's flush, as a normal exit would
+    with contextlib.suppress(OSError):  # a reader that left early (vlabib list | head)
+        sys.stdout.flush()
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    os._exit(code or 0)

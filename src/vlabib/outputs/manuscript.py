@@ -199,10 +199,15 @@ def _cite_lists(papers: Sequence[Paper], secs: Sequence[Section]) -> dict[str, s
     }
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a survey's authors recur from paper to paper
+def _family(name: str) -> str:
+    return family_name(name).lower()
+
+
 def _sort_label(paper: Paper) -> tuple[str, str, str, str]:
     """plainnat's sort key, near enough (an order natbib sorts quickly, not the exact one):
     the short label (Li, Li and Wang, Li et al), all the authors, the year, the key."""
-    names = [family_name(a).lower() for a in paper.authors]
+    names = [_family(a) for a in paper.authors]
     if not names:
         short = (paper.shortname or paper.title).lower()
     elif len(names) > 2:
@@ -242,7 +247,7 @@ def exported(
             changes["month"] = None
             if paper.get("url") == f"https://arxiv.org/abs/{paper.arxiv_id}":
                 changes["url"] = None  # the ID says it
-        if not paper.authors:
+        if not paper.get("author").strip():
             # Styles sort by author; without one, by key (else the order, and the .bbl,
             # change with every run).
             changes["key"] = paper.shortname or paper.title
