@@ -6,9 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import Run
 from tests.helpers import edit
+from vlabib.tex.read import Reference
 
 
 def line_of(path: Path, text: str) -> int:
@@ -140,3 +143,29 @@ def test_titles_without_latin_letters_are_compared_as_written(built: Path, run: 
     assert [ln.split(": ", 2)[2] for ln in warned] == [
         "entry 2501.00023 has nearly the same title as 2501.00022; a duplicate?"
     ]
+
+
+def _own_references_by_line(text: str, prefix: str) -> list[Reference]:
+    """The definition: each line, its comment cut off, searched for vlabib's commands."""
+    pattern = re.compile(rf"\\(input|cite|{prefix}cite|{prefix}count)\{{([^}}]*)\}}")
+    out = []
+    for line, content in enumerate(text.split("\n"), 1):
+        for m in pattern.finditer(re.sub(r"(?<!\\)%.*", "", content)):
+            command = m.group(1).replace(prefix + "c", "nodec")
+            out += [Reference(command, a.strip(), line) for a in m.group(2).split(",") if a.strip()]
+    return out
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["\\cite{a,b}", "\\surveycite{n}", "\\surveycount{m}", "\\input{g/x}", "%", "\\%",
+             "\\\\", "\n", " ", "x", "{", "}", "\\cite{", ",", "\\inputs{y}", "\\citep{z}", "\\cite{a%b}"]
+        ),
+        max_size=14,
+    ).map("".join)
+)  # fmt: skip
+def test_generated_files_are_read_as_line_by_line_reading_says(text: str) -> None:
+    from vlabib.commands.check import _own_references
+
+    assert _own_references(text, "survey") == _own_references_by_line(text, "survey")

@@ -320,18 +320,21 @@ def _own_references(text: str, prefix: str) -> list[Reference]:
     ``\\cite`` lists outside comments."""
     pattern = _own_pattern(prefix)
     out = []
-    for line, content in enumerate(text.split("\n"), 1):
-        if "\\" not in content:
-            continue
-        for m in pattern.finditer(_COMMENT_RE.sub("", content)):
-            command = m.group(1).replace(prefix + "c", "nodec")
-            out += [Reference(command, a.strip(), line) for a in m.group(2).split(",") if a.strip()]
+    line, counted = 1, 0
+    for m in pattern.finditer(text):
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        start = text.rfind("\n", 0, m.start()) + 1
+        if "%" in text[start : m.end()] and _COMMENT_RE.search(text[start : m.end()]):
+            continue  # commented out, or cut short by a comment
+        command = m.group(1).replace(prefix + "c", "nodec")
+        out += [Reference(command, a.strip(), line) for a in m.group(2).split(",") if a.strip()]
     return out
 
 
 @functools.cache
 def _own_pattern(prefix: str) -> re.Pattern[str]:
-    return re.compile(rf"\\(input|cite|{prefix}cite|{prefix}count)\{{([^}}]*)\}}")
+    return re.compile(rf"\\(input|cite|{prefix}cite|{prefix}count)\{{([^}}\n]*)\}}")
 
 
 def _conflict_markers(name: str, text: str) -> list[Problem]:

@@ -228,14 +228,17 @@ def exported(
     prints the arXiv ID from ``eprint`` itself: no howpublished then, or it says it twice."""
     out = []
     for paper in papers:
-        changes: dict[str, str | None] = {name: None for name in PRIVATE_FIELDS}
+        fields = {k: v for k, v in paper.fields.items() if k not in _PRIVATE}
         kind = paper.type
         if paper.venue and paper.type == "misc":
             name, year = split_venue(paper.venue, paper.year)
             kind = "article" if venue_kind(name) == "journal" else "inproceedings"
-            changes["journal" if kind == "article" else "booktitle"] = name
-            changes["year"] = str(year) if year else paper.get("year") or None
-            changes["month"] = None
+            fields["journal" if kind == "article" else "booktitle"] = name
+            if year or paper.get("year"):
+                fields["year"] = str(year) if year else paper.get("year")
+            else:
+                fields.pop("year", None)
+            fields.pop("month", None)
         elif (
             paper.type == "misc"
             and paper.arxiv_id
@@ -243,24 +246,23 @@ def exported(
             and not eprint_style
         ):
             # A preprint as ML surveys cite it: "arXiv preprint arXiv:2406.09246, 2024".
-            changes["howpublished"] = f"arXiv preprint arXiv:{paper.arxiv_id}"
-            changes["month"] = None
+            fields["howpublished"] = f"arXiv preprint arXiv:{paper.arxiv_id}"
+            fields.pop("month", None)
             if paper.get("url") == f"https://arxiv.org/abs/{paper.arxiv_id}":
-                changes["url"] = None  # the ID says it
+                fields.pop("url")  # the ID says it
         if not paper.get("author").strip():
             # Styles sort by author; without one, by key (else the order, and the .bbl,
             # change with every run).
-            changes["key"] = paper.shortname or paper.title
-        fields = {
-            name: for_pdflatex(value, bibtex=True) if ascii_only else value
-            for name, value in paper.replace(**changes).fields.items()
-        }
+            fields["key"] = paper.shortname or paper.title
+        if ascii_only:
+            fields = {k: for_pdflatex(v, bibtex=True) for k, v in fields.items()}
         if "title" in fields:
             fields["title"] = protect_compounds(fields["title"])
         out.append(Paper(paper.key, kind, fields, paper.line))
     return out
 
 
+_PRIVATE = frozenset(PRIVATE_FIELDS)
 _STUB_LINE_RE = re.compile(
     r"\\placeholder\{[^{}]*\}(?: Methods in this category:~\\[a-z]+cite\{[a-z0-9-]+\}\.)?"
 )

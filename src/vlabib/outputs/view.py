@@ -80,16 +80,13 @@ class PaperView:
     """
 
     paper: Paper
+    key: str  # the paper's (read on every sort and lookup: a field, not a property)
     title: str
     url: str
     venue_name: str  # the venue without its year ("NeurIPS"), "" for a preprint
     venue_tex: str  # LaTeX source, "arXiv" for a preprint (the manuscript's tables)
     year: int | None  # the venue's own year wins over the entry's
     label_tex: str  # method name for figure and tables, LaTeX source
-
-    @property
-    def key(self) -> str:
-        return self.paper.key
 
     @property
     def code(self) -> str:
@@ -199,6 +196,7 @@ def paper_view(paper: Paper) -> PaperView:
     url = paper.get("url") or (f"https://arxiv.org/abs/{paper.arxiv_id}" if paper.arxiv_id else "")
     return PaperView(
         paper=paper,
+        key=paper.key,
         title=title,
         url=url,
         venue_name=latex_to_text(venue_tex),
