@@ -160,7 +160,8 @@ def _own_references_by_line(text: str, prefix: str) -> list[Reference]:
     st.lists(
         st.sampled_from(
             ["\\cite{a,b}", "\\surveycite{n}", "\\surveycount{m}", "\\input{g/x}", "%", "\\%",
-             "\\\\", "\n", " ", "x", "{", "}", "\\cite{", ",", "\\inputs{y}", "\\citep{z}", "\\cite{a%b}"]
+             "\\\\", "\n", " ", "x", "{", "}", "\\cite{", ",", "\\inputs{y}", "\\citep{z}",
+             "\\cite{a%b}"]
         ),
         max_size=14,
     ).map("".join)
