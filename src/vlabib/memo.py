@@ -50,8 +50,10 @@ def recall(kind: str, key: bytes) -> Any:
     """The value remembered under *key*, or None (never remembered, damaged, forged)."""
     folder = cache_dir() / kind
     try:
-        mac, _, body = (folder / f"{key.hex()}.bin").read_bytes().partition(b"\n")
-        if hmac.compare_digest(mac, _mac(folder, key, body)):
+        data = (folder / f"{key.hex()}.bin").read_bytes()
+        cut = data.index(b"\n")
+        body = memoryview(data)[cut + 1 :]  # a large entry is not copied to be checked
+        if hmac.compare_digest(data[:cut], _mac(folder, key, body)):
             return marshal.loads(body)
     except (OSError, ValueError, EOFError, TypeError):
         pass
@@ -66,15 +68,20 @@ def remember(kind: str, key: bytes, value: Any) -> None:
         body = marshal.dumps(value)
         path = folder / f"{key.hex()}.bin"
         tmp = folder / f".{key.hex()}.{secrets.token_hex(4)}.tmp"
-        tmp.write_bytes(_mac(folder, key, body) + b"\n" + body)
+        mac = _mac(folder, key, body)
+        with tmp.open("wb") as f:
+            f.write(mac + b"\n")
+            f.write(body)
         os.replace(tmp, path)
         for old in sorted(folder.glob("*.bin"), key=lambda f: f.stat().st_mtime)[:-_KEEP]:
             old.unlink()
 
 
-def _mac(folder: Path, key: bytes, body: bytes) -> bytes:
+def _mac(folder: Path, key: bytes, body: bytes | memoryview) -> bytes:
     """The entry's MAC, hex: HMAC-SHA256 of its key and body."""
-    return hmac.new(_secret(folder), key + body, hashlib.sha256).hexdigest().encode()
+    mac = hmac.new(_secret(folder), key, hashlib.sha256)
+    mac.update(body)
+    return mac.hexdigest().encode()
 
 
 def _secret(folder: Path) -> bytes:

@@ -1,8 +1,8 @@
 """Two pieces of pure work on two cores: one here, one in a forked child whose result comes
-back through a pipe. Only for large work (a fork costs milliseconds), only on Linux (where
-fork is sound in a process without threads), and never at the cost of an answer: if the
-child fails in any way, its work is done again here, so its error is raised as it would
-have been.
+back through an anonymous file in memory. Only for large work (a fork costs milliseconds),
+only on Linux (where fork is sound in a process without threads), and never at the cost of
+an answer: if the child fails in any way, its work is done again here, so its error is
+raised as it would have been.
 
 >>> both(lambda: 1, lambda: 2)
 (1, 2)
@@ -32,35 +32,35 @@ def both(here: Callable[[], A], there: Callable[[], B], *, fork: bool = True) ->
     """
     if not (fork and _can_fork()):
         return here(), there()
-    read_end, write_end = os.pipe()
+    # The child's answer goes to an anonymous file in memory, not a pipe: it is written
+    # whole while this process still works, rather than a pipe's 64 KiB at a time after.
+    answer = os.fdopen(os.memfd_create("vlabib-both"), "w+b")
     gc.freeze()  # until the child is done, the collector leaves the shared objects alone
     pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running any exit handler
+    if pid == 0:  # the child: compute, write, and leave without running any exit handler
         code = 1
         try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(pickle.dumps(there(), protocol=pickle.HIGHEST_PROTOCOL))
+            pickle.dump(there(), answer, protocol=pickle.HIGHEST_PROTOCOL)
+            answer.flush()
             code = 0
         finally:
             os._exit(code)
-    os.close(write_end)
-    try:
-        with os.fdopen(read_end, "rb") as pipe:
+    with answer:
+        try:
             first = here()
-            sent = pipe.read()
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        raise
-    finally:
-        gc.unfreeze()
-    _, status = os.waitpid(pid, 0)
-    if status == 0:
-        return first, pickle.loads(sent)  # our own child's bytes, never outside data
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise
+        finally:
+            gc.unfreeze()
+        _, status = os.waitpid(pid, 0)
+        if status == 0:
+            answer.seek(0)
+            return first, pickle.load(answer)  # our own child's bytes, never outside data
     return first, there()
 
 
 def _can_fork() -> bool:
-    return sys.platform == "linux" and hasattr(os, "fork") and threading.active_count() == 1
+    return sys.platform == "linux" and hasattr(os, "memfd_create") and threading.active_count() == 1
