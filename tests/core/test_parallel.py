@@ -18,9 +18,7 @@ from vlabib.parallel import both
 def forking(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fork as a lone vlabib process does: a request thread an earlier test's loopback
     server left (a daemon) would make both() run serially, as it must with threads."""
-    from vlabib import parallel
-
-    monkeypatch.setattr(parallel.threading, "active_count", lambda: 1)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
 
 
 def test_with_another_thread_alive_both_run_here() -> None:
@@ -67,8 +65,11 @@ def test_an_error_here_leaves_no_child_behind() -> None:
         time.sleep(30)
         return 1
 
+    def fails() -> int:
+        raise KeyError("missing")
+
     with pytest.raises(KeyError):
-        both(lambda: {}["missing"], slow)
+        both(fails, slow)
     with pytest.raises(ChildProcessError):
         os.waitpid(-1, os.WNOHANG)  # killed and reaped: no child is left
 
