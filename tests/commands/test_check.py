@@ -167,6 +167,6 @@ def _own_references_by_line(text: str, prefix: str) -> list[Reference]:
     ).map("".join)
 )  # fmt: skip
 def test_generated_files_are_read_as_line_by_line_reading_says(text: str) -> None:
-    from vlabib.commands.check import _own_references
+    from vlabib.commands.manuscript_lint import _own_references
 
     assert _own_references(text, "survey") == _own_references_by_line(text, "survey")

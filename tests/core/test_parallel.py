@@ -125,3 +125,31 @@ def test_outputs_made_on_two_cores_are_the_ones_made_on_one(
             said.stderr,
         )
     assert made[0] == made[1 << 60]
+
+
+@pytest.mark.parametrize("skeleton", [True, False])
+def test_the_manuscripts_paths_are_known_without_making_it(skeleton: bool) -> None:
+    """check reads the manuscript beside the render: it needs the paths render will write,
+    before render has written them. A link-only heading ("Tools") is no part of it."""
+    from dataclasses import replace
+
+    from vlabib import bib
+    from vlabib.config import Settings
+    from vlabib.model import Paper
+    from vlabib.outputs.render import manuscript_paths, render
+    from vlabib.taxonomy import load_taxonomy
+
+    papers = bib.load(DATA / "vla107" / "refs" / "papers.bib")
+    taxonomy = load_taxonomy(DATA / "vla107" / "refs" / "taxonomy.toml", "taxonomy.toml")
+    leaf = taxonomy.leaves[-1].id
+    papers = [p for p in papers if leaf not in p.categories]
+    papers.append(Paper("tool", "misc", {"title": "A tool", "keywords": leaf, "resource": "code"}))
+    settings = replace(Settings(), skeleton=skeleton)
+    made = {o.path for o in render(papers, taxonomy, settings, README)}
+    assert set(manuscript_paths(papers, taxonomy, settings)) == {
+        path for path in made if path.startswith("latex/")
+    }
+    assert f"latex/sections/{leaf}.tex" not in made
+
+
+README = "# S\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"

@@ -269,3 +269,12 @@ def test_deep_braces_fall_back_to_the_linear_reader() -> None:
     deep = "{" * 50_000 + "}" * 50_000
     assert not allow._plain_text(deep)
     assert unsafe_construct(deep) is None
+
+
+def test_unicode_hyphens_print_as_hyphens() -> None:
+    """Titles copied from a PDF hold U+2010 (and U+2011): no pdflatex font has them under
+    that code point, and the PDF lost the hyphen; they are written as the hyphen they are."""
+    from vlabib.tex.encode import pdf_missing
+
+    assert encode_non_ascii("Vision\u2010Language\u2011Action") == "Vision-Language-Action"
+    assert pdf_missing("Vision\u2010Language") == []

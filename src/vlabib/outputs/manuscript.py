@@ -177,7 +177,7 @@ def files(
         own[f"table-{area.id}.tex"] = _table(
             by_id[area.id], taxonomy, by_id, settings.table_fields, template
         )
-    out = [File(str(generated / name), for_pdflatex(text)) for name, text in sorted(own.items())]
+    out = [File(str(generated / name), for_pdflatex(own[name])) for name in _generated(taxonomy)]
     if not settings.skeleton:
         return out
     title = text_to_latex(settings.title) if settings.title else f"A Survey on {secs[0].title_tex}"
@@ -186,6 +186,30 @@ def files(
     for s in secs[1:]:
         stub = for_pdflatex(template("section.tex", s=s))
         out.append(File(f"{SECTIONS}/{s.node.id}.tex", stub, owned=False))
+    return out
+
+
+_FIXED = (
+    "appendix.tex",
+    "body.tex",
+    "cites.tex",
+    "references.bib",
+    "taxonomy.tex",
+    "vlabibnat.bst",
+)
+
+
+def _generated(taxonomy: Taxonomy) -> list[str]:
+    """The names of vlabib's files in generated/, in order."""
+    return sorted([*_FIXED, *(f"table-{area.id}.tex" for area in taxonomy.areas)])
+
+
+def paths(taxonomy: Taxonomy, settings: Settings) -> list[str]:
+    """The paths (below latex/) of the files :func:`files` makes, without making them."""
+    generated = PurePosixPath(settings.generated).relative_to(settings.latex)
+    out = [str(generated / name) for name in _generated(taxonomy)]
+    if settings.skeleton:
+        out += [settings.main, *(f"{SECTIONS}/{node.id}.tex" for node in list(taxonomy)[1:])]
     return out
 
 

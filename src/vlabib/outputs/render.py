@@ -65,6 +65,27 @@ def render(
 _FORK_FROM = 2000  # papers; below, a fork costs more than it saves
 
 
+def _manuscript_part(papers: Sequence[Paper], taxonomy: Taxonomy) -> tuple[list[Paper], Taxonomy]:
+    """The papers the manuscript covers and the taxonomy it shows: a list's repositories,
+    blog posts and videos stay in the README and on the site, and so does a heading that
+    holds only them (a list's "Tools")."""
+    cited = [p for p in papers if not p.resource]
+    if len(cited) == len(papers):
+        return cited, taxonomy
+    held = {c for p in cited for c in p.categories}
+    only_links = {c for p in papers if p.resource for c in p.categories} - held
+    return cited, taxonomy.without(only_links)
+
+
+def manuscript_paths(papers: Sequence[Paper], taxonomy: Taxonomy, settings: Settings) -> list[str]:
+    """The paths (relative to the survey) of the manuscript's files :func:`render` makes,
+    without making them."""
+    latex = PurePosixPath(settings.latex)
+    return [
+        str(latex / p) for p in manuscript.paths(_manuscript_part(papers, taxonomy)[1], settings)
+    ]
+
+
 def _manuscript_and_site(
     papers: Sequence[Paper],
     taxonomy: Taxonomy,
@@ -79,13 +100,8 @@ def _manuscript_and_site(
     latex = PurePosixPath(settings.latex)
     # The manuscript covers papers: a list's repositories, blog posts and videos stay in the
     # README and on the site.
-    cited = [p for p in papers if not p.resource]
-    shown = taxonomy
+    cited, shown = _manuscript_part(papers, taxonomy)
     if len(cited) < len(papers):
-        # A heading that holds only links (a list's "Tools") is no part of the manuscript.
-        held = {c for p in cited for c in p.categories}
-        only_links = {c for p in papers if p.resource for c in p.categories} - held
-        shown = taxonomy.without(only_links)
         secs = sections(cited, shown, taken, order=settings.order, pin=settings.pin_recommended)
     for f in manuscript.files(cited, shown, settings, secs, template):
         text = stamp(f.text, "%", sources) if f.owned else f.text

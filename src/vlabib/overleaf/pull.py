@@ -68,7 +68,7 @@ def pull(
 def _manuscript_warnings(project: Project) -> list[str]:
     """Co-authors may cite papers the bib lacks: say so now ('vlabib check' will too)."""
     from vlabib.commands import build
-    from vlabib.commands.check import lint_manuscript
+    from vlabib.commands.manuscript_lint import lint_manuscript
 
     survey = build.load(project)
     will_write = {o.path for o in build.outputs(project, survey)}

@@ -31,6 +31,9 @@ LETTERS = {
     "Å": r"{\AA}", "ð": r"{\dh}", "Ð": r"{\DH}", "þ": r"{\th}", "Þ": r"{\TH}", "đ": r"{\dj}",
     "Đ": r"{\DJ}", "ŋ": r"{\ng}", "Ŋ": r"{\NG}", "ĳ": r"{\ij}", "Ĳ": r"{\IJ}",
 }  # fmt: skip
+# Hyphens that pdflatex's fonts lack under their own code point (titles copied from a PDF
+# hold them): the hyphen they are.
+HYPHENS = {"\u2010": "-", "\u2011": "-"}
 # Characters special to LaTeX in text, and how to write them literally. Not \{ and \}:
 # BibTeX counts those braces too, and a lone one breaks the entry.
 SPECIALS = {
@@ -115,6 +118,7 @@ def char_latex(ch: str) -> tuple[Kind, str]:
         return ("text", ch) if ch.isprintable() else ("drop", ch)
     table: tuple[tuple[dict[str, str], Kind, str], ...] = (
         (LETTERS, "text", "{}"),
+        (HYPHENS, "text", "{}"),
         (SYMBOLS, "text", "\\{}{{}}"),
         (MATH, "math", "{}"),
     )
