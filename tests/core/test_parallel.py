@@ -153,3 +153,31 @@ def test_the_manuscripts_paths_are_known_without_making_it(skeleton: bool) -> No
 
 
 README = "# S\n\n<!-- vlabib:begin papers -->\n<!-- vlabib:end papers -->\n"
+
+
+@pytest.mark.usefixtures("forking")
+@pytest.mark.parametrize("fork_from", [0, 1 << 60])
+def test_what_stops_a_build_stops_it_on_two_cores_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int
+) -> None:
+    """Lost categories and papers typed into the list are looked for beside the render:
+    the build stops all the same, with the same words, and writes nothing."""
+    from vlabib.commands import build
+
+    monkeypatch.setattr(build, "_FORK_FROM", fork_from)
+    root = tmp_path / "vla107"
+    shutil.copytree(DATA / "vla107", root)
+    assert runner(root)("build").exit_code == 0
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".cache" not in p.parts}
+    bib_file = root / "refs" / "papers.bib"
+    bib_file.write_text(bib_file.read_text().replace("keywords", "keywords = {nowhere},\n  old", 1))
+    lost = runner(root)("build")
+    assert lost.exit_code == 1
+    assert lost.stderr == (
+        "Error: refs/papers.bib:1: entry 2312.01990: unknown category nowhere "
+        "(see refs/taxonomy.toml)\nError: nothing was written; fix the categories and run "
+        "'vlabib build' again\n"
+    )
+    assert {p: p.read_bytes() for p in before if p != bib_file} == {
+        p: b for p, b in before.items() if p != bib_file
+    }

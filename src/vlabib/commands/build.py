@@ -23,6 +23,7 @@ from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
 from vlabib.outputs.render import Output, render
 from vlabib.outputs.stamp import is_generated, is_stamped, was_edited
+from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
@@ -92,25 +93,19 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     A paper that no output would show (no category, or an unknown one) stops it first, and
     so does a paper typed into the README's list by hand (unless *force*: it is dropped)."""
     survey = load(project)
-    lost = category_problems(survey.papers, survey.taxonomy, project.settings.bib)
-    if lost:
-        raise BibError(
-            "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
-            + "\nnothing was written; fix the categories and run 'vlabib build' again"
-        )
     made = remembered_outputs(project, survey)
     if made is not None:
         # Made from these very inputs by this very code, and every output still holds what
         # was written: nothing to render (what a build killed midway left, aside).
+        _stop(_lost(project, survey), [])
         return _tidy(project, made, [])
-    typed = [] if force else hand_edits(project, survey)
-    if typed:
-        raise ReadmeError(
-            "\n".join(p.line_text().removeprefix("Error: ") for p in typed)
-            + "\nnothing was written; or run 'vlabib build --force' to drop "
-            "them from the list"
-        )
-    rendered = outputs(project, survey)
+    # What would stop the build is looked for beside the render (for a large survey).
+    rendered, (lost, typed) = both(
+        lambda: outputs(project, survey),
+        lambda: (_lost(project, survey), [] if force else hand_edits(project, survey)),
+        fork=len(survey.papers) >= _FORK_FROM,
+    )
+    _stop(lost, typed)
     root = project.root
     writes = [
         (root / o.path, o.text)
@@ -124,6 +119,30 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     changed = _tidy(project, [o.path for o in rendered], writes)
     remember_outputs(project, survey, rendered)
     return changed
+
+
+_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
+
+
+def _lost(project: Project, survey: Survey) -> list[Problem]:
+    """Papers no output would show: no category, or an unknown one."""
+    return category_problems(survey.papers, survey.taxonomy, project.settings.bib)
+
+
+def _stop(lost: list[Problem], typed: list[Problem]) -> None:
+    """Stop the build, nothing written, for papers no output would show (first), or for
+    papers typed into the README's list by hand."""
+    if lost:
+        raise BibError(
+            "\n".join(p.line_text().removeprefix("Error: ") for p in lost)
+            + "\nnothing was written; fix the categories and run 'vlabib build' again"
+        )
+    if typed:
+        raise ReadmeError(
+            "\n".join(p.line_text().removeprefix("Error: ") for p in typed)
+            + "\nnothing was written; or run 'vlabib build --force' to drop "
+            "them from the list"
+        )
 
 
 def _tidy(project: Project, paths: list[str], writes: list[tuple[Path, str]]) -> list[str]:
