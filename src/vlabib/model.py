@@ -39,61 +39,64 @@ class Paper:
 
     @property
     def title(self) -> str:
-        return self.get("title")
+        return self.fields.get("title", "")
 
     @functools.cached_property
     def authors(self) -> tuple[str, ...]:
-        return tuple(split_names(self.get("author")))
+        return tuple(split_names(self.fields.get("author", "")))
 
-    @property
+    @functools.cached_property
     def year(self) -> int | None:
-        y = self.get("year")
+        y = self.fields.get("year", "")
         return int(y) if y.isdigit() else None
 
     @property
     def month(self) -> int | None:
-        m = self.get("month").lower()
+        m = self.fields.get("month", "").lower()
         return _MONTHS.index(m) + 1 if m in _MONTHS else None
 
     @functools.cached_property
     def categories(self) -> tuple[str, ...]:
-        return split_keywords(self.get("keywords"))
+        return split_keywords(self.fields.get("keywords", ""))
 
     @property
     def venue(self) -> str:
-        return self.get("venue")
+        return self.fields.get("venue", "")
 
     @property
     def code(self) -> str:
-        return self.get("code")
+        return self.fields.get("code", "")
 
     @property
     def shortname(self) -> str:
-        return self.get("shortname")
+        return self.fields.get("shortname", "")
 
-    @property
+    @functools.cached_property
     def arxiv_id(self) -> str:
-        return self.get("eprint") if self.get("archiveprefix").lower() == "arxiv" else ""
+        fields = self.fields
+        return (
+            fields.get("eprint", "") if fields.get("archiveprefix", "").lower() == "arxiv" else ""
+        )
 
     @property
     def recommended(self) -> bool:
-        return self.get("recommended") == "yes"
+        return self.fields.get("recommended", "") == "yes"
 
     @property
     def resource(self) -> str:
         """What the entry is when it is not a paper (one of :data:`RESOURCES`), else ``""``."""
-        return self.get("resource")
+        return self.fields.get("resource", "")
 
     @functools.cached_property
     def links(self) -> tuple[tuple[str, str], ...]:
         """The ``links`` field: ``(label, URL)`` in the order written."""
-        return tuple(links_of(self.get("links")))
+        return tuple(links_of(self.fields.get("links", "")))
 
     @functools.cached_property
     def positions(self) -> Mapping[str, int]:
         """Where the list had the paper under each leaf: ``{"token-pruning": 3}``."""
         out = {}
-        for part in self.get("position").split(","):
+        for part in self.fields.get("position", "").split(","):
             leaf, _, place = part.partition(":")
             if place.strip().isdigit():
                 out[leaf.strip()] = int(place)
