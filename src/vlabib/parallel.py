@@ -35,7 +35,7 @@ def both(here: Callable[[], A], there: Callable[[], B], *, fork: bool = True) ->
     # The child's answer goes to an anonymous file in memory, not a pipe: it is written
     # whole while this process still works, rather than a pipe's 64 KiB at a time after.
     answer = os.fdopen(os.memfd_create("vlabib-both"), "w+b")
-    gc.freeze()  # until the child is done, the collector leaves the shared objects alone
+    gc.freeze()  # while both work, the collector here leaves the shared objects alone
     pid = os.fork()
     if pid == 0:  # the child: compute, write, and leave without running any exit handler
         code = 1
