@@ -130,7 +130,7 @@ def _field_value(name: str, value: str, balanced: bool) -> tuple[str, str]:
         balanced
         and not loose
         and name not in _RULED
-        and not _MARKUP_OR_UNUSUAL_RE.search(value)
+        and _free_text(value)
         and value.count("{") <= MAX_DEPTH
     ):
         # Free text in printable ASCII, single-spaced, its braces balanced, with no
@@ -264,8 +264,24 @@ _STRICT: dict[str, tuple[Callable[[str], object], str]] = {
 
 # Fields with a rule of their own: everything else is free text.
 _RULED = frozenset([*URL_FIELDS, "links", "keywords", "month", *_STRICT])
-# A character outside printable ASCII, or one TeX reads as markup.
-_MARKUP_OR_UNUSUAL_RE = re.compile(r"[\x00-\x1f\x7f-\U0010ffff\\$^#%&_]")
+
+
+def _free_text(value: str) -> bool:
+    """Printable ASCII without a character TeX reads as markup (str's own scans: several
+    times faster on an abstract than one regular expression)."""
+    return (
+        value.isascii()
+        and value.isprintable()
+        and not (
+            "\\" in value
+            or "$" in value
+            or "^" in value
+            or "#" in value
+            or "%" in value
+            or "&" in value
+            or "_" in value
+        )
+    )
 
 
 def field_problem(name: str, value: str) -> str | None:
