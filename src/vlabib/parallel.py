@@ -20,6 +20,9 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+#: Papers from which a survey's work goes on two cores; below, a fork costs more than it saves.
+LARGE = 2000
+
 A = TypeVar("A")
 B = TypeVar("B")
 

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import runner
 from tests.helpers import DATA
+from vlabib import parallel
 from vlabib.parallel import both
 
 
@@ -82,9 +83,9 @@ def test_a_bib_read_on_two_cores_reads_as_on_one(monkeypatch: pytest.MonkeyPatch
     text = (DATA / "vla107" / "refs" / "papers.bib").read_text()
     halves = text.find("\n@", len(text) // 2)
     assert halves > 0
-    monkeypatch.setattr(parse, "_FORK_FROM", 1 << 60)
+    monkeypatch.setattr(parallel, "LARGE", 1 << 60)
     one = parse.parse_string(text)
-    monkeypatch.setattr(parse, "_FORK_FROM", 0)
+    monkeypatch.setattr(parallel, "LARGE", 0)
     two = parse.parse_string(text)
     assert two == one
     assert [p.line for p in two] == [p.line for p in one]
@@ -92,7 +93,7 @@ def test_a_bib_read_on_two_cores_reads_as_on_one(monkeypatch: pytest.MonkeyPatch
     first = text[: text.index("\n\n") + 2]
     with pytest.raises(BibError) as on_two:
         parse.parse_string(text + "\n" + first)
-    monkeypatch.setattr(parse, "_FORK_FROM", 1 << 60)
+    monkeypatch.setattr(parallel, "LARGE", 1 << 60)
     with pytest.raises(BibError) as on_one:
         parse.parse_string(text + "\n" + first)
     assert str(on_two.value) == str(on_one.value)
@@ -103,8 +104,6 @@ def test_a_bib_read_on_two_cores_reads_as_on_one(monkeypatch: pytest.MonkeyPatch
 def test_outputs_made_on_two_cores_are_the_ones_made_on_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from vlabib.commands import check
-    from vlabib.outputs import render
 
     made = {}
     for fork_from in (0, 1 << 60):
@@ -112,8 +111,7 @@ def test_outputs_made_on_two_cores_are_the_ones_made_on_one(
         shutil.copytree(DATA / "vla107", root)
         with (root / "vlabib.toml").open("a") as settings:
             settings.write("issue_form = true\n")  # the site is on already
-        monkeypatch.setattr(render, "_FORK_FROM", fork_from)
-        monkeypatch.setattr(check, "_FORK_FROM", fork_from)
+        monkeypatch.setattr(parallel, "LARGE", fork_from)
         monkeypatch.setenv("VLABIB_CACHE_DIR", str(root / ".cache"))
         assert runner(root)("build").exit_code == 0
         shutil.rmtree(root / ".cache")  # check renders too: nothing remembered
@@ -162,9 +160,8 @@ def test_what_stops_a_build_stops_it_on_two_cores_too(
 ) -> None:
     """Lost categories and papers typed into the list are looked for beside the render:
     the build stops all the same, with the same words, and writes nothing."""
-    from vlabib.commands import build
 
-    monkeypatch.setattr(build, "_FORK_FROM", fork_from)
+    monkeypatch.setattr(parallel, "LARGE", fork_from)
     root = tmp_path / "vla107"
     shutil.copytree(DATA / "vla107", root)
     assert runner(root)("build").exit_code == 0

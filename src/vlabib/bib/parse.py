@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
+from vlabib import parallel
 from vlabib.bib.fields import delimited, raw_value, validated
 from vlabib.errors import BibError
 from vlabib.model import Paper, is_month
@@ -31,13 +32,14 @@ def parse_string(text: str, path: str = "bib") -> list[Paper]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    papers = _fast_parse_halves(text) if len(text) >= _FORK_FROM else _fast_parse(text)
+    large = len(text) >= parallel.LARGE * _ENTRY_SIZE
+    papers = _fast_parse_halves(text) if large else _fast_parse(text)
     if papers is not None:
         return papers
     return _careful_parse(text, path)
 
 
-_FORK_FROM = 4 << 20  # characters (some 2,000 papers); below, a fork costs more than it saves
+_ENTRY_SIZE = 2048  # characters an entry with its abstract takes, about
 
 
 def _fast_parse_halves(text: str) -> list[Paper] | None:

@@ -8,7 +8,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from vlabib import bib, memo
+from vlabib import bib, memo, parallel
 from vlabib.config import Project
 from vlabib.errors import BibError, ReadmeError
 from vlabib.files import (
@@ -103,7 +103,7 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     rendered, (lost, typed) = both(
         lambda: outputs(project, survey),
         lambda: (_lost(project, survey), [] if force else hand_edits(project, survey)),
-        fork=len(survey.papers) >= _FORK_FROM,
+        fork=len(survey.papers) >= parallel.LARGE,
     )
     _stop(lost, typed)
     root = project.root
@@ -119,9 +119,6 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     changed = _tidy(project, [o.path for o in rendered], writes)
     remember_outputs(project, survey, rendered)
     return changed
-
-
-_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
 
 
 def _lost(project: Project, survey: Survey) -> list[Problem]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vlabib import bib, memo
+from vlabib import bib, memo, parallel
 from vlabib.commands import build
 from vlabib.commands.manuscript_lint import lint_manuscript
 from vlabib.config import Project
@@ -131,9 +131,6 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
     return problems
 
 
-_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
-
-
 def check_project(project: Project) -> list[Problem]:
     """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
     survey = build.load(project)
@@ -143,7 +140,7 @@ def check_project(project: Project) -> list[Problem]:
         rendered, problems = both(
             lambda: build.outputs(project, survey),
             lambda: _data_problems(project, survey),
-            fork=len(papers) >= _FORK_FROM,
+            fork=len(papers) >= parallel.LARGE,
         )
         found = build.drift(project, rendered)
         if not found:

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from vlabib import parallel
 from vlabib.config import Settings
 from vlabib.model import Paper
 from vlabib.outputs import issue_form, listing, manuscript, readme, site
@@ -45,7 +46,7 @@ def render(
 ) -> list[Output]:
     """Every output for the survey: the README, latex/generated/, the manuscript skeleton,
     the website (with *citation*, the survey's own BibTeX, to cite it by)."""
-    sources = f"{settings.bib} and {settings.taxonomy}"
+    sources = _sources(settings)
     taken = unique_slugs([*readme.headings_outside(readme_text), *_RESERVED])
     secs = sections(papers, taxonomy, taken, order=settings.order, pin=settings.pin_recommended)
 
@@ -58,11 +59,13 @@ def render(
         return _manuscript_and_site(papers, taxonomy, settings, secs, taken, citation)
 
     # The README's list and the manuscript are independent: on two cores for a large survey.
-    first, rest = both(readme_output, the_rest, fork=len(papers) >= _FORK_FROM)
+    first, rest = both(readme_output, the_rest, fork=len(papers) >= parallel.LARGE)
     return first + rest
 
 
-_FORK_FROM = 2000  # papers; below, a fork costs more than it saves
+def _sources(settings: Settings) -> str:
+    """What a generated file's stamp says it is made from."""
+    return f"{settings.bib} and {settings.taxonomy}"
 
 
 def _manuscript_part(papers: Sequence[Paper], taxonomy: Taxonomy) -> tuple[list[Paper], Taxonomy]:
@@ -95,7 +98,7 @@ def _manuscript_and_site(
     citation: str,
 ) -> list[Output]:
     """latex/generated/ and the skeleton, the issue form, the website."""
-    sources = f"{settings.bib} and {settings.taxonomy}"
+    sources = _sources(settings)
     outputs = []
     latex = PurePosixPath(settings.latex)
     # The manuscript covers papers: a list's repositories, blog posts and videos stay in the
