@@ -16,7 +16,6 @@ from vlabib import parallel
 from vlabib.bib.fields import delimited, raw_value, validated
 from vlabib.errors import BibError
 from vlabib.model import Paper, is_month
-from vlabib.parallel import both
 
 if TYPE_CHECKING:
     from bibtexparser import model as bpm
@@ -49,7 +48,7 @@ def _fast_parse_halves(text: str) -> list[Paper] | None:
     if cut <= 0:
         return _fast_parse(text)
     first_lines = text.count("\n", 0, cut)
-    head, tail = both(
+    head, tail = parallel.both(
         lambda: _fast_parse(text[:cut]), lambda: _fast_parse(text[cut:], first_lines + 1)
     )
     if head is None or tail is None:

@@ -23,7 +23,6 @@ from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
 from vlabib.outputs.render import Output, render
 from vlabib.outputs.stamp import is_generated, is_stamped, was_edited
-from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy, category_problems
 
 # Files under generated/ that vlabib never wrote are left alone (a figure, say).
@@ -100,7 +99,7 @@ def build(project: Project, *, force: bool = False) -> list[str]:
         _stop(_lost(project, survey), [])
         return _tidy(project, made, [])
     # What would stop the build is looked for beside the render (for a large survey).
-    rendered, (lost, typed) = both(
+    rendered, (lost, typed) = parallel.both(
         lambda: outputs(project, survey),
         lambda: (_lost(project, survey), [] if force else hand_edits(project, survey)),
         fork=len(survey.papers) >= parallel.LARGE,

@@ -9,7 +9,6 @@ from vlabib.config import Project
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
 from vlabib.outputs.render import manuscript_paths
-from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy, category_problems
 from vlabib.tex.encode import pdf_missing
 from vlabib.tex.read import latex_to_text
@@ -137,7 +136,7 @@ def check_project(project: Project) -> list[Problem]:
     papers, taxonomy = survey.papers, survey.taxonomy
     made = build.remembered_outputs(project, survey)
     if made is None:  # render (beside the rest of the check, for a large survey)
-        rendered, problems = both(
+        rendered, problems = parallel.both(
             lambda: build.outputs(project, survey),
             lambda: _data_problems(project, survey),
             fork=len(papers) >= parallel.LARGE,

@@ -15,7 +15,6 @@ from vlabib.outputs import issue_form, listing, manuscript, readme, site
 from vlabib.outputs.stamp import stamp
 from vlabib.outputs.templating import template
 from vlabib.outputs.view import Section, sections, unique_slugs
-from vlabib.parallel import both
 from vlabib.taxonomy import Taxonomy
 
 # The README's own anchors that the generated list must not take.
@@ -59,7 +58,7 @@ def render(
         return _manuscript_and_site(papers, taxonomy, settings, secs, taken, citation)
 
     # The README's list and the manuscript are independent: on two cores for a large survey.
-    first, rest = both(readme_output, the_rest, fork=len(papers) >= parallel.LARGE)
+    first, rest = parallel.both(readme_output, the_rest, fork=len(papers) >= parallel.LARGE)
     return first + rest
 
 
