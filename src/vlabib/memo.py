@@ -39,13 +39,6 @@ def digest(*parts: str | bytes) -> bytes:
     return h.digest()
 
 
-@functools.lru_cache(maxsize=8)
-def text_digest(text: str) -> bytes:
-    """:func:`digest` of one text, made once per run however many keys it is part of (a
-    10k-paper bib is 19 MB)."""
-    return digest(text)
-
-
 def recall(kind: str, key: bytes) -> Any:
     """The value remembered under *key*, or None (never remembered, damaged, forged)."""
     folder = cache_dir() / kind

@@ -37,6 +37,16 @@ class Paper:
     def get(self, name: str, default: str = "") -> str:
         return self.fields.get(name, default)
 
+    def as_row(self) -> tuple[str, str, dict[str, str], int]:
+        """The paper as plain data (``Paper(*row)`` makes it again), for :mod:`marshal`: its
+        fields as they are when a dict (a copy would make marshal track every value).
+
+        >>> Paper("2509.09372", "misc", {"title": "A"}, 3).as_row()
+        ('2509.09372', 'misc', {'title': 'A'}, 3)
+        """
+        fields = self.fields
+        return self.key, self.type, fields if type(fields) is dict else dict(fields), self.line
+
     @property
     def title(self) -> str:
         return self.fields.get("title", "")

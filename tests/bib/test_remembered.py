@@ -85,3 +85,21 @@ def test_the_reader_version_covers_every_module_the_reader_imports() -> None:
     }
     assert set(done.stdout.split()) <= hashed
     assert len(reader_version()) == 64
+
+
+def test_a_bib_is_keyed_by_its_bytes(tmp_path: Path) -> None:
+    """What is made from a bib is remembered under a digest of the file's bytes, taken as
+    it is read (not by encoding its text again): the same bytes, the same key; a CRLF copy
+    reads as the same text, under a key of its own."""
+    import hashlib
+
+    from vlabib import bib as store
+
+    lf = tmp_path / "lf.bib"
+    big_bib(lf)
+    crlf = tmp_path / "crlf.bib"
+    crlf.write_bytes(lf.read_bytes().replace(b"\n", b"\r\n"))
+    a, b, again = store.read(lf), store.read(crlf), store.read(lf)  # again: remembered
+    assert a.digest == again.digest == hashlib.sha256(lf.read_bytes()).digest()
+    assert b.digest == hashlib.sha256(crlf.read_bytes()).digest() != a.digest
+    assert (b.text, b.papers) == (a.text, a.papers)

@@ -9,6 +9,7 @@ home) for everything else, which finds and words every problem with its line. Bo
 
 from __future__ import annotations
 
+import marshal
 import re
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -48,14 +49,25 @@ def _fast_parse_halves(text: str) -> list[Paper] | None:
     if cut <= 0:
         return _fast_parse(text)
     first_lines = text.count("\n", 0, cut)
-    head, tail = parallel.both(
-        lambda: _fast_parse(text[:cut]), lambda: _fast_parse(text[cut:], first_lines + 1)
+    head, rows = parallel.both(
+        lambda: _fast_parse(text[:cut]), lambda: _as_rows(_fast_parse(text[cut:], first_lines + 1))
     )
+    tail = _from_rows(rows)
     if head is None or tail is None:
         return None
     if {p.key.lower() for p in head} & {p.key.lower() for p in tail}:
         return None  # a key in both halves: the careful reader words it
     return sorted(head + tail, key=lambda p: p.key)
+
+
+def _as_rows(papers: list[Paper] | None) -> bytes:
+    """Papers as :mod:`marshal` data: from the child, twice as fast as pickling them."""
+    return marshal.dumps(None if papers is None else [p.as_row() for p in papers])
+
+
+def _from_rows(data: bytes) -> list[Paper] | None:
+    rows = marshal.loads(data)
+    return None if rows is None else [Paper(*row) for row in rows]
 
 
 # One field value: braces nested up to four deep, a number, or a month macro. The

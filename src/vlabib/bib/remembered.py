@@ -15,18 +15,20 @@ _REMEMBER_FROM = 1 << 20
 KIND = "parsed"
 
 
-def remembered_parse(text: str, name: str, parse: Callable[[str, str], list[Paper]]) -> list[Paper]:
-    """The papers of a large bib, remembered by its text — never in the survey, so nothing
-    a checkout holds can stand in for the reader. Only bibs that read without a problem are
-    remembered."""
+def remembered_parse(
+    text: str, digest: bytes, name: str, parse: Callable[[str, str], list[Paper]]
+) -> list[Paper]:
+    """The papers of a large bib, remembered by its text's *digest* — never in the survey,
+    so nothing a checkout holds can stand in for the reader. Only bibs that read without a
+    problem are remembered."""
     if len(text) < _REMEMBER_FROM:
         return parse(text, name)
-    key = memo.digest(reader_version(), memo.text_digest(text))
+    key = memo.digest(reader_version(), digest)
     rows = memo.recall(KIND, key)
     if isinstance(rows, list):
         return [Paper(k, etype, fields, line) for k, etype, fields, line in rows]
     papers = parse(text, name)
-    memo.remember(KIND, key, [(p.key, p.type, dict(p.fields), p.line) for p in papers])
+    memo.remember(KIND, key, [p.as_row() for p in papers])
     return papers
 
 

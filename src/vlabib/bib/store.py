@@ -10,6 +10,7 @@ read back, replace atomically.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,28 +20,29 @@ from vlabib.bib.parse import parse_string
 from vlabib.bib.remembered import remembered_parse
 from vlabib.bib.write import first_difference, write_string
 from vlabib.errors import BibError
-from vlabib.files import atomic_write, locked, read_source, unchanged
+from vlabib.files import atomic_write, locked, read_source_digest, unchanged
 from vlabib.model import Paper
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The bib as read: its text and its papers."""
+    """The bib as read: its text, its papers, and a digest that keys what is made from it."""
 
     text: str
     papers: list[Paper]
+    digest: bytes = hashlib.sha256(b"").digest()  # of the file's bytes (an empty bib's)
 
 
 def read(path: Path, display: str | None = None) -> Snapshot:
     """The file's text and papers; a missing or undecodable file is a :class:`BibError`."""
     name = display or str(path)
     try:  # a CRLF file reads as LF; writes keep its CRLF
-        text = read_source(path, name, BibError)
+        text, digest = read_source_digest(path, name, BibError)
     except FileNotFoundError:
         raise BibError(
             f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'"
         ) from None
-    return Snapshot(text, remembered_parse(text, name, parse_string))
+    return Snapshot(text, remembered_parse(text, digest, name, parse_string), digest)
 
 
 def load(path: Path, display: str | None = None) -> list[Paper]:

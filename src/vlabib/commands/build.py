@@ -163,7 +163,7 @@ def _outputs_key(project: Project, survey: Survey) -> bytes:
     code = memo.code_version("**/*.py", "outputs/templates/**/*")
     return memo.digest(
         code,
-        memo.text_digest(survey.bib.text),
+        survey.bib.digest,
         repr(survey.taxonomy),
         repr(project.settings),
         survey.readme,

@@ -16,13 +16,13 @@ from vlabib.tex.tools import runnable_files
 from vlabib.titles import norm_title
 
 
-def remembered_lint(text: str, papers: list[Paper], taxonomy: Taxonomy, path: str) -> list[Problem]:
+def remembered_lint(snapshot: bib.Snapshot, taxonomy: Taxonomy, path: str) -> list[Problem]:
     """:func:`lint_bib`, remembered by the bib's text, the taxonomy and the code."""
-    key = memo.digest(memo.code_version("**/*.py"), memo.text_digest(text), repr(taxonomy), path)
+    key = memo.digest(memo.code_version("**/*.py"), snapshot.digest, repr(taxonomy), path)
     rows = memo.recall("lint", key)
     if isinstance(rows, list):
         return [Problem(*row) for row in rows]
-    problems = lint_bib(text, papers, taxonomy, path)
+    problems = lint_bib(snapshot.text, snapshot.papers, taxonomy, path)
     memo.remember("lint", key, [(p.path, p.line, p.message, p.warning) for p in problems])
     return problems
 
@@ -169,7 +169,7 @@ def _data_problems(project: Project, survey: build.Survey) -> list[Problem]:
     """What check says of the survey's own data, whatever the outputs hold: the bib's lint,
     papers typed into the README's list by hand, what the manuscript refers to."""
     papers, taxonomy = survey.papers, survey.taxonomy
-    problems = remembered_lint(survey.bib.text, papers, taxonomy, project.settings.bib)
+    problems = remembered_lint(survey.bib, taxonomy, project.settings.bib)
     problems += build.hand_edits(project, survey)
     will_write = set(manuscript_paths(papers, taxonomy, project.settings))
     return problems + lint_manuscript(project, papers, taxonomy, will_write)

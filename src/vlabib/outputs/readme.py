@@ -20,7 +20,6 @@ END = "<!-- vlabib:end {} -->"
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$", re.MULTILINE)
 
 
-@functools.lru_cache(maxsize=4)  # build and check ask about the same README several times
 @functools.lru_cache(maxsize=8)  # one README is read for its bounds several times a build
 def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
     """Start and end offsets of the region's content, and its 1-based begin line. A marker
@@ -38,52 +37,53 @@ def region_bounds(text: str, name: str = REGION) -> tuple[int, int, int]:
             f"README must hold the marker lines {begin} and {end} once each, "
             f"where the paper list goes{where}"
         )
-    start = _offset(text, begins[0]) + len(text.split("\n", begins[0] + 1)[begins[0]].rstrip())
-    stop = _offset(text, ends[0])
-    stop += len(text[stop:].split("\n", 1)[0]) - len(text[stop:].split("\n", 1)[0].lstrip())
-    return start, stop, begins[0] + 1
+    (number, first, last), (_, stop, stop_end) = begins[0], ends[0]
+    start = first + len(text[first:last].rstrip())
+    stop += len(text[stop:stop_end]) - len(text[stop:stop_end].lstrip())
+    return start, stop, number + 1
 
 
-def _offset(text: str, line: int) -> int:
-    pos = 0
-    for _ in range(line):
-        pos = text.index("\n", pos) + 1
-    return pos
+class _Line(NamedTuple):
+    number: int  # 0-based
+    start: int  # offset of its first character
+    end: int  # offset of its newline (or of the text's end)
 
 
 def _marker_lines(
-    text: str, marker: str, after: int | None
-) -> tuple[list[int], list[tuple[int, str]]]:
-    """0-based lines holding *marker* as an HTML comment of their own, and (1-based) the
-    lines that mention it otherwise, with why they do not count."""
+    text: str, marker: str, after: _Line | None
+) -> tuple[list[_Line], list[tuple[int, str]]]:
+    """The lines holding *marker* as an HTML comment of their own, and (1-based) the lines
+    that mention it otherwise, with why they do not count."""
     found, ignored = [], []
     pos = text.find(marker)
     while pos != -1:
-        number = text.count("\n", 0, pos)
-        line_start = text.rfind("\n", 0, pos) + 1
-        line_end = text.find("\n", pos)
-        line = text[line_start : len(text) if line_end == -1 else line_end]
-        if line.strip() != marker:
-            ignored.append((number + 1, "the marker shares its line with other text"))
-        elif after is not None and number < after:
-            ignored.append((number + 1, "it comes before the begin marker"))
-        elif not _outside_code(text, number, after):
-            ignored.append((number + 1, "it is inside code"))
+        line_start, line_end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+        line_end = len(text) if line_end == -1 else line_end
+        line = _Line(text.count("\n", 0, pos), line_start, line_end)
+        if text[line.start : line.end].strip() != marker:
+            ignored.append((line.number + 1, "the marker shares its line with other text"))
+        elif after is not None and line.number < after.number:
+            ignored.append((line.number + 1, "it comes before the begin marker"))
+        elif not _outside_code(text, line, after):
+            ignored.append((line.number + 1, "it is inside code"))
         else:
-            found.append(number)
+            found.append(line)
         pos = text.find(marker, pos + len(marker))
     return found, ignored
 
 
-def _outside_code(text: str, line: int, after: int | None) -> bool:
+def _outside_code(text: str, line: _Line, after: _Line | None) -> bool:
     """Whether the marker on *line* is an HTML block of its own. For the end marker (*after*
     is the begin line) only the region between them is read, and only when it has a fence:
     what vlabib writes there has none."""
-    start = 0 if after is None else _offset(text, after + 1)
-    chunk = text[start : _offset(text, line + 1) if line + 1 <= text.count("\n") else len(text)]
-    if after is not None and "```" not in chunk and "~~~" not in chunk and "    <!--" not in chunk:
+    start, stop = (0 if after is None else after.end + 1), line.end + 1
+    if after is not None and all(text.find(s, start, stop) == -1 for s in _CODE_STARTS):
         return True
-    return (line - (0 if after is None else after + 1)) in html_block_lines(chunk)
+    blocks = html_block_lines(text[start:stop])
+    return (line.number - (0 if after is None else after.number + 1)) in blocks
+
+
+_CODE_STARTS = ("```", "~~~", "    <!--")
 
 
 def splice(text: str, body: str, name: str = REGION) -> str:
