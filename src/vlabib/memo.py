@@ -21,6 +21,7 @@ import hmac
 import marshal
 import os
 import secrets
+import time
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,20 @@ def remember(kind: str, key: bytes, value: Any) -> None:
         os.replace(tmp, path)
         for old in sorted(folder.glob("*.bin"), key=lambda f: f.stat().st_mtime)[:-_KEEP]:
             old.unlink()
+        _forget_torn(folder)
+
+
+_TORN_AFTER = 3600.0  # seconds: no write takes this long; a staged entry this old was cut
+
+
+def _forget_torn(folder: Path) -> None:
+    """Remove the staged entries of writes that never finished (a process killed midway:
+    a child that lost a race, say)."""
+    now = time.time()
+    for staged in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if now - staged.stat().st_mtime > _TORN_AFTER:
+                staged.unlink()
 
 
 def _mac(folder: Path, key: bytes, body: bytes | memoryview) -> bytes:

@@ -51,6 +51,21 @@ def test_a_few_entries_are_kept(folder: Path) -> None:
     assert memo.recall("things", memo.digest("6")) == 6
 
 
+def test_a_write_cut_short_is_cleared_away_in_time(folder: Path) -> None:
+    """A process killed while it wrote an entry (a child whose parent failed) leaves a
+    staged file: a later write removes it once it is older than any write takes."""
+    import os
+
+    memo.remember("things", memo.digest("0"), 0)
+    old, fresh = folder / ".aa.0000.tmp", folder / ".bb.1111.tmp"
+    old.write_bytes(b"half an entry")
+    fresh.write_bytes(b"being written now")
+    os.utime(old, (1, 1))
+    memo.remember("things", memo.digest("1"), 1)
+    assert not old.exists()
+    assert fresh.exists()  # it may be another process's write in progress
+
+
 def test_an_unwritable_cache_is_no_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "file").write_text("")
     monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "file"))

@@ -178,3 +178,26 @@ def test_what_stops_a_build_stops_it_on_two_cores_too(
     assert {p: p.read_bytes() for p in before if p != bib_file} == {
         p: b for p, b in before.items() if p != bib_file
     }
+
+
+@pytest.mark.usefixtures("forking")
+@pytest.mark.parametrize("fork_from", [0, 1 << 60])
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_the_parse_is_remembered_beside_the_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork_from: int, command: str
+) -> None:
+    """build and check remember a large bib's parse as part of the work they do beside the
+    render (in the child, on two cores): the next command reads it from memory."""
+    from vlabib import bib
+    from vlabib.bib import remembered
+
+    monkeypatch.setattr(parallel, "LARGE", fork_from)
+    monkeypatch.setattr(remembered, "_REMEMBER_FROM", 0)  # the fixture's bib counts as large
+    root = tmp_path / "vla107"
+    shutil.copytree(DATA / "vla107", root)
+    monkeypatch.setenv("VLABIB_CACHE_DIR", str(tmp_path / "cache"))
+    assert runner(root)(command).exit_code in (0, 1)
+    assert len(list((tmp_path / "cache" / "parsed").glob("*.bin"))) == 1
+    again = bib.read(root / "refs" / "papers.bib", keep_now=False)
+    assert again.kept  # served from memory: nothing left to remember
+    assert again.papers == bib.parse_string(again.text)

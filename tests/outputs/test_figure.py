@@ -28,7 +28,7 @@ def named(papers: list[Paper], pick: str) -> list[int]:
     """The numbers of the papers the leaf's box names, in order (the list: oldest first)."""
     leaf = next(s for s in sections(papers, TAXONOMY, order="oldest") if s.node.id == "leaf")
     ordered = type(leaf)(leaf.node, leaf.slug, figure_order(leaf.papers, pick), leaf.title_tex)
-    box = Box(ordered, 1, "blue", (), "x")
+    box = Box(ordered, 1, "blue", (), True)
     text = shown_methods(box, Figure(box, (0.2,), "").methods_width(1))
     return [int(n) for n in re.findall(r"Method(\d+)", text)]
 
@@ -66,7 +66,7 @@ def test_a_papers_own_figure_field_wins() -> None:
 def test_the_count_includes_papers_the_figure_may_not_name() -> None:
     papers = [paper(1), paper(2, figure="no"), paper(3)]
     leaf = next(s for s in sections(papers, TAXONOMY, order="oldest") if s.node.id == "leaf")
-    box = Box(leaf, 1, "blue", (), "x")
+    box = Box(leaf, 1, "blue", (), True)
     text = shown_methods(box, 0.5)
     assert re.findall(r"Method\d+", text) == ["Method1", "Method3"]
     assert text.endswith(", and 1 more")

@@ -2,7 +2,16 @@
 remembered parse. bibtexparser is imported in :mod:`vlabib.bib.parse` only."""
 
 from vlabib.bib.parse import parse_string
-from vlabib.bib.store import Change, Snapshot, canonical_diff, format_file, load, read, transaction
+from vlabib.bib.store import (
+    Change,
+    Snapshot,
+    canonical_diff,
+    format_file,
+    keep,
+    load,
+    read,
+    transaction,
+)
 from vlabib.bib.write import first_difference, write_string
 
 __all__ = [
@@ -11,6 +20,7 @@ __all__ = [
     "canonical_diff",
     "first_difference",
     "format_file",
+    "keep",
     "load",
     "parse_string",
     "read",

@@ -5,8 +5,6 @@ never inside the survey.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from vlabib import memo
 from vlabib.model import Paper
 
@@ -15,21 +13,24 @@ _REMEMBER_FROM = 1 << 20
 KIND = "parsed"
 
 
-def remembered_parse(
-    text: str, digest: bytes, name: str, parse: Callable[[str, str], list[Paper]]
-) -> list[Paper]:
-    """The papers of a large bib, remembered by its text's *digest* — never in the survey,
-    so nothing a checkout holds can stand in for the reader. Only bibs that read without a
-    problem are remembered."""
+def recalled(text: str, digest: bytes) -> list[Paper] | None:
+    """The papers of a large bib as remembered by its text's *digest* — never in the
+    survey, so nothing a checkout holds can stand in for the reader — or None."""
     if len(text) < _REMEMBER_FROM:
-        return parse(text, name)
-    key = memo.digest(reader_version(), digest)
-    rows = memo.recall(KIND, key)
-    if isinstance(rows, list):
-        return [Paper(k, etype, fields, line) for k, etype, fields, line in rows]
-    papers = parse(text, name)
-    memo.remember(KIND, key, [p.as_row() for p in papers])
-    return papers
+        return None
+    rows = memo.recall(KIND, memo.digest(reader_version(), digest))
+    if not isinstance(rows, list):
+        return None
+    return [Paper(k, etype, fields, line) for k, etype, fields, line in rows]
+
+
+def worth_remembering(text: str) -> bool:
+    return len(text) >= _REMEMBER_FROM
+
+
+def remember(digest: bytes, papers: list[Paper]) -> None:
+    """Remember the papers of a large bib that read without a problem."""
+    memo.remember(KIND, memo.digest(reader_version(), digest), [p.as_row() for p in papers])
 
 
 def reader_version() -> str:

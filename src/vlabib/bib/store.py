@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from vlabib.bib import remembered
 from vlabib.bib.parse import parse_string
-from vlabib.bib.remembered import remembered_parse
 from vlabib.bib.write import first_difference, write_string
 from vlabib.errors import BibError
 from vlabib.files import atomic_write, locked, read_source_digest, unchanged
@@ -31,10 +31,14 @@ class Snapshot:
     text: str
     papers: list[Paper]
     digest: bytes = hashlib.sha256(b"").digest()  # of the file's bytes (an empty bib's)
+    kept: bool = True  # its parse came from memory, or needs none: see keep()
 
 
-def read(path: Path, display: str | None = None) -> Snapshot:
-    """The file's text and papers; a missing or undecodable file is a :class:`BibError`."""
+def read(path: Path, display: str | None = None, *, keep_now: bool = True) -> Snapshot:
+    """The file's text and papers; a missing or undecodable file is a :class:`BibError`.
+
+    A large bib's parse is remembered for the next read: now, or (not *keep_now*) when the
+    caller calls :func:`keep`, on a core that has time for it."""
     name = display or str(path)
     try:  # a CRLF file reads as LF; writes keep its CRLF
         text, digest = read_source_digest(path, name, BibError)
@@ -42,7 +46,20 @@ def read(path: Path, display: str | None = None) -> Snapshot:
         raise BibError(
             f"{name}: no such file; create it with 'vlabib add ID' or 'vlabib import'"
         ) from None
-    return Snapshot(text, remembered_parse(text, digest, name, parse_string), digest)
+    papers = remembered.recalled(text, digest)
+    if papers is not None:
+        return Snapshot(text, papers, digest)
+    papers = parse_string(text, name)
+    snapshot = Snapshot(text, papers, digest, kept=not remembered.worth_remembering(text))
+    if keep_now:
+        keep(snapshot)
+    return snapshot
+
+
+def keep(snapshot: Snapshot) -> None:
+    """Remember the parse of a snapshot :func:`read` with ``keep_now=False`` (once)."""
+    if not snapshot.kept:
+        remembered.remember(snapshot.digest, snapshot.papers)
 
 
 def load(path: Path, display: str | None = None) -> list[Paper]:

@@ -5,7 +5,7 @@ what changed (or, for ``check``, compare with what is on disk and say why it dif
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from vlabib import bib, memo, parallel
@@ -43,9 +43,10 @@ class Survey:
         return self.bib.papers
 
 
-def load(project: Project) -> Survey:
-    """The bib, the taxonomy and the README, each read once."""
-    snapshot = bib.read(project.bib, project.settings.bib)
+def load(project: Project, *, keep_now: bool = True) -> Survey:
+    """The bib, the taxonomy and the README, each read once (on *keep_now*, see
+    :func:`vlabib.bib.read`)."""
+    snapshot = bib.read(project.bib, project.settings.bib, keep_now=keep_now)
     taxonomy = project.taxonomy()
     try:
         text = read_source(project.path("readme"), project.settings.readme, ReadmeError)
@@ -91,17 +92,18 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     """Write every output whose content changed; the changed paths, relative to the project.
     A paper that no output would show (no category, or an unknown one) stops it first, and
     so does a paper typed into the README's list by hand (unless *force*: it is dropped)."""
-    survey = load(project)
+    survey = load(project, keep_now=False)  # the parse is remembered beside the render
     made = remembered_outputs(project, survey)
     if made is not None:
         # Made from these very inputs by this very code, and every output still holds what
         # was written: nothing to render (what a build killed midway left, aside).
+        bib.keep(survey.bib)
         _stop(_lost(project, survey), [])
         return _tidy(project, made, [])
     # What would stop the build is looked for beside the render (for a large survey).
     rendered, (lost, typed) = parallel.both(
         lambda: outputs(project, survey),
-        lambda: (_lost(project, survey), [] if force else hand_edits(project, survey)),
+        lambda: _beside_render(project, survey, force),
         fork=len(survey.papers) >= parallel.LARGE,
     )
     _stop(lost, typed)
@@ -118,6 +120,15 @@ def build(project: Project, *, force: bool = False) -> list[str]:
     changed = _tidy(project, [o.path for o in rendered], writes)
     remember_outputs(project, survey, rendered)
     return changed
+
+
+def _beside_render(
+    project: Project, survey: Survey, force: bool
+) -> tuple[list[Problem], list[Problem]]:
+    """What would stop the build, and the bib's parse remembered for the next command: work
+    that takes less time than the render, done beside it."""
+    bib.keep(survey.bib)
+    return _lost(project, survey), [] if force else hand_edits(project, survey)
 
 
 def _lost(project: Project, survey: Survey) -> list[Problem]:
@@ -166,9 +177,19 @@ def _outputs_key(project: Project, survey: Survey) -> bytes:
         survey.bib.digest,
         repr(survey.taxonomy),
         repr(project.settings),
-        survey.readme,
+        *_around_list(survey.readme),
         survey.citation,
     )
+
+
+def _around_list(text: str) -> tuple[str, ...]:
+    """The README around its list, which is all of it the outputs are made from (the list
+    is made, not read); all of it when it has no list to find (nothing is then made)."""
+    try:
+        start, stop, _ = readme.region_bounds(text)
+    except ReadmeError:
+        return (text,)
+    return text[:start], text[stop:]
 
 
 def _hash(text: str) -> bytes:
@@ -176,13 +197,12 @@ def _hash(text: str) -> bytes:
 
 
 def remember_outputs(project: Project, survey: Survey, rendered: list[Output]) -> None:
-    """Remember what *rendered* holds, keyed by its inputs as they stand once it is on disk
-    (the README then holds its own list)."""
-    after = next((o.text for o in rendered if o.region), survey.readme)
+    """Remember what *rendered* holds, keyed by its inputs (the README around its list is
+    the same once the list in it is made)."""
     memo.remember(
         _OUTPUTS,
-        _outputs_key(project, replace(survey, readme=after)),
-        [(o.path, _hash(o.text), o.owned) for o in rendered],
+        _outputs_key(project, survey),
+        [(o.path, o.digest, o.owned) for o in rendered],
     )
 
 
@@ -206,14 +226,15 @@ def remembered_outputs(project: Project, survey: Survey) -> list[str] | None:
     return [path for path, _, _ in record]
 
 
-def drift(project: Project, rendered: list[Output]) -> list[Problem]:
-    """Outputs that differ from what ``build`` would write, and why."""
+def drift(project: Project, survey: Survey, rendered: list[Output]) -> list[Problem]:
+    """Outputs that differ from what ``build`` would write, and why (the README as the
+    survey read it)."""
     problems = []
     for out in rendered:
         if not out.owned:
             continue
         try:
-            have = read_text(project.root / out.path)
+            have = survey.readme if out.region else read_text(project.root / out.path)
         except FileNotFoundError:
             problems.append(Problem(out.path, 0, "missing; run 'vlabib build'"))
             continue

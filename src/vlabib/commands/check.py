@@ -8,7 +8,7 @@ from vlabib.commands.manuscript_lint import lint_manuscript
 from vlabib.config import Project
 from vlabib.model import Paper, Problem
 from vlabib.neardup import similar_pairs
-from vlabib.outputs.render import manuscript_paths
+from vlabib.outputs.render import Output, manuscript_paths
 from vlabib.taxonomy import Taxonomy, category_problems
 from vlabib.tex.encode import pdf_missing
 from vlabib.tex.read import latex_to_text
@@ -132,21 +132,22 @@ def _duplicates(papers: list[Paper], path: str) -> list[Problem]:
 
 def check_project(project: Project) -> list[Problem]:
     """Every problem in the bib, the outputs and the manuscript (loading errors raise)."""
-    survey = build.load(project)
+    survey = build.load(project, keep_now=False)  # remembered beside the render
     papers, taxonomy = survey.papers, survey.taxonomy
-    made = build.remembered_outputs(project, survey)
-    if made is None:  # render (beside the rest of the check, for a large survey)
-        rendered, problems = parallel.both(
-            lambda: build.outputs(project, survey),
-            lambda: _data_problems(project, survey),
-            fork=len(papers) >= parallel.LARGE,
-        )
-        found = build.drift(project, rendered)
+    # The outputs (rendered, unless remembered), beside the rest of the check (for a large
+    # survey, on two cores).
+    (made, rendered), problems = parallel.both(
+        lambda: _outputs(project, survey),
+        lambda: _data_problems(project, survey),
+        fork=len(papers) >= parallel.LARGE,
+    )
+    if rendered is None:  # the files hold what these inputs make: only strays to report
+        problems += build.strays(project, made)
+    else:
+        found = build.drift(project, survey, rendered)
         if not found:
             build.remember_outputs(project, survey, rendered)
         problems += found
-    else:  # the files hold what these inputs make: only strays to report
-        problems = _data_problems(project, survey) + build.strays(project, made)
     problems += [
         Problem(
             project.rel(path),
@@ -165,9 +166,20 @@ def check_project(project: Project) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.warning, p.path, p.line, p.message))
 
 
+def _outputs(project: Project, survey: build.Survey) -> tuple[list[str], list[Output] | None]:
+    """The outputs' paths, and what render makes of the survey, unless the files are
+    remembered to hold it already (then None)."""
+    made = build.remembered_outputs(project, survey)
+    if made is not None:
+        return made, None
+    rendered = build.outputs(project, survey)
+    return [o.path for o in rendered], rendered
+
+
 def _data_problems(project: Project, survey: build.Survey) -> list[Problem]:
     """What check says of the survey's own data, whatever the outputs hold: the bib's lint,
     papers typed into the README's list by hand, what the manuscript refers to."""
+    bib.keep(survey.bib)  # the parse, for the next command: beside the render, which is longer
     papers, taxonomy = survey.papers, survey.taxonomy
     problems = remembered_lint(survey.bib, taxonomy, project.settings.bib)
     problems += build.hand_edits(project, survey)

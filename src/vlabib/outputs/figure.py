@@ -8,6 +8,7 @@ The layout is decided here from the text (an estimate in ems), the template only
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class Box:
     depth: int  # in this figure: 0 is its root
     colour: str
     children: tuple[Box, ...]
-    methods: str  # LaTeX: ``SmolVLA~\\cite{2506.01844}, …``; "" for inner nodes
+    methods: bool  # whether it names papers (a leaf that has some; see shown_methods)
     listing: tuple[str, ...] = ()  # in a brief figure: the leaves under an area
 
 
@@ -71,10 +72,6 @@ class Figure:
         """The same as a length: the rest of the line less the fixed lengths."""
         fixed = (ROOT + GAP * (depth + 1) + SAFETY) * WIDTH_PT
         return f"{round(1 - sum(self.widths[:depth]), 3)}\\linewidth-{fixed:.1f}pt"
-
-
-def _methods(section: Section) -> str:
-    return ", ".join(f"{p.label_tex}~\\cite{{{p.key}}}" for p in section.papers)
 
 
 def _lines(text_chars: int, width: float) -> int:
@@ -190,8 +187,7 @@ def _tree(sections: dict[str, Section], node_id: str, depth: int, colour: str) -
     kids = tuple(
         _tree(sections, c, depth + 1, colour) for c in section.node.children if c in sections
     )
-    methods = _methods(section) if section.node.is_leaf else ""
-    return Box(section, depth, colour, kids, methods)
+    return Box(section, depth, colour, kids, section.node.is_leaf and bool(section.papers))
 
 
 def figures(sections: Sequence[Section]) -> list[Figure]:
@@ -201,7 +197,7 @@ def figures(sections: Sequence[Section]) -> list[Figure]:
     root = sections[0].node
     colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(root.children)}
     areas = tuple(_tree(by_id, c, 1, colours[c]) for c in root.children if c in by_id)
-    whole = Box(sections[0], 0, "black", areas, "")
+    whole = Box(sections[0], 0, "black", areas, False)
     todo = [Figure(whole, _widths([whole]), "")]
     done: list[Figure] = []
     while todo:
@@ -225,7 +221,8 @@ def _brief(whole: Box) -> list[Figure]:
         return [box] if not box.children else [x for c in box.children for x in leaves(c)]
 
     def named(papers: Sequence[PaperView], shown: int) -> str:
-        names = [f"{p.label_tex}~\\cite{{{p.key}}}" for p in papers if in_figure(p)][:shown]
+        picked = itertools.islice((p for p in papers if in_figure(p)), shown)
+        names = [f"{p.label_tex}~\\cite{{{p.key}}}" for p in picked]
         more = len(papers) - len(names)
         return ", ".join(names) + (f", +{more}" if more > 0 else "")
 
@@ -242,8 +239,8 @@ def _brief(whole: Box) -> list[Figure]:
             for x in leaves(area)
         )
 
-    areas = tuple(Box(a.section, 1, a.colour, (), "", listing(a)) for a in whole.children)
-    root = Box(whole.section, 0, whole.colour, areas, "")
+    areas = tuple(Box(a.section, 1, a.colour, (), False, listing(a)) for a in whole.children)
+    root = Box(whole.section, 0, whole.colour, areas, False)
     fig = Figure(root, _widths([root]), "", brief=True)
     if _height(root, fig) <= PAGE_PT:
         return [fig]
@@ -264,7 +261,7 @@ def _parts(fig: Figure) -> list[Figure]:
     root = fig.root
     return [
         Figure(
-            Box(root.section, 0, root.colour, tuple(group), ""),
+            Box(root.section, 0, root.colour, tuple(group), False),
             fig.widths,
             fig.area,
             (k, len(groups)),

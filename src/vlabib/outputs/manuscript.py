@@ -71,8 +71,9 @@ def _figures(secs: Sequence[Section], hide_empty: bool, pick: str) -> list[_Figu
     """The figure floats: captions name the area when the tree is split; the first one is
     always ``fig:taxonomy``. *hide_empty* leaves out the nodes with no papers; *pick* is
     the order in which a crowded leaf names its papers (:func:`figure_order`)."""
+    # A leaf's box names its papers, in the pick's order; an inner node's only counts them.
     shown = [
-        dataclasses.replace(s, papers=figure_order(s.papers, pick))
+        dataclasses.replace(s, papers=figure_order(s.papers, pick)) if s.node.is_leaf else s
         for s in secs
         if not (hide_empty and s.node.depth and not s.papers)
     ]

@@ -4,6 +4,8 @@ Templates loop and format; the decisions are made in Python (:mod:`vlabib.output
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -34,6 +36,12 @@ class Output:
     text: str
     owned: bool = True
     region: bool = False
+
+    @functools.cached_property
+    def digest(self) -> bytes:
+        """SHA-256 of the text: what a build remembers the file holds. Taken where the output
+        is made (for a large survey, on the core that made it)."""
+        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).digest()
 
 
 def render(
@@ -123,4 +131,6 @@ def _manuscript_and_site(
                     stamp(text, marked, sources) if marked else text,
                 )
             )
+    for out in outputs:
+        out.digest  # noqa: B018  (a cached property: taken here, kept with the output)
     return outputs
