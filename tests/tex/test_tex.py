@@ -205,6 +205,23 @@ def test_fast_decoder_equals_pylatexenc(latex: str) -> None:
     assert unicodedata.normalize("NFC", fast) == pylatexenc_to_text(latex)
 
 
+@given(
+    st.lists(
+        st.sampled_from(["a", " ", "{", "}", "-", "'", "`", "~", "%", "\\", "é"]), max_size=12
+    ).map("".join)
+)
+def test_text_with_only_braces_reads_as_the_fast_decoder_reads_it(latex: str) -> None:
+    """Titles whose only LaTeX is braces skip the token reader: the same text comes out."""
+    import unicodedata
+
+    from vlabib.tex.read import _fast_decode, _only_braces, _text
+
+    fast = _fast_decode(latex)
+    if _only_braces(latex):
+        assert fast is not None
+        assert _text(latex) == unicodedata.normalize("NFC", fast)
+
+
 @pytest.mark.parametrize(
     ("math", "text"),
     [

@@ -70,10 +70,25 @@ def latex_to_text(latex: str) -> str:
 
 
 def _text(latex: str) -> str:
+    if _only_braces(latex):  # most titles: "{VLA}-Adapter: …"
+        return unicodedata.normalize("NFC", latex.replace("{", "").replace("}", ""))
     fast = _fast_decode(latex)
     if fast is not None:
         return unicodedata.normalize("NFC", fast)
     return pylatexenc_to_text(latex)
+
+
+def _only_braces(latex: str) -> bool:
+    """Whether the only LaTeX in *latex* (math aside) is braces, which read as nothing:
+    no macro, tie, comment, dash pair or quote pair (what :func:`_fast_decode` reads)."""
+    return not (
+        "\\" in latex
+        or "~" in latex
+        or "%" in latex
+        or "--" in latex
+        or "``" in latex
+        or "''" in latex
+    )
 
 
 def pylatexenc_to_text(latex: str) -> str:
