@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import runner
 from tests.helpers import GOLDEN
@@ -134,3 +136,26 @@ def test_a_heading_of_links_only_is_no_part_of_the_manuscript(imported: Path) ->
     assert "Tools" not in (generated / "taxonomy.tex").read_text()
     assert not (imported / "latex" / "sections" / "tools.tex").exists()
     assert runner(imported)("check").exit_code == 0
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            ["a", "W", "w", " ", "\t", ".", ":", "/", "-", "+", "1", "&", "#", ";", "*", "é",
+             "www.", "WwW.", "://", "[", "|", "<", "`", "~", "_", "\\"]
+        ),
+        max_size=12,
+    ).map("".join)
+)  # fmt: skip
+def test_markdown_text_without_special_characters_skips_the_substitution(text: str) -> None:
+    """md_text leaves text with nothing to escape as it is without running its substitution:
+    the same as running it."""
+    from vlabib.outputs import templating
+
+    plain = " ".join(text.split())
+    full = templating._MD_SPECIAL_RE.sub(r"\\\1", plain)
+    if not templating._may_need_escapes(plain):
+        assert full == plain
+    templating.md_text.cache_clear()
+    ordinal = templating._MD_ORDINAL_RE.sub(r"\1\\\2", full) if full[:1].isdigit() else full
+    assert templating.md_text(text) == ordinal

@@ -57,11 +57,24 @@ def first_difference(text: str, papers: Iterable[Paper]) -> int:
 def _line_of_difference(text: str, pos: int, want: str, *, final: bool) -> int:
     start = text.rfind("\n", 0, pos) + 1
     before = text.count("\n", 0, start)
-    have_lines = text[start:].splitlines()
     want_lines = (text[start:pos] + want).splitlines()
+    # The text's lines as far as the entry goes, and one more (not the rest of a 100 MB bib).
+    have_lines = _lines_from(text, start, len(want_lines) + 1)
     for n, (a, b) in enumerate(zip(have_lines, want_lines, strict=False)):
         if a != b:
             return before + n + 1
     # One is a prefix of the other, line for line: the shorter one ends first.
-    shorter = min(len(have_lines), len(want_lines)) if final else len(have_lines)
-    return before + shorter + 1
+    if final:
+        return before + min(len(have_lines), len(want_lines)) + 1
+    return before + len(text[start:].splitlines()) + 1
+
+
+def _lines_from(text: str, start: int, count: int) -> list[str]:
+    """The first *count* of ``text[start:].splitlines()`` (or all, when there are fewer)."""
+    end = start
+    for _ in range(count):
+        end = text.find("\n", end) + 1
+        if end == 0:
+            end = len(text)
+            break
+    return text[start:end].splitlines()[:count]

@@ -215,14 +215,16 @@ def context(secs: Sequence[Section], settings: Settings) -> dict[str, object]:
 
     made: dict[str, str] = {}  # a paper under two headings is one line, made once
 
-    def line(paper: PaperView) -> str:
-        if paper.key not in made:
-            made[paper.key] = bullet(paper, settings)
-        return made[paper.key]
+    def lines(papers: Sequence[PaperView]) -> str:
+        """A heading's papers, a line each (one call from the template, not one a paper)."""
+        for paper in papers:
+            if paper.key not in made:
+                made[paper.key] = bullet(paper, settings)
+        return "\n".join([made[paper.key] for paper in papers])
 
     return {
         "layout": settings.readme_layout,
-        "bullet": line,
+        "bullets": lines,
         "table": rows,
         "lint_off": " ".join(LINT_OFF[settings.readme_layout]),
     }

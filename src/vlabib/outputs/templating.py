@@ -30,8 +30,24 @@ def md_text(text: str) -> str:
     >>> md_text("A *bold* <b>|x</b> &amp; 2 & 3")
     'A \\\\*bold\\\\* \\\\<b\\\\>\\\\|x\\\\</b\\\\> \\\\&amp; 2 & 3'
     """
-    text = _MD_SPECIAL_RE.sub(r"\\\1", " ".join(text.split()))
+    text = " ".join(text.split())
+    if _may_need_escapes(text):
+        text = _MD_SPECIAL_RE.sub(r"\\\1", text)
     return _MD_ORDINAL_RE.sub(r"\1\\\2", text) if text[:1].isdigit() else text
+
+
+# What _MD_SPECIAL_RE can match begins with one of these, or is '://', 'www.' or a leading
+# '-' or '+': text with none of them (most names) is left as it is without the substitution.
+_MD_FIRST_RE = re.compile(r"[\\`*_\[\]<>|#~&]")
+
+
+def _may_need_escapes(text: str) -> bool:
+    return bool(
+        _MD_FIRST_RE.search(text)
+        or "://" in text
+        or "www." in text.lower()
+        or text.startswith(("-", "+"))
+    )
 
 
 def md_url(url: str) -> str:

@@ -132,6 +132,9 @@ def protect_compounds(latex: str) -> str:
     {VLA-Adapter} and {Align-Then-stEer} and Vision-Language
     """
 
+    if "{" not in latex or "-" not in latex:
+        return latex  # no compound with a braced part (most titles)
+
     def whole(m: re.Match[str]) -> str:
         compound = m.group()
         return (
