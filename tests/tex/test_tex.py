@@ -186,6 +186,8 @@ latex_tokens = st.sampled_from(
         "\\ldots{}",
         "\\textendash{}",
         "{VLA}",
+        "Nguy{\\~{\\^e}}n",
+        '\\v{\\"u}',
         "3D",
         ":",
         ".",

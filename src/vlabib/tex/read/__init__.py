@@ -212,11 +212,18 @@ def _accent(latex: str, pos: int, name: str) -> Step:
     if name.isalpha():
         pos = _skip_spaces(latex, pos)
     arg = _ACCENT_ARG_RE.match(latex, pos)
-    if not arg:
-        return None
-    letter = arg.group(1) or arg.group(2)
-    base = "i" if letter == "\\i" else letter
-    return unicodedata.normalize("NFC", base + _ACCENT_MARK[name]), arg.end()
+    if arg:
+        letter = arg.group(1) or arg.group(2)
+        base, end = ("i" if letter == "\\i" else letter), arg.end()
+    else:  # an accented letter, braced: Nguy{\~{\^e}}n (Vietnamese names)
+        inner = _MACRO_RE.match(latex, pos + 1) if latex.startswith("{\\", pos) else None
+        if inner is None or inner.group(1) not in _ACCENT_MARK:
+            return None
+        step = _accent(latex, inner.end(), inner.group(1))
+        if step is None or not latex.startswith("}", step[1]):
+            return None
+        base, end = step[0], step[1] + 1
+    return unicodedata.normalize("NFC", base + _ACCENT_MARK[name]), end
 
 
 def _skip_spaces(latex: str, pos: int) -> int:
