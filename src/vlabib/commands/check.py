@@ -158,11 +158,12 @@ def check_project(project: Project) -> list[Problem]:
         )
         for path, what in runnable_files(project.path("latex"))
     ]
-    for leaf in taxonomy.leaves:
-        if not any(leaf.id in p.categories for p in papers):
-            problems.append(
-                Problem(project.settings.taxonomy, 0, f"leaf {leaf.id} has no papers yet", True)
-            )
+    filed = {category for paper in papers for category in paper.categories}
+    problems += [
+        Problem(project.settings.taxonomy, 0, f"leaf {leaf.id} has no papers yet", True)
+        for leaf in taxonomy.leaves
+        if leaf.id not in filed
+    ]
     return sorted(problems, key=lambda p: (p.warning, p.path, p.line, p.message))
 
 

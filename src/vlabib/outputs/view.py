@@ -274,17 +274,33 @@ def sections(
         for keys in by_leaf.values():
             keys.sort(key=lambda k: not by_key[k].recommended)
     slugs = unique_slugs([n.title for n in taxonomy], taken_slugs)
+    subtrees = _subtree_papers(taxonomy, by_key, rank)
     out = []
     for node, slug in zip(taxonomy, slugs, strict=True):
         leaves = taxonomy.leaves_under(node.id)
-        if len(leaves) == 1:
-            keys = by_leaf.get(leaves[0], [])
-        else:
-            keys = sorted(
-                {k for leaf in leaves for k in by_leaf.get(leaf, ())}, key=rank.__getitem__
-            )
+        keys = by_leaf.get(leaves[0], []) if len(leaves) == 1 else subtrees[node.id]
         out.append(Section(node, slug, [views[k] for k in keys], text_to_latex(node.title)))
     return out
+
+
+def _subtree_papers(
+    taxonomy: Taxonomy, by_key: dict[str, Paper], rank: dict[str, tuple[int, int]]
+) -> dict[str, list[str]]:
+    """The papers under each node of more than one leaf, each once, by *rank*: the papers
+    taken once in that order, each added to the nodes above its leaves (no sort per node)."""
+    above: dict[str, list[str]] = {}  # leaf -> the nodes of several leaves it is under
+    subtrees: dict[str, list[str]] = {}
+    for node in taxonomy:
+        leaves = taxonomy.leaves_under(node.id)
+        if len(leaves) > 1:
+            subtrees[node.id] = []
+            for leaf in leaves:
+                above.setdefault(leaf, []).append(node.id)
+    for key in sorted(rank, key=rank.__getitem__):
+        nodes = {n for category in by_key[key].categories for n in above.get(category, ())}
+        for node_id in nodes:
+            subtrees[node_id].append(key)
+    return subtrees
 
 
 _LAST = 1 << 30  # a paper the list did not place comes after those it did
