@@ -16,7 +16,7 @@ KIND = "parsed"
 def recalled(text: str, digest: bytes) -> list[Paper] | None:
     """The papers of a large bib as remembered by its text's *digest* — never in the
     survey, so nothing a checkout holds can stand in for the reader — or None."""
-    if len(text) < _REMEMBER_FROM:
+    if not worth_remembering(text):
         return None
     rows = memo.recall(KIND, memo.digest(reader_version(), digest))
     if not isinstance(rows, list):
@@ -25,6 +25,7 @@ def recalled(text: str, digest: bytes) -> list[Paper] | None:
 
 
 def worth_remembering(text: str) -> bool:
+    """Whether a bib is large enough for its parse to be remembered."""
     return len(text) >= _REMEMBER_FROM
 
 

@@ -4,7 +4,6 @@ what changed (or, for ``check``, compare with what is on disk and say why it dif
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from vlabib.files import (
 )
 from vlabib.model import Paper, Problem
 from vlabib.outputs import readme
-from vlabib.outputs.render import Output, render
+from vlabib.outputs.render import Output, content_digest, render
 from vlabib.outputs.stamp import is_generated, is_stamped, was_edited
 from vlabib.taxonomy import Taxonomy, category_problems
 
@@ -192,10 +191,6 @@ def _around_list(text: str) -> tuple[str, ...]:
     return text[:start], text[stop:]
 
 
-def _hash(text: str) -> bytes:
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
-
-
 def remember_outputs(project: Project, survey: Survey, rendered: list[Output]) -> None:
     """Remember what *rendered* holds, keyed by its inputs (the README around its list is
     the same once the list in it is made)."""
@@ -219,7 +214,7 @@ def remembered_outputs(project: Project, survey: Survey) -> list[str] | None:
                 return None
             continue
         try:
-            if _hash(read_text(target)) != digest:
+            if content_digest(read_text(target)) != digest:
                 return None
         except (OSError, UnicodeDecodeError):
             return None

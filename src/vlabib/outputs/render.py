@@ -39,9 +39,14 @@ class Output:
 
     @functools.cached_property
     def digest(self) -> bytes:
-        """SHA-256 of the text: what a build remembers the file holds. Taken where the output
-        is made (for a large survey, on the core that made it)."""
-        return hashlib.sha256(self.text.encode("utf-8", "surrogatepass")).digest()
+        """:func:`content_digest` of the text, taken where the output is made (for a large
+        survey, on the core that made it)."""
+        return content_digest(self.text)
+
+
+def content_digest(text: str) -> bytes:
+    """SHA-256 of a text as a file holds it: what a build remembers an output holds."""
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
 
 def render(
